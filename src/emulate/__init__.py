@@ -1,0 +1,1 @@
+"""emulate: emulation regulations as data."""

@@ -1,0 +1,308 @@
+"""The command line: parse arguments, call the library, pick a renderer, set the exit code.
+
+Exit codes: 0 success (or nothing found), 1 problems found, 2 usage error, a
+path that does not exist, or an unknown year or department. Nothing here
+computes points; every error a user can cause ends in a message, not a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Iterable, NoReturn, Optional
+
+import typer
+
+from .problems import Problem, has_errors
+
+app = typer.Typer(
+    name="emulate",
+    help="Emulation regulations (quy chế thi đua) as data: check rules, validate submissions, score and rank units, explain every point, diff two years' rules.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+RootOption = Annotated[
+    Path,
+    typer.Option("--root", envvar="EMULATE_ROOT", help="The workspace folder (holding rules/ and submissions/). Default: the current folder, or $EMULATE_ROOT.", show_default=False),
+]
+MaxBytesOption = Annotated[
+    int,
+    typer.Option("--max-bytes", envvar="EMULATE_MAX_BYTES", min=1, help="Refuse input files larger than this many bytes.", show_default=True),
+]
+DEFAULT_MAX_BYTES = 1024 * 1024
+
+
+class ProblemFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class RulesFormat(str, Enum):
+    tree = "tree"
+    json = "json"
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _usage_error(message: str) -> NoReturn:
+    sys.stderr.write(f"emulate: {message}\n")
+    raise typer.Exit(2)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _workspace(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+    from .workspace import Workspace
+
+    if not root.is_dir():
+        _usage_error(f"the workspace folder {root} does not exist (set --root or EMULATE_ROOT)")
+    return Workspace(root, max_bytes)
+
+
+def _report(problems: Iterable[Problem], fmt: ProblemFormat = ProblemFormat.text, stream: Any = None) -> None:
+    from .render.problems import render
+
+    text = render(problems, fmt.value)
+    (stream or sys.stdout).write(text)
+
+
+def _year_data(workspace: Any, year: int) -> Any:
+    from .workspace import UnknownYear
+
+    try:
+        data = workspace.load_year(year)
+    except UnknownYear as exc:
+        _usage_error(str(exc))
+    if data.problems:
+        _report(data.problems, stream=sys.stderr)
+    if not data.ok:
+        sys.stderr.write(f"emulate: {year} cannot be scored until the problems above are fixed\n")
+        raise typer.Exit(1)
+    return data
+
+
+def _existing(paths: list[Path]) -> list[Path]:
+    for path in paths:
+        if not path.exists():
+            _usage_error(f"{path} does not exist")
+    return paths
+
+
+def _yaml_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files += sorted(p for p in path.rglob("*.yaml") if p.is_file()) if path.is_dir() else [path]
+    return files
+
+
+def _summary(count: int, what: str, problems: list[Problem]) -> None:
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    files = len({p.file for p in problems})
+    if problems:
+        sys.stderr.write(f"{count} {what} checked: {errors} error(s), {warnings} warning(s) in {files} file(s)\n")
+    else:
+        sys.stderr.write(f"{count} {what} checked: no problems\n")
+
+
+@app.command("rules")
+def rules_command(
+    year: Annotated[int, typer.Argument(help="The year of the ruleset (rules/YEAR.yaml).")],
+    format_: Annotated[RulesFormat, typer.Option("--format", "-f", help="tree for people, json for programs.")] = RulesFormat.tree,
+    root: RootOption = Path("."),
+) -> None:
+    """Show a year's criteria tree: numbers, titles, rules, maxima and sources."""
+    from .workspace import UnknownYear
+
+    workspace = _workspace(root)
+    try:
+        loaded = workspace.loaded_ruleset(year)
+    except UnknownYear as exc:
+        _usage_error(str(exc))
+    if loaded.problems:
+        _report(loaded.problems, stream=sys.stderr)
+    if loaded.ruleset is None or has_errors(loaded.problems):
+        raise typer.Exit(1)
+    from .render import rules as render_rules
+
+    if format_ is RulesFormat.json:
+        _out(render_rules.as_json(loaded.ruleset))
+    else:
+        _console().print(render_rules.as_tree(loaded.ruleset))
+
+
+@app.command("check-rules")
+def check_rules_command(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Ruleset files or folders. Default: every file of rules/.", show_default=False)] = None,
+    format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help="text (file:line:column), json, or github (Actions annotations).")] = ProblemFormat.text,
+    root: RootOption = Path("."),
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Check ruleset files: syntax, keys, types, ids, numbering, sources and references."""
+    workspace = _workspace(root, max_bytes)
+    files = _yaml_files(_existing(paths) if paths else [workspace.rules_dir] if workspace.rules_dir.is_dir() else [])
+    problems: list[Problem] = []
+    for path in files:
+        problems += workspace.load_ruleset_file(path).problems
+    _report(problems, format_)
+    _summary(len(files), "ruleset file(s)", problems)
+    raise typer.Exit(1 if has_errors(problems) else 0)
+
+
+@app.command("validate")
+def validate_command(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Submission files or folders. Default: everything under submissions/.", show_default=False)] = None,
+    format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help="text (file:line:column), json, or github (Actions annotations).")] = ProblemFormat.text,
+    root: RootOption = Path("."),
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Check submission files against the ruleset of their own year."""
+    workspace = _workspace(root, max_bytes)
+    files = _yaml_files(_existing(paths) if paths else [workspace.submissions_dir] if workspace.submissions_dir.is_dir() else [])
+    problems: list[Problem] = []
+    for path in files:
+        problems += workspace.load_submission_file(path).problems
+    _report(problems, format_)
+    _summary(len(files), "submission file(s)", problems)
+    raise typer.Exit(1 if has_errors(problems) else 0)
+
+
+@app.command("score")
+def score_command(
+    year: Annotated[int, typer.Argument(help="The year to score (rules/YEAR.yaml and submissions/YEAR/).")],
+    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json (the published record), csv (for Excel), markdown (for a report).")] = ScoreFormat.table,
+    explain: Annotated[Optional[str], typer.Option("--explain", help="Show how every point of this department was computed (with --format table or json).", show_default=False)] = None,
+    root: RootOption = Path("."),
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Score every submission of a year and print the ranked table with proposed awards."""
+    from .engine import rank, score
+
+    data = _year_data(_workspace(root, max_bytes), year)
+    ruleset = data.ruleset
+    ranking = rank(ruleset, [score(ruleset, s) for s in data.submissions], data.missing)
+    if explain is not None:
+        _explain(ruleset, ranking, explain, format_)
+        return
+    from .render import score as render_score
+
+    if format_ is ScoreFormat.json:
+        _out(render_score.as_json(ruleset, ranking, data.ruleset_sha256))
+    elif format_ is ScoreFormat.csv:
+        _out(render_score.as_csv(ruleset, ranking))
+    elif format_ is ScoreFormat.markdown:
+        _out(render_score.as_markdown(ruleset, ranking))
+    else:
+        console = _console()
+        for part in render_score.as_table(ruleset, ranking):
+            console.print(part)
+
+
+def _explain(ruleset: Any, ranking: Any, department: str, format_: ScoreFormat) -> None:
+    from .render import explain as render_explain
+
+    known = [d.id for d in ruleset.departments]
+    if department not in known:
+        from .fields import did_you_mean
+
+        _usage_error(f"unknown department '{department}'{did_you_mean(department, known)}; the departments of {ruleset.year} are: {', '.join(known)}")
+    unit = ranking.unit(department)
+    if unit is None:
+        _usage_error(f"{department} has no submission for {ruleset.year} (submissions/{ruleset.year}/{department}.yaml), so there is nothing to explain")
+    if format_ is ScoreFormat.json:
+        _out(render_explain.as_json(ruleset, ranking, unit))
+    elif format_ is ScoreFormat.table:
+        _console().print(render_explain.as_tree(ruleset, ranking, unit))
+    else:
+        _usage_error("--explain prints a tree (--format table) or JSON (--format json)")
+
+
+@app.command("new")
+def new_command(
+    year: Annotated[int, typer.Argument(help="The year of the submission.")],
+    department: Annotated[str, typer.Argument(help="The department id, as listed by `emulate rules YEAR`.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Where to write. Default: submissions/YEAR/DEPT.yaml under the root.", show_default=False)] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Write a submission template for a department, with every criterion explained. Never overwrites."""
+    from .fields import did_you_mean
+    from .template import submission_template
+    from .workspace import UnknownYear, display_path
+    from .writing import AlreadyExists, write_new
+
+    workspace = _workspace(root)
+    try:
+        loaded = workspace.loaded_ruleset(year)
+    except UnknownYear as exc:
+        _usage_error(str(exc))
+    if loaded.ruleset is None or has_errors(loaded.problems):
+        _report(loaded.problems, stream=sys.stderr)
+        raise typer.Exit(1)
+    ruleset = loaded.ruleset
+    unit = ruleset.department(department)
+    if unit is None:
+        known = [d.id for d in ruleset.departments]
+        _usage_error(f"unknown department '{department}'{did_you_mean(department, known)}; the departments of {year} are: {', '.join(known)}")
+    target = output if output is not None else workspace.submissions_dir / str(year) / f"{department}.yaml"
+    try:
+        write_new(target, submission_template(ruleset, unit))
+    except AlreadyExists:
+        sys.stderr.write(f"emulate: {display_path(target)} already exists; it was left as it is (remove it, or choose another --output)\n")
+        raise typer.Exit(1)
+    except OSError as exc:
+        _usage_error(f"cannot write {display_path(target)}: {exc.strerror or exc}")
+    sys.stderr.write(f"wrote {display_path(target)}: fill in the empty values, then run `emulate validate {display_path(target)}`\n")
+
+
+@app.command("schema")
+def schema_command(
+    year: Annotated[int, typer.Argument(help="The year whose submissions the schema describes.")],
+    root: RootOption = Path("."),
+) -> None:
+    """Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""
+    from .schema import submission_schema
+    from .workspace import UnknownYear
+
+    workspace = _workspace(root)
+    try:
+        loaded = workspace.loaded_ruleset(year)
+    except UnknownYear as exc:
+        _usage_error(str(exc))
+    if loaded.ruleset is None or has_errors(loaded.problems):
+        _report(loaded.problems, stream=sys.stderr)
+        raise typer.Exit(1)
+    _out(json.dumps(submission_schema(loaded.ruleset), ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:
+    """The console script: UTF-8 output everywhere, and no traceback for anything a user can cause."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("emulate: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        os._exit(0)

@@ -1,0 +1,317 @@
+"""The scoring engine: pure functions from rules and values to points and ranks.
+
+`score(ruleset, submission) -> ScoreCard` applies SPEC section 3.1 to one
+unit; `rank(ruleset, cards, missing) -> Ranking` orders units, shares ranks
+and proposes awards. No I/O, no printing, no global state: all arithmetic is
+`decimal.Decimal` in a local context, and each part is rounded half up to the
+ruleset's places before it is summed. A ScoreCard keeps every input and
+intermediate (performance, what a cap cut off), so that explanations and every
+output format read the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from typing import Iterable, Sequence
+
+from .ruleset import (
+    AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, Criterion, PercentRule, RatingRule, Ruleset,
+    TargetsRule,
+)
+from .submission import (
+    NOT_APPLICABLE, AssessedValue, ChecklistValue, Component, CountValue, CriterionValue, PercentValue, RatingValue,
+    Submission, TargetsValue,
+)
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+_CONTEXT = Context(prec=50)
+
+
+def round_points(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ComponentScore:
+    """One registered target of a `targets` criterion."""
+
+    number: int  # 1-based
+    component: Component
+    performance: Decimal  # p, unrounded
+    points: Decimal
+    bonus: Decimal
+    bonus_uncapped: Decimal  # bonus_per_percent * (p - 1) * 100, rounded
+    lost_to_cap: Decimal  # bonus_uncapped - bonus
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    criterion: Criterion
+    content_id: str
+    value: CriterionValue
+    points: Decimal
+    bonus: Decimal
+    lost_to_cap: Decimal = ZERO  # points (or bonus) a cap or floor cut off
+    components: tuple[ComponentScore, ...] = ()
+    items: tuple[tuple[str, object, Decimal], ...] = ()  # checklist: (item id, state, points)
+    claimed: Decimal | None = None  # the unit's self_score, if given
+
+    @property
+    def total(self) -> Decimal:
+        return self.points + self.bonus
+
+    @property
+    def claim_differs(self) -> bool:
+        return self.claimed is not None and self.claimed != self.total
+
+
+@dataclass(frozen=True)
+class DeductionScore:
+    deduction_id: str
+    count: int
+    points: Decimal
+    lost_to_cap: Decimal
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    """All the points of one unit in one year."""
+
+    department: str
+    name: str
+    criteria: tuple[CriterionScore, ...]
+    deductions: tuple[DeductionScore, ...]
+    contents: dict[str, Decimal]
+    base: Decimal
+    bonus: Decimal
+    deducted: Decimal
+    total: Decimal
+    share: Decimal  # total / base maximum, unrounded
+    submission: Submission
+
+    def criterion(self, criterion_id: str) -> CriterionScore:
+        return next(c for c in self.criteria if c.criterion.id == criterion_id)
+
+    def count_of(self, name: str) -> int:
+        """The submitted count of a counted criterion or a deduction (for `require_zero`)."""
+        for c in self.criteria:
+            if c.criterion.id == name and isinstance(c.value, CountValue):
+                return c.value.count
+        return next((d.count for d in self.deductions if d.deduction_id == name), 0)
+
+    @property
+    def claimed_differences(self) -> tuple[CriterionScore, ...]:
+        return tuple(c for c in self.criteria if c.claim_differs)
+
+
+def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
+    """Score one valid submission under `ruleset`."""
+    with localcontext(_CONTEXT):
+        places = ruleset.rounding.places
+        department = ruleset.department(submission.department)
+        criteria = tuple(
+            _score_criterion(criterion, content.id, submission.criteria[criterion.id], places, submission.self_score.get(criterion.id))
+            for content, criterion in ruleset.criteria()
+        )
+        deductions = tuple(
+            _score_deduction(d.id, d.per, d.cap, submission.deductions.get(d.id, 0), places) for d in ruleset.deductions
+        )
+        contents = {
+            content.id: sum((c.points for c in criteria if c.content_id == content.id), ZERO) for content in ruleset.contents
+        }
+        base = sum((c.points for c in criteria), ZERO)
+        bonus = sum((c.bonus for c in criteria), ZERO)
+        deducted = sum((d.points for d in deductions), ZERO)
+        total = max(ZERO, base + bonus - deducted)
+        maximum = ruleset.max_points
+        share = total / maximum if maximum else ZERO
+    return ScoreCard(
+        department=submission.department,
+        name=department.name if department else submission.department,
+        criteria=criteria,
+        deductions=deductions,
+        contents=contents,
+        base=base,
+        bonus=bonus,
+        deducted=deducted,
+        total=total,
+        share=share,
+        submission=submission,
+    )
+
+
+def performance(component: Component) -> Decimal:
+    """p = actual/target (higher) or (2 target - actual)/target (lower), floored at 0."""
+    target, actual = component.target, component.actual
+    if component.direction == "lower":
+        if target == 0:
+            return ONE if actual == 0 else ZERO
+        p = (2 * target - actual) / target
+    else:
+        p = actual / target
+    return max(p, ZERO)
+
+
+def _score_criterion(criterion: Criterion, content_id: str, value: CriterionValue, places: int, claimed: Decimal | None) -> CriterionScore:
+    rule = criterion.rule
+
+    def result(points: Decimal, bonus: Decimal = ZERO, lost: Decimal = ZERO, **extra: object) -> CriterionScore:
+        return CriterionScore(criterion, content_id, value, points, bonus, lost, claimed=claimed, **extra)  # type: ignore[arg-type]
+
+    if isinstance(rule, TargetsRule) and isinstance(value, TargetsValue):
+        components = tuple(_score_component(i + 1, c, rule, places) for i, c in enumerate(value.targets))
+        return result(
+            sum((c.points for c in components), ZERO),
+            sum((c.bonus for c in components), ZERO),
+            sum((c.lost_to_cap for c in components), ZERO),
+            components=components,
+        )
+    if isinstance(rule, RatingRule) and isinstance(value, RatingValue):
+        bonus = rule.bonus.points if rule.bonus is not None and rule.earns_bonus(value.rating) else ZERO
+        return result(round_points(rule.scale[value.rating], places), round_points(bonus, places))
+    if isinstance(rule, PercentRule) and isinstance(value, PercentValue):
+        return result(round_points(rule.max * value.percent / HUNDRED, places))
+    if isinstance(rule, ChecklistRule) and isinstance(value, ChecklistValue):
+        items = tuple(
+            (item_id, value.items.get(item_id, False), _item_points(item.points, item.if_not_applicable, value.items.get(item_id, False)))
+            for item_id, item in rule.items.items()
+        )
+        return result(round_points(sum((p for _, _, p in items), ZERO), places), items=items)
+    if isinstance(rule, CountPointsRule) and isinstance(value, CountValue):
+        raw = rule.per * value.count
+        return result(round_points(min(rule.cap, raw), places), lost=round_points(max(ZERO, raw - rule.cap), places))
+    if isinstance(rule, CountPenaltyRule) and isinstance(value, CountValue):
+        raw = rule.max - rule.per * value.count
+        return result(round_points(max(ZERO, raw), places), lost=round_points(max(ZERO, -raw), places))
+    if isinstance(rule, AssessedRule) and isinstance(value, AssessedValue):
+        return result(round_points(value.points, places))
+    raise TypeError(f"criterion {criterion.id}: a {rule.kind} rule cannot score {type(value).__name__}")
+
+
+def _item_points(points: Decimal, if_not_applicable: str, state: object) -> Decimal:
+    if state is True:
+        return points
+    if state == NOT_APPLICABLE and if_not_applicable == "full":
+        return points
+    return ZERO
+
+
+def _score_component(number: int, component: Component, rule: TargetsRule, places: int) -> ComponentScore:
+    p = performance(component)
+    points = round_points(rule.points_each * min(p, ONE), places)
+    uncapped = round_points(rule.bonus_per_percent * (p - ONE) * HUNDRED, places) if p > ONE else ZERO
+    bonus = round_points(min(rule.bonus_cap_each, rule.bonus_per_percent * (p - ONE) * HUNDRED), places) if p > ONE else ZERO
+    return ComponentScore(number, component, p, points, bonus, uncapped, max(ZERO, uncapped - bonus))
+
+
+def _score_deduction(deduction_id: str, per: Decimal, cap: Decimal | None, count: int, places: int) -> DeductionScore:
+    raw = per * count
+    points = raw if cap is None else min(cap, raw)
+    return DeductionScore(deduction_id, count, round_points(points, places), round_points(raw - points, places))
+
+
+# --- ranking and awards ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardCheck:
+    """Whether one unit may receive one award, and whether it is proposed."""
+
+    award_id: str
+    department: str
+    share: Decimal
+    min_share: Decimal
+    nonzero: tuple[tuple[str, int], ...]  # require_zero counts that are not zero
+    granted: bool
+    already: str | None = None  # the award it already received
+    quota_full: bool = False
+
+    @property
+    def eligible(self) -> bool:
+        return self.share >= self.min_share and not self.nonzero
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    rank: int
+    tied: bool
+    card: ScoreCard
+    award: str | None
+    decided_by: str | None  # the tie-breaker that set it apart from a unit of equal total
+
+
+@dataclass(frozen=True)
+class Ranking:
+    year: int
+    units: tuple[RankedUnit, ...]
+    missing: tuple[str, ...]
+    awards: tuple[AwardCheck, ...] = field(default=())
+
+    def unit(self, department: str) -> RankedUnit | None:
+        return next((u for u in self.units if u.card.department == department), None)
+
+
+def _breaker_value(card: ScoreCard, breaker: str) -> Decimal:
+    """Larger is better for every tie-breaker."""
+    kind, _, target = breaker.partition(":")
+    if breaker == "fewer_deductions":
+        return -card.deducted
+    if kind == "content":
+        return card.contents.get(target, ZERO)
+    if kind == "criterion":
+        return card.criterion(target).total
+    raise ValueError(f"unknown tie-breaker {breaker!r}")
+
+
+def rank(ruleset: Ruleset, cards: Iterable[ScoreCard], missing: Sequence[str] = ()) -> Ranking:
+    """Order units by total, then the ruleset's tie-breakers; equal units share a rank."""
+    breakers = list(ruleset.tie_breakers)
+
+    def key(card: ScoreCard) -> tuple[Decimal, ...]:
+        return (card.total, *(_breaker_value(card, b) for b in breakers))
+
+    ordered = sorted(cards, key=lambda c: (tuple(-k for k in key(c)), c.department))
+    keys = [key(c) for c in ordered]
+    ranks: list[int] = []
+    for i, k in enumerate(keys):
+        ranks.append(ranks[i - 1] if i and keys[i - 1] == k else i + 1)
+    awards = _propose_awards(ruleset, ordered)
+    granted = {a.department: a.award_id for a in awards if a.granted}
+    units = []
+    for i, card in enumerate(ordered):
+        tied = ranks.count(ranks[i]) > 1
+        units.append(RankedUnit(ranks[i], tied, card, granted.get(card.department), _decided_by(i, keys, breakers)))
+    order = {d.id: n for n, d in enumerate(ruleset.departments)}
+    return Ranking(ruleset.year, tuple(units), tuple(sorted(missing, key=lambda d: order.get(d, len(order)))), awards)
+
+
+def _decided_by(i: int, keys: list[tuple[Decimal, ...]], breakers: list[str]) -> str | None:
+    """The first tie-breaker that separates unit i from a neighbour with the same total."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(keys) and keys[j][0] == keys[i][0] and keys[j] != keys[i]:
+            for n, breaker in enumerate(breakers, start=1):
+                if keys[j][n] != keys[i][n]:
+                    return breaker
+    return None
+
+
+def _propose_awards(ruleset: Ruleset, ordered: list[ScoreCard]) -> tuple[AwardCheck, ...]:
+    checks: list[AwardCheck] = []
+    awarded: dict[str, str] = {}
+    maximum = ruleset.max_points
+    for award in ruleset.awards:
+        given = 0
+        for card in ordered:
+            share = card.total / maximum if maximum else ZERO
+            nonzero = tuple((name, card.count_of(name)) for name in award.require_zero if card.count_of(name))
+            eligible = share >= award.min_share and not nonzero
+            already = awarded.get(card.department)
+            granted = eligible and already is None and given < award.quota
+            if granted:
+                given += 1
+                awarded[card.department] = award.id
+            checks.append(AwardCheck(award.id, card.department, share, award.min_share, nonzero, granted, already, eligible and already is None and not granted))
+    return tuple(checks)

@@ -1,0 +1,152 @@
+"""Value types shared by every file format, with messages in the user's terms.
+
+Numbers arrive from `yamlio` as `int` or `Decimal`; everything else a user may
+type where a number belongs (`12,5`, `"1620"`, `.nan`, `yes`) is explained
+here. Errors are `PydanticCustomError`s whose type is our problem code, so
+`validation` can report them without guessing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Annotated, Any, Iterable
+
+from pydantic import AfterValidator, BeforeValidator
+from pydantic_core import PydanticCustomError
+
+_COMMA_DECIMAL = re.compile(r"\s*[-+]?[0-9]+,[0-9]+\s*\Z")
+_DOT_THOUSANDS = re.compile(r"\s*[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]+)?\s*\Z")
+_NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)\s*\Z")
+_ID = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\Z")
+_PERCENT_TEXT = re.compile(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*%\s*\Z")
+YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF", "Y", "N"})
+
+
+def show(value: Any) -> str:
+    """A value as the user wrote it, for messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII form of a label: `Tốt` -> `tot`, `Trung bình` -> `trung-binh`."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s_]+", "-", bare.strip().lower())
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice the user most likely meant, or None."""
+    choices = list(choices)
+    folded = {fold(c): c for c in choices}
+    if fold(word) in folded:
+        return folded[fold(word)]
+    close = difflib.get_close_matches(fold(word), list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    guess = suggest(word, choices)
+    return f" (did you mean '{guess}'?)" if guess else ""
+
+
+def _not_a_number(value: Any) -> PydanticCustomError:
+    hint = ""
+    if isinstance(value, str):
+        if _COMMA_DECIMAL.match(value):
+            hint = f" (use a dot: {value.strip().replace(',', '.')})"
+        elif _DOT_THOUSANDS.match(value):
+            hint = f" (write thousands without separators: {value.strip().replace('.', '').replace(',', '.')})"
+        elif _PERCENT_TEXT.match(value):
+            hint = f" (write the number without '%': {_PERCENT_TEXT.match(value).group(1).replace(',', '.')})"
+        elif _NUMBER_TEXT.match(value):
+            hint = f" (it is in quotes, so it is text: write {value.strip()} without quotes)"
+        elif value.strip().lower() in (".nan", ".inf", "-.inf", "+.inf", "nan", "inf", "infinity"):
+            hint = " (not-a-number and infinity are not allowed: write an ordinary number)"
+    elif isinstance(value, bool):
+        hint = " (true/false is not a number)"
+    elif value is None:
+        return PydanticCustomError("E203", "has no value: write a number")
+    return PydanticCustomError("E203", "must be a number, got {got}{hint}", {"got": show(value), "hint": hint})
+
+
+def to_number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise _not_a_number(value)
+    number = Decimal(value)
+    if not number.is_finite():
+        raise _not_a_number(str(value))
+    return number
+
+
+def to_whole(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _not_a_number(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return int(value)
+        raise PydanticCustomError("E206", "must be a whole number, got {got}", {"got": show(value)})
+    raise _not_a_number(value)
+
+
+def non_negative(value: Any) -> Any:
+    if value < 0:
+        raise PydanticCustomError("E205", "must not be negative, got {got}", {"got": show(value)})
+    return value
+
+
+def positive(value: Any) -> Any:
+    if value <= 0:
+        raise PydanticCustomError("E205", "must be greater than 0, got {got}", {"got": show(value)})
+    return value
+
+
+def to_text(value: Any) -> str:
+    if value is None:
+        raise PydanticCustomError("E204", "has no value: fill it in")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return f"{value:f}" if isinstance(value, Decimal) else str(value)
+    raise PydanticCustomError("E204", "must be text, got {got}", {"got": show(value)})
+
+
+def to_id(value: Any) -> str:
+    text = to_text(value)
+    if not _ID.match(text):
+        suggestion = fold(text)
+        hint = f" (e.g. '{suggestion}')" if _ID.match(suggestion) else ""
+        raise PydanticCustomError("E204", "must be an id of lowercase ASCII letters, digits and hyphens, got {got}{hint}", {"got": show(text), "hint": hint})
+    return text
+
+
+def to_mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PydanticCustomError("E204", "must be a mapping (key: value lines), got {got}", {"got": show(value)})
+    return value
+
+
+Number = Annotated[Decimal, BeforeValidator(to_number)]
+NonNegative = Annotated[Decimal, BeforeValidator(to_number), AfterValidator(non_negative)]
+Positive = Annotated[Decimal, BeforeValidator(to_number), AfterValidator(positive)]
+Whole = Annotated[int, BeforeValidator(to_whole)]
+NonNegativeWhole = Annotated[int, BeforeValidator(to_whole), AfterValidator(non_negative)]
+PositiveWhole = Annotated[int, BeforeValidator(to_whole), AfterValidator(positive)]
+Text = Annotated[str, BeforeValidator(to_text)]
+Id = Annotated[str, BeforeValidator(to_id)]

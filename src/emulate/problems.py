@@ -1,0 +1,102 @@
+"""Problems: the one type every stage reports, and the catalogue of their codes.
+
+A problem is anything wrong (or doubtful) in a file a user wrote: a YAML syntax
+error, a value of the wrong kind, a ruleset whose numbering is out of order.
+The core produces problems and never prints them; `emulate.render.problems`
+turns them into text, JSON or GitHub annotations.
+
+Codes are stable: tools and people may rely on them. E1xx are about reading
+the file, E2xx about a single value, E3xx about a ruleset as a whole, E4xx
+about a submission as a whole, E5xx about a review file. W-codes are warnings:
+reported like errors, but they do not change the exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+#: code -> what it means. The README's table of problem codes is this table.
+CODES: dict[str, str] = {
+    "E100": "the file cannot be read (a folder, or no permission)",
+    "E101": "the file is larger than the size limit",
+    "E102": "the file is not UTF-8 text (UTF-16, a legacy Vietnamese encoding, or binary)",
+    "E103": "YAML syntax error",
+    "E104": "a key appears twice in the same mapping",
+    "E105": "the file is empty",
+    "E106": "the document is not a mapping of keys to values",
+    "E107": "the file holds more than one YAML document",
+    "E108": "YAML anchors and aliases are not allowed",
+    "E109": "YAML tags are not allowed",
+    "E110": "the document is nested too deeply",
+    "E201": "unknown key",
+    "E202": "missing key",
+    "E203": "not a number",
+    "E204": "a value of the wrong type",
+    "E205": "a number outside its allowed range",
+    "E206": "not a whole number",
+    "E207": "not one of the allowed choices",
+    "E208": "a list with the wrong number of items",
+    "E301": "an id used twice",
+    "E302": "criterion numbering missing, repeated or out of order",
+    "E303": "a criterion or deduction without a source",
+    "E304": "a rating scale that is not best-first, or a bonus label not in it",
+    "E305": "a reference to an unknown criterion, content or deduction",
+    "E306": "the ruleset's year disagrees with its file name",
+    "E307": "the previous year's ruleset does not exist",
+    "E401": "a department the ruleset does not list",
+    "E402": "the file name differs from the department",
+    "E403": "the year differs from the folder",
+    "E404": "a criterion of the ruleset is missing",
+    "E405": "a criterion that the year's ruleset does not have",
+    "E406": "no ruleset for the submission's year",
+    "E407": "`not_applicable` where the ruleset forbids it",
+    "E408": "a higher-is-better target of zero",
+    "W201": "a number that reads like Vietnamese thousands (1.000)",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding at `file:line:column` (1-based; 0 when no position applies)."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    severity: Severity
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+def error(file: str, line: int, column: int, code: str, message: str) -> Problem:
+    assert code in CODES, code
+    return Problem(file, line, column, code, Severity.ERROR, message)
+
+
+def warning(file: str, line: int, column: int, code: str, message: str) -> Problem:
+    assert code in CODES, code
+    return Problem(file, line, column, code, Severity.WARNING, message)
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.is_error for p in problems)

@@ -1,0 +1,20 @@
+"""Output formats: one module per thing shown (problems, rules, scores, diffs).
+
+Renderers take core results and return text; they never compute points and
+never decide exit codes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..engine import round_points
+
+
+def number(value: Decimal, places: int) -> str:
+    """A decimal as the published record writes it: fixed places, no exponent."""
+    return f"{round_points(value, places):f}"
+
+
+def percent(share: Decimal, places: int = 1) -> str:
+    return f"{round_points(share * 100, places):f} %"

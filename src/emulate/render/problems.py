@@ -1,0 +1,45 @@
+"""Problems as text (`file:line:column: severity CODE message`), JSON or GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from ..problems import Problem
+
+FORMATS = ("text", "json", "github")
+
+
+def sort(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code, p.message))
+
+
+def as_text(problems: Iterable[Problem]) -> str:
+    return "".join(f"{p.file}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}\n" for p in sort(problems))
+
+
+def as_json(problems: Iterable[Problem]) -> str:
+    return json.dumps([p.as_dict() for p in sort(problems)], ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(problems: Iterable[Problem]) -> str:
+    lines = []
+    for p in sort(problems):
+        level = "error" if p.is_error else "warning"
+        lines.append(
+            f"::{level} file={_escape_property(p.file)},line={max(p.line, 1)},col={max(p.column, 1)},"
+            f"title={_escape_property(f'emulate {p.code}')}::{_escape_data(p.message)}\n"
+        )
+    return "".join(lines)
+
+
+def render(problems: Iterable[Problem], fmt: str) -> str:
+    return {"text": as_text, "json": as_json, "github": as_github}[fmt](problems)

@@ -1,0 +1,180 @@
+"""Shape validation with pydantic, and its errors as positioned Problems.
+
+`validate(model, data, document, prefix)` runs a pydantic model over plain data
+taken from a `Document` and turns every error into a `Problem` at the line and
+column of the value (or of the key, for an unknown key; of the enclosing
+mapping, for a missing one), with a message that names the key and says how to
+fix it. Checks that need the ruleset (which labels, how many targets) are not
+done here: they are plain functions in `ruleset` and `submission`.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .fields import did_you_mean, show
+from .problems import Problem, error
+from .yamlio import Document, PathKey
+
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_WORDS = {
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+    "dict_type": "a mapping (key: value lines)",
+    "list_type": "a list (lines starting with '- ')",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+    "decimal_type": "a number",
+}
+
+
+def validate(model: type[M], data: Any, document: Document, prefix: PathKey = ()) -> tuple[M | None, list[Problem]]:
+    """Validate `data` (found at `prefix` in `document`) as `model`."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [to_problem(e, model, data, document, prefix) for e in exc.errors(include_url=False)]
+
+
+def tree_path(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, str | int | None]:
+    """The part of a pydantic `loc` that exists in `data`, and the last step if it does not.
+
+    pydantic adds steps of its own to `loc` (a union member's tag, a validator's
+    name); they are skipped because they are not keys of the data.
+    """
+    path: list[str | int] = []
+    node = data
+    for step in loc:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            node = node[step]
+            path.append(step)
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            path.append(step)
+    found_all = bool(loc) and path[-1:] == [loc[-1]]
+    return tuple(path), (None if found_all or not loc else loc[-1])
+
+
+def describe(path: PathKey) -> str:
+    """How a message names the value: the last key, or the item number."""
+    for step in reversed(path):
+        if isinstance(step, str):
+            return f"'{step}'"
+    return "the value"
+
+
+def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, prefix: PathKey) -> Problem:
+    kind: str = err["type"]
+    loc = tuple(err["loc"])
+    inner, missing = tree_path(data, loc)
+    path = (*prefix, *inner)
+    pos = document.at(path)
+    value = err.get("input")
+    label = describe(path)
+    if isinstance(path[-1:] and path[-1], int):
+        label = f"item {path[-1] + 1} of {describe(path[:-1])}"
+
+    def at(code: str, message: str, where: Any = pos) -> Problem:
+        return error(document.file, where.line, where.column, code, message)
+
+    if kind.startswith("E") and kind[1:].isdigit():  # our own PydanticCustomError
+        return at(kind, f"{label} {err['msg']}")
+    if kind == "missing":
+        key = missing if missing is not None else (loc[-1] if loc else "?")
+        inside = f" in {describe(path)}" if path else ""
+        return at("E202", f"'{key}' is missing{inside}: add it (`{key}: ...`)")
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = allowed_keys(model, loc[:-1])
+        hint = did_you_mean(key, allowed) or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        if key.isdigit():
+            hint += " (a comma inside { } separates entries: for a decimal number use a dot, e.g. 0.7)"
+        return at("E201", f"unknown key '{key}'{hint}", document.key_at(path))
+    if kind in ("literal_error", "enum"):
+        choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        return at("E207", f"{label} must be one of {', '.join(choices)}; got {show(value)}{hint}")
+    if kind in ("union_tag_invalid",):
+        choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected_tags", ""))
+        tag = err.get("ctx", {}).get("tag", "")
+        hint = did_you_mean(str(tag), choices)
+        return at("E207", f"unknown kind '{tag}'{hint}; the kinds are {', '.join(choices)}", document.at((*path, "kind")))
+    if kind == "union_tag_not_found":
+        return at("E202", f"'kind' is missing in {label}: add it (`kind: ...`)")
+    if kind in ("too_short", "too_long"):
+        ctx = err.get("ctx", {})
+        return at("E208", f"{label} has {ctx.get('actual_length')} items; {_length_rule(ctx)}")
+    if kind in _TYPE_WORDS:
+        hint = ""
+        if kind == "bool_type" and isinstance(value, str):
+            hint = " (write true or false; 'yes', 'no', 'on' and 'off' are not read as true or false)"
+        return at("E204", f"{label} must be {_TYPE_WORDS[kind]}, got {show(value)}{hint}")
+    return at("E204", f"{label}: {err['msg']}")
+
+
+def _length_rule(ctx: dict[str, Any]) -> str:
+    low, high = ctx.get("min_length"), ctx.get("max_length")
+    if low is not None and high is not None and low == high:
+        return f"it needs exactly {low}"
+    if low is not None:
+        return f"it needs at least {low}"
+    return f"it allows at most {high}"
+
+
+def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys the model accepts at `loc` (for "did you mean")."""
+    current: Any = model
+    for step in loc:
+        current = _step_into(current, step)
+        if current is None:
+            return []
+    model_class = _model_of(current)
+    if model_class is None:
+        return []
+    return [f.alias or name for name, f in model_class.model_fields.items()]
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _step_into(annotation: Any, step: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _step_into(typing.get_args(annotation)[0], step)
+    if origin in (typing.Union, types.UnionType):
+        members = typing.get_args(annotation)
+        for member in members:  # a discriminated union's loc names the member's tag
+            model_class = _model_of(member)
+            if model_class is not None and isinstance(step, str):
+                kind = model_class.model_fields.get("kind")
+                if kind is not None and step in typing.get_args(kind.annotation):
+                    return model_class
+        for member in members:
+            found = _step_into(member, step)
+            if found is not None:
+                return found
+        return None
+    if origin in (list, tuple):
+        return typing.get_args(annotation)[0] if isinstance(step, int) else None
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(step, str):
+        for name, f in annotation.model_fields.items():
+            if step in (name, f.alias):
+                return f.annotation
+        return None
+    return None

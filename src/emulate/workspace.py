@@ -1,0 +1,122 @@
+"""The workspace on disk: where rulesets and submissions live, and loading them.
+
+This is the imperative shell's side of the files: it finds
+`rules/<year>.yaml` and `submissions/<year>/*.yaml` under a root, names them
+for messages, and hands their contents to the pure checks. Each ruleset is
+loaded at most once per Workspace, and only the years asked for.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem, has_errors
+from .ruleset import LoadedRuleset, Ruleset, load_ruleset
+from .submission import LoadedSubmission, Submission, load_submission
+from .yamlio import DEFAULT_MAX_BYTES
+
+
+class UnknownYear(LookupError):
+    def __init__(self, year: int, known: list[int]) -> None:
+        self.year, self.known = year, known
+        listed = ", ".join(map(str, known)) if known else "none"
+        super().__init__(f"there is no ruleset for {year} (rules/{year}.yaml); the known years are: {listed}")
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the current folder when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass
+class YearData:
+    """A year's ruleset and submissions, with every problem found reading them."""
+
+    year: int
+    ruleset: Ruleset | None
+    ruleset_sha256: str
+    submissions: list[Submission]
+    missing: list[str]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.ruleset is not None and not has_errors(self.problems)
+
+
+@dataclass
+class Workspace:
+    root: Path
+    max_bytes: int = DEFAULT_MAX_BYTES
+    _rulesets: dict[int, LoadedRuleset] = field(default_factory=dict, repr=False)
+
+    @property
+    def rules_dir(self) -> Path:
+        return self.root / "rules"
+
+    @property
+    def submissions_dir(self) -> Path:
+        return self.root / "submissions"
+
+    def years(self) -> list[int]:
+        """The years that have a ruleset file."""
+        if not self.rules_dir.is_dir():
+            return []
+        return sorted(int(p.stem) for p in self.rules_dir.glob("*.yaml") if p.stem.isdigit())
+
+    def ruleset_path(self, year: int) -> Path:
+        return self.rules_dir / f"{year}.yaml"
+
+    def loaded_ruleset(self, year: int) -> LoadedRuleset:
+        if year not in self._rulesets:
+            path = self.ruleset_path(year)
+            if not path.is_file():
+                raise UnknownYear(year, self.years())
+            self._rulesets[year] = self.load_ruleset_file(path)
+        return self._rulesets[year]
+
+    def load_ruleset_file(self, path: Path) -> LoadedRuleset:
+        """Any ruleset file; its `previous` is looked for beside it."""
+        known = {int(p.stem) for p in path.parent.glob("*.yaml") if p.stem.isdigit()}
+        return load_ruleset(path, display_path(path), known_years=known, max_bytes=self.max_bytes)
+
+    def ruleset_or_none(self, year: int) -> Ruleset | None:
+        """The year's ruleset if it exists and is valid (for checking submissions)."""
+        try:
+            loaded = self.loaded_ruleset(year)
+        except UnknownYear:
+            return None
+        return loaded.ruleset if not has_errors(loaded.problems) else None
+
+    def criterion_years(self, criterion_id: str) -> list[int]:
+        """The years whose ruleset has this criterion (loads every year: used only for messages)."""
+        return [y for y in self.years() if (r := self.ruleset_or_none(y)) is not None and r.criterion(criterion_id)]
+
+    def submission_files(self, year: int) -> list[Path]:
+        folder = self.submissions_dir / str(year)
+        return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+    def load_submission_file(self, path: Path) -> LoadedSubmission:
+        return load_submission(path, self.ruleset_or_none, display_path(path), self.criterion_years, self.max_bytes)
+
+    def load_year(self, year: int) -> YearData:
+        """The year's ruleset and every submission of `submissions/<year>/` (raises UnknownYear)."""
+        loaded = self.loaded_ruleset(year)
+        problems = list(loaded.problems)
+        if loaded.ruleset is None or has_errors(loaded.problems):
+            return YearData(year, None, loaded.sha256, [], [], problems)
+        ruleset = loaded.ruleset
+        submissions = []
+        for path in self.submission_files(year):
+            result = self.load_submission_file(path)
+            problems += result.problems
+            if result.submission is not None:
+                submissions.append(result.submission)
+        present = {s.department for s in submissions}
+        missing = [d.id for d in ruleset.departments if d.id not in present]
+        return YearData(year, ruleset, loaded.sha256, submissions, missing, problems)

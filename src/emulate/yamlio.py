@@ -1,0 +1,341 @@
+"""Reading YAML files into a positioned tree, safely.
+
+Owns everything between the bytes on disk and plain Python data: the size
+limit, the encoding (UTF-8 with or without BOM; anything else is refused with
+a reason), Unicode normalisation to NFC, and YAML itself. The YAML is read as
+a stream of parser events, never constructed into objects by the YAML library:
+so no tag can build an object, no alias can be expanded (anchors and aliases
+are refused at the first sight), and every key and value keeps its line and
+column.
+
+Scalars are resolved here, by the rules of YAML 1.2's core schema, except that
+numbers become `decimal.Decimal` exactly as written (never binary floats), and
+that `yes`/`no`/`on`/`off` stay text (the validators explain them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator
+
+from .problems import Problem, error, warning
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 50
+
+PathKey = tuple[str | int, ...]
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_THOUSANDS_LIKE = re.compile(r"[-+]?[0-9]+\.[0-9]{3}\Z")
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Document:
+    """Plain data (dicts, lists, str, int, Decimal, bool, None) and where each part stands."""
+
+    file: str
+    data: Any
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+    sha256: str = ""
+
+    def at(self, path: PathKey) -> Position:
+        """Where the value at `path` starts, or its nearest known ancestor."""
+        for end in range(len(path), -1, -1):
+            found = self.values.get(path[:end])
+            if found is not None:
+                return found
+        return Position(1, 1)
+
+    def key_at(self, path: PathKey) -> Position:
+        """Where the key introducing `path` stands (falls back to the value)."""
+        found = self.keys.get(path)
+        return found if found is not None else self.at(path)
+
+
+@dataclass
+class Loaded:
+    """The outcome of reading one file: a document unless reading failed, and problems."""
+
+    document: Document | None
+    problems: list[Problem]
+
+
+class _Stop(Exception):
+    """Reading cannot go on; the problem explaining why is already recorded."""
+
+
+def sha256_of(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def load_file(path: Path, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    """Read and parse one file; every failure becomes a Problem (never an exception)."""
+    name = display if display is not None else str(path)
+    try:
+        if path.is_dir():
+            return Loaded(None, [error(name, 0, 0, "E100", "is a folder, not a file: give a .yaml file or use the folder as a whole")])
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Loaded(None, [error(name, 1, 1, "E101", f"the file is {size} bytes, over the limit of {max_bytes} bytes; a regulation or submission is far smaller, so check that this is the right file (or raise the limit with --max-bytes)")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Loaded(None, [error(name, 0, 0, "E100", f"cannot read the file: {exc.strerror or exc}")])
+    return load_bytes(raw, name, max_bytes)
+
+
+def load_bytes(raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    if len(raw) > max_bytes:
+        return Loaded(None, [error(file, 1, 1, "E101", f"the file is {len(raw)} bytes, over the limit of {max_bytes} bytes")])
+    text, problem = decode(raw, file)
+    if problem is not None:
+        return Loaded(None, [problem])
+    loaded = load_text(text, file)
+    if loaded.document is not None:
+        loaded.document.sha256 = sha256_of(raw)
+    return loaded
+
+
+def decode(raw: bytes, file: str) -> tuple[str, Problem | None]:
+    """UTF-8 text (BOM dropped, NFC) or the reason it is not."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", error(file, 1, 1, "E102", "the file is saved as UTF-16; save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8)")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw[:4096]:
+        return "", error(file, 1, 1, "E102", "the file holds NUL bytes: it is binary or UTF-16, not UTF-8 text; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        return "", error(
+            file, line, column, "E102",
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02X}): it looks like a legacy Vietnamese "
+            "encoding (Windows-1258, VNI or TCVN3); convert it to Unicode UTF-8 (e.g. with UniKey's "
+            "converter) and save it as UTF-8",
+        )
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text, None
+
+
+def load_text(text: str, file: str) -> Loaded:
+    builder = _Builder(file, text)
+    try:
+        data = builder.build()
+    except _Stop:
+        return Loaded(None, builder.problems)
+    return Loaded(Document(file, data, builder.values, builder.keys), builder.problems)
+
+
+def _events(text: str) -> Iterator[Any]:
+    try:
+        from ruamel.yaml.cyaml import CParser
+    except ImportError:  # no C extension: the pure-Python parser gives the same events
+        from ruamel.yaml import YAML
+
+        yield from YAML(typ="safe", pure=True).parse(text)
+        return
+    parser = CParser(text)
+    while True:
+        event = parser.get_event()
+        yield event
+        if type(event).__name__ == "StreamEndEvent":
+            return
+
+
+def _pos(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+        self.problems: list[Problem] = []
+        self.values: dict[PathKey, Position] = {}
+        self.keys: dict[PathKey, Position] = {}
+
+    def fail(self, pos: Position, code: str, message: str) -> None:
+        self.problems.append(error(self.file, pos.line, pos.column, code, message))
+
+    def build(self) -> Any:
+        from ruamel.yaml.error import YAMLError
+
+        events = _events(self.text)
+        try:
+            return self._document(events)
+        except YAMLError as exc:
+            self._syntax_error(exc)
+            raise _Stop from None
+        except RecursionError:
+            self.fail(Position(1, 1), "E110", "the document is nested too deeply")
+            raise _Stop from None
+
+    def _document(self, events: Iterator[Any]) -> Any:
+        next(events)  # StreamStart
+        event = next(events)
+        if _kind(event) == "StreamEnd":
+            self.fail(Position(1, 1), "E105", "the file is empty: it holds no YAML document")
+            raise _Stop
+        root_event = next(events)  # after DocumentStart
+        root = self._node(root_event, events, (), 0)
+        next(events)  # DocumentEnd
+        following = next(events)
+        if _kind(following) == "DocumentStart":
+            self.fail(_pos(following.start_mark), "E107", "a second YAML document starts here ('---'); a file holds one document: split it into two files or remove the '---'")
+        if root is None:
+            self.fail(Position(1, 1), "E105", "the file is empty: it holds no keys or values")
+            raise _Stop
+        if not isinstance(root, dict):
+            got = "a list" if isinstance(root, list) else f"the single value {_show(root)}"
+            self.fail(_pos(root_event.start_mark), "E106", f"the file must be a mapping of keys to values (key: value on each line), but it is {got}")
+            raise _Stop
+        return root
+
+    def _check_node(self, event: Any, depth: int) -> Position:
+        pos = _pos(event.start_mark)
+        if depth > MAX_DEPTH:
+            self.fail(pos, "E110", f"the document is nested more than {MAX_DEPTH} levels deep; no regulation or submission needs that")
+            raise _Stop
+        if _kind(event) == "Alias":
+            self.fail(pos, "E108", f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full")
+            raise _Stop
+        if getattr(event, "anchor", None):
+            self.fail(pos, "E108", f"YAML anchors (&{event.anchor}) are not allowed: write each value out in full")
+            raise _Stop
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!":
+            self.fail(pos, "E109", f"YAML tags ({_short_tag(tag)}) are not allowed: remove the tag and write a plain value")
+        return pos
+
+    def _node(self, event: Any, events: Iterator[Any], path: PathKey, depth: int) -> Any:
+        pos = self._check_node(event, depth)
+        self.values[path] = pos
+        kind = _kind(event)
+        if kind == "Scalar":
+            return self._scalar(event, pos)
+        if kind == "SequenceStart":
+            items: list[Any] = []
+            while True:
+                item = next(events)
+                if _kind(item) == "SequenceEnd":
+                    return items
+                items.append(self._node(item, events, (*path, len(items)), depth + 1))
+        if kind == "MappingStart":
+            return self._mapping(events, path, depth)
+        raise AssertionError(f"unexpected YAML event {kind}")  # pragma: no cover
+
+    def _mapping(self, events: Iterator[Any], path: PathKey, depth: int) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        while True:
+            key_event = next(events)
+            if _kind(key_event) == "MappingEnd":
+                return mapping
+            key_pos = self._check_node(key_event, depth + 1)
+            if _kind(key_event) != "Scalar":
+                self.fail(key_pos, "E204", "a key must be a plain name, not a list or mapping")
+                self._skip(key_event, events)
+                self._skip(next(events), events)
+                continue
+            key = key_event.value
+            value_event = next(events)
+            if key in mapping:
+                first = self.keys[(*path, key)]
+                self.problems.append(error(self.file, key_pos.line, key_pos.column, "E104", f"'{key}' appears twice in this mapping (first at line {first.line}); keep one of them"))
+                self._skip(value_event, events)
+                continue
+            child = (*path, key)
+            self.keys[child] = key_pos
+            mapping[key] = self._node(value_event, events, child, depth + 1)
+
+    def _skip(self, event: Any, events: Iterator[Any]) -> None:
+        kind = _kind(event)
+        if kind in ("SequenceStart", "MappingStart"):
+            level = 1
+            while level:
+                inner = _kind(next(events))
+                if inner in ("SequenceStart", "MappingStart"):
+                    level += 1
+                elif inner in ("SequenceEnd", "MappingEnd"):
+                    level -= 1
+
+    def _scalar(self, event: Any, pos: Position) -> Any:
+        value: str = event.value
+        if event.style not in (None, ""):  # quoted or block scalar: always text
+            return value
+        if value in _NULLS:
+            return None
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        if _INT.match(value):
+            return int(value)
+        if _DECIMAL.match(value):
+            if _THOUSANDS_LIKE.match(value):
+                self._warn_thousands(value, pos)
+            return Decimal(value)
+        return value
+
+    def _warn_thousands(self, value: str, pos: Position) -> None:
+        as_decimal = f"{Decimal(value).normalize():f}"
+        as_thousands = str(int(value.replace(".", "")))
+        self.problems.append(warning(
+            self.file, pos.line, pos.column, "W201",
+            f"{value} is read as {as_decimal}, but in Vietnamese writing it means {as_thousands}: "
+            f"write {as_thousands} if you meant {as_thousands}, or {as_decimal} if you meant {as_decimal}",
+        ))
+
+    def _syntax_error(self, exc: Any) -> None:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if mark is not None:
+            pos = _pos(mark)
+        elif getattr(exc, "position", None) is not None:  # ReaderError: a character index
+            before = self.text[: exc.position]
+            pos = Position(before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+            self.fail(pos, "E102", f"the file holds a control character (U+{ord(self.text[exc.position]):04X}) that text never holds: it is binary, or damaged; save it again as UTF-8 text")
+            return
+        else:
+            pos = Position(1, 1)
+        line_text = self.text.splitlines()[pos.line - 1] if pos.line - 1 < len(self.text.splitlines()) else ""
+        if "\t" in line_text[: max(pos.column, 1)] or (pos.column - 1 < len(line_text) and line_text[pos.column - 1 : pos.column] == "\t"):
+            self.fail(pos, "E103", "a tab is used for indentation; YAML needs spaces: replace the tab with spaces")
+            return
+        context = getattr(exc, "context", None)
+        message = f"YAML syntax error: {problem}"
+        if context:
+            message += f" ({context})"
+        if "mapping values are not allowed" in problem:
+            message += "; if a text value contains ': ', put the whole value in quotes"
+        self.fail(pos, "E103", message)
+
+
+def _kind(event: Any) -> str:
+    return type(event).__name__[:-5]  # "ScalarEvent" -> "Scalar"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _show(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else str(value)
