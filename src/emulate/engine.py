@@ -51,7 +51,7 @@ class ComponentScore:
 class CriterionScore:
     criterion: Criterion
     content_id: str
-    value: CriterionValue
+    value: CriterionValue | None  # None: no value given (scored 0)
     points: Decimal
     bonus: Decimal
     lost_to_cap: Decimal = ZERO  # points (or bonus) a cap or floor cut off
@@ -113,7 +113,7 @@ def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
         places = ruleset.rounding.places
         department = ruleset.department(submission.department)
         criteria = tuple(
-            _score_criterion(criterion, content.id, submission.criteria[criterion.id], places, submission.self_score.get(criterion.id))
+            _score_criterion(criterion, content.id, submission.criteria.get(criterion.id), places, submission.self_score.get(criterion.id))
             for content, criterion in ruleset.criteria()
         )
         deductions = tuple(
@@ -155,12 +155,15 @@ def performance(component: Component) -> Decimal:
     return max(p, ZERO)
 
 
-def _score_criterion(criterion: Criterion, content_id: str, value: CriterionValue, places: int, claimed: Decimal | None) -> CriterionScore:
+def _score_criterion(criterion: Criterion, content_id: str, value: CriterionValue | None, places: int, claimed: Decimal | None) -> CriterionScore:
+    """One criterion's points; a value that is absent (only when re-scoring under another year's rules) scores 0."""
     rule = criterion.rule
 
     def result(points: Decimal, bonus: Decimal = ZERO, lost: Decimal = ZERO, **extra: object) -> CriterionScore:
         return CriterionScore(criterion, content_id, value, points, bonus, lost, claimed=claimed, **extra)  # type: ignore[arg-type]
 
+    if value is None:
+        return result(ZERO)
     if isinstance(rule, TargetsRule) and isinstance(value, TargetsValue):
         components = tuple(_score_component(i + 1, c, rule, places) for i, c in enumerate(value.targets))
         return result(

@@ -38,6 +38,8 @@ def component_formula(c: ComponentScore, rule: TargetsRule, places: int) -> str:
 def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
     """Lines that show the criterion's arithmetic with its numbers."""
     rule, value = cs.criterion.rule, cs.value
+    if value is None:
+        return [f"no value given: scored {number(cs.points, places)}"]
     if isinstance(rule, TargetsRule):
         lines = []
         for c in cs.components:
@@ -111,7 +113,7 @@ def as_data(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> dict[str, A
                 "lost_to_cap": number(cs.lost_to_cap, places),
                 "formula": criterion_formula(cs, places),
                 "source": cs.criterion.source,
-                "input": cs.value.model_dump(mode="json", exclude_none=True),
+                "input": None if cs.value is None else cs.value.model_dump(mode="json", exclude_none=True),
             }
             if cs.claimed is not None:
                 entry["claimed"] = number(cs.claimed, places)
@@ -164,7 +166,7 @@ def as_tree(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> Any:
             node = branch.add(head)
             for line in criterion_formula(cs, places):
                 node.add(escape(line))
-            if cs.value.evidence:
+            if cs.value is not None and cs.value.evidence:
                 node.add(f"[dim]evidence: {escape(cs.value.evidence)}[/]")
             if cs.claimed is not None:
                 mark = "[yellow]differs[/]" if cs.claim_differs else "matches"
