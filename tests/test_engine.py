@@ -1,0 +1,149 @@
+"""The engine: ranking, shared ranks, tie-breakers, awards; and an independent oracle."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from emulate.engine import rank, score
+from emulate.ruleset import Ruleset
+from emulate.submission import AssessedValue, CountValue, Submission
+
+sys.path.insert(0, str(Path(__file__).parent))
+import reference_scorer  # noqa: E402  (an independent re-implementation of SPEC 3.1)
+
+REPO = Path(__file__).resolve().parent.parent
+UNITS = ["a", "b", "c", "d", "e"]
+
+
+def small_ruleset(tie_breakers: list[str], awards: list[dict[str, Any]] | None = None) -> Ruleset:
+    """Two contents of one assessed criterion each (max 50 + 50), a counted criterion, a deduction."""
+    return Ruleset.model_validate({
+        "ruleset": "t", "year": 2017, "version": "1", "title": "t",
+        "departments": [{"id": u, "name": u.upper()} for u in UNITS],
+        "contents": [
+            {"id": "1", "title": "one", "criteria": [{"id": "x", "no": "1.1", "title": "x", "source": "s", "rule": {"kind": "assessed", "max": 50}}]},
+            {"id": "2", "title": "two", "criteria": [
+                {"id": "y", "no": "2.1", "title": "y", "source": "s", "rule": {"kind": "assessed", "max": 40}},
+                {"id": "k", "no": "2.2", "title": "k", "source": "s", "rule": {"kind": "count_penalty", "max": 10, "per": 10}},
+            ]},
+        ],
+        "deductions": [{"id": "d", "title": "d", "per": 1, "source": "s"}],
+        "awards": awards or [],
+        "tie_breakers": tie_breakers,
+    })
+
+
+def unit(name: str, x: int, y: int, deductions: int = 0, disciplined: int = 0) -> Submission:
+    return Submission(name, 2017, {
+        "x": AssessedValue(points=Decimal(x)), "y": AssessedValue(points=Decimal(y)), "k": CountValue(count=disciplined),
+    }, {"d": deductions})
+
+
+def ranks(ruleset: Ruleset, subs: list[Submission]) -> list[tuple[int, str, bool]]:
+    ranking = rank(ruleset, [score(ruleset, s) for s in subs])
+    return [(u.rank, u.card.department, u.tied) for u in ranking.units]
+
+
+def test_order_by_total_then_competition_ranking_for_ties() -> None:
+    ruleset = small_ruleset([])
+    subs = [unit("a", 30, 30), unit("b", 40, 30), unit("c", 30, 40), unit("d", 10, 10)]
+    assert ranks(ruleset, subs) == [(1, "b", True), (1, "c", True), (3, "a", False), (4, "d", False)]
+
+
+def test_content_tie_breaker_separates_equal_totals() -> None:
+    ruleset = small_ruleset(["content:1"])
+    subs = [unit("a", 30, 30), unit("b", 40, 30), unit("c", 30, 40), unit("d", 10, 10)]
+    assert ranks(ruleset, subs) == [(1, "b", False), (2, "c", False), (3, "a", False), (4, "d", False)]
+    ranking = rank(ruleset, [score(ruleset, s) for s in subs])
+    assert ranking.units[0].decided_by == "content:1"
+
+
+def test_fewer_deductions_breaks_a_tie_that_content_leaves() -> None:
+    ruleset = small_ruleset(["content:1", "fewer_deductions"])
+    # equal totals and equal content 1: b has fewer deductions
+    subs = [unit("a", 40, 34, deductions=4), unit("b", 40, 32, deductions=2)]
+    assert ranks(ruleset, subs) == [(1, "b", False), (2, "a", False)]
+    assert rank(ruleset, [score(ruleset, s) for s in subs]).units[0].decided_by == "fewer_deductions"
+
+
+def test_units_equal_under_every_tie_breaker_share_the_rank() -> None:
+    ruleset = small_ruleset(["content:1", "fewer_deductions"])
+    subs = [unit("a", 40, 30), unit("b", 40, 30), unit("c", 45, 30), unit("d", 1, 1)]
+    assert ranks(ruleset, subs) == [(1, "c", False), (2, "a", True), (2, "b", True), (4, "d", False)]
+
+
+def test_ranking_does_not_depend_on_input_order() -> None:
+    ruleset = small_ruleset(["content:1"])
+    subs = [unit("a", 30, 30), unit("b", 40, 30), unit("c", 30, 40), unit("e", 40, 20)]
+    assert ranks(ruleset, subs) == ranks(ruleset, list(reversed(subs)))
+
+
+AWARDS = [
+    {"id": "flag", "title": "Flag", "quota": 1, "min_share": Decimal("0.90"), "require_zero": ["k"]},
+    {"id": "merit", "title": "Merit", "quota": 2, "min_share": Decimal("0.80")},
+]
+
+
+def test_awards_skip_units_failing_require_zero_and_min_share() -> None:
+    ruleset = small_ruleset(["content:1"], AWARDS)
+    subs = [
+        unit("a", 50, 40, disciplined=1),  # 90/100: best, but a disciplined official: no flag
+        unit("b", 50, 37),                 # 97/100 (k = 10): the flag
+        unit("c", 45, 36),                 # 91: merit
+        unit("d", 40, 20),                 # 70: below 80 %: no merit
+    ]
+    ranking = rank(ruleset, [score(ruleset, s) for s in subs])
+    assert [(u.card.department, u.card.total, u.award) for u in ranking.units] == [
+        ("b", Decimal("97"), "flag"), ("c", Decimal("91"), "merit"), ("a", Decimal("90"), "merit"), ("d", Decimal("70"), None),
+    ]
+    check = next(c for c in ranking.awards if c.award_id == "flag" and c.department == "a")
+    assert check.nonzero == (("k", 1),) and not check.granted
+    check = next(c for c in ranking.awards if c.award_id == "merit" and c.department == "d")
+    assert not check.eligible and check.share == Decimal("0.7")
+
+
+def test_missing_departments_are_listed_not_ranked() -> None:
+    ruleset = small_ruleset([])
+    ranking = rank(ruleset, [score(ruleset, unit("b", 1, 1))], missing=["c", "a"])
+    assert ranking.missing == ("a", "c")  # in the ruleset's order
+    assert [u.card.department for u in ranking.units] == ["b"]
+
+
+@pytest.mark.parametrize("year", [2016, 2017])
+def test_engine_agrees_with_the_independent_reference_scorer(run: Callable[..., Any], year: int) -> None:
+    result = run("score", str(year), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    expected = {row["department"]: row for row in reference_scorer.score_workspace(REPO, year)}
+    assert len(record["ranking"]) == len(expected) == 7
+    for row in record["ranking"]:
+        ref = expected[row["department"]]
+        assert row["rank"] == ref["rank"]
+        assert row["award"] == ref["award"]
+        for key in ("base", "bonus", "deductions", "total"):
+            assert Decimal(row[key]) == ref[key], (row["department"], key)
+        assert {k: Decimal(v) for k, v in row["contents"].items()} == {k: Decimal(v) for k, v in ref["contents"].items()}
+        for criterion_id, (points, bonus) in ref["criteria"].items():
+            assert Decimal(row["criteria"][criterion_id]["points"]) == points
+            assert Decimal(row["criteria"][criterion_id]["bonus"]) == bonus
+
+
+def test_reference_scorer_agrees_on_a_shuffled_edited_workspace(run: Callable[..., Any], workspace: Path) -> None:
+    # make a tie at the top and a capped bonus: both implementations must agree
+    path = workspace / "submissions" / "2017" / "so-tai-chinh.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{rating: tot", "{rating: xuat-sac", 1) if "{rating: tot" in text else text, encoding="utf-8")
+    result = run("score", "2017", "--format", "json", root=workspace)
+    record = json.loads(result.stdout)
+    expected = {row["department"]: row for row in reference_scorer.score_workspace(workspace, 2017)}
+    for row in record["ranking"]:
+        assert (row["rank"], Decimal(row["total"]), row["award"]) == (
+            expected[row["department"]]["rank"], expected[row["department"]]["total"], expected[row["department"]]["award"])
+    shutil.rmtree(workspace)
