@@ -46,7 +46,7 @@ def test_score_table_shows_ranking_awards_and_claims(run: Callable[..., Any]) ->
 
 def test_score_json_has_the_spec_shape(run: Callable[..., Any]) -> None:
     record = json.loads(run("score", "2017", "--format", "json").stdout)
-    assert set(record) == {"year", "ruleset", "max_points", "max_bonus", "ranking", "missing"}
+    assert set(record) == {"year", "ruleset", "max_points", "max_bonus", "ranking", "missing", "review"}
     assert record["year"] == 2017 and record["max_points"] == "650.00" and record["max_bonus"] == "40.00"
     assert set(record["ruleset"]) == {"id", "version", "sha256"} and len(record["ruleset"]["sha256"]) == 64
     assert record["missing"] == []
@@ -72,8 +72,10 @@ def test_score_csv_has_a_bom_and_one_row_per_unit(run: Callable[..., Any]) -> No
     out = run("score", "2017", "--format", "csv").stdout
     assert out.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
-    assert len(rows) == 7 and rows[0]["name"] == "Sở Xây dựng"
-    assert rows[0]["self_score_differences"].startswith("1.1: claimed 350.00")
+    assert len(rows) == 7 and rows[0]["name"] == "Sở Tài chính"
+    by_unit = {row["department"]: row for row in rows}
+    assert by_unit["so-xay-dung"]["self_score_differences"].startswith("1.1: claimed 350.00")
+    assert by_unit["so-xay-dung"]["review_adjustments"].startswith("3.2: self-declared 15.00, reviewed 10.00 (Biên bản")
 
 
 def test_score_markdown_is_a_table(run: Callable[..., Any]) -> None:

@@ -171,17 +171,18 @@ def check_rules_command(
 
 @app.command("validate")
 def validate_command(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Submission files or folders. Default: everything under submissions/.", show_default=False)] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Submission or review files, or folders. Default: everything under submissions/ and reviews/.", show_default=False)] = None,
     format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help="text (file:line:column), json, or github (Actions annotations).")] = ProblemFormat.text,
     root: RootOption = Path("."),
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Check submission files against the ruleset of their own year."""
+    """Check submission files (and review files) against the ruleset of their own year."""
     workspace = _workspace(root, max_bytes)
-    files = _yaml_files(_existing(paths) if paths else [workspace.submissions_dir] if workspace.submissions_dir.is_dir() else [])
+    defaults = [d for d in (workspace.submissions_dir, workspace.reviews_dir) if d.is_dir()]
+    files = _yaml_files(_existing(paths) if paths else defaults)
     problems: list[Problem] = []
     for path in files:
-        problems += workspace.load_submission_file(path).problems
+        problems += workspace.load_any_file(path)
     _report(problems, format_)
     _summary(len(files), "submission file(s)", problems)
     raise typer.Exit(1 if has_errors(problems) else 0)
@@ -192,35 +193,41 @@ def score_command(
     year: Annotated[int, typer.Argument(help="The year to score (rules/YEAR.yaml and submissions/YEAR/).")],
     format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json (the published record), csv (for Excel), markdown (for a report).")] = ScoreFormat.table,
     explain: Annotated[Optional[str], typer.Option("--explain", help="Show how every point of this department was computed (with --format table or json).", show_default=False)] = None,
+    self_declared: Annotated[bool, typer.Option("--self", help="Rank the self-declared values, ignoring reviews/YEAR.yaml.")] = False,
     root: RootOption = Path("."),
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Score every submission of a year and print the ranked table with proposed awards."""
-    from .engine import rank, score
+    """Score every submission of a year and print the ranked table with proposed awards.
+
+    When reviews/YEAR.yaml exists, the reviewed values are ranked and every format
+    shows the self-declared against the reviewed points; --self ranks the
+    self-declared values alone.
+    """
+    from .evaluation import evaluate
 
     data = _year_data(_workspace(root, max_bytes), year)
-    ruleset = data.ruleset
-    ranking = rank(ruleset, [score(ruleset, s) for s in data.submissions], data.missing)
+    evaluation = evaluate(data.ruleset, data.submissions, data.missing, None if self_declared else data.review)
     if explain is not None:
-        _explain(ruleset, ranking, explain, format_)
+        _explain(evaluation, explain, format_)
         return
     from .render import score as render_score
 
     if format_ is ScoreFormat.json:
-        _out(render_score.as_json(ruleset, ranking, data.ruleset_sha256))
+        _out(render_score.as_json(evaluation, data.ruleset_sha256))
     elif format_ is ScoreFormat.csv:
-        _out(render_score.as_csv(ruleset, ranking))
+        _out(render_score.as_csv(evaluation))
     elif format_ is ScoreFormat.markdown:
-        _out(render_score.as_markdown(ruleset, ranking))
+        _out(render_score.as_markdown(evaluation))
     else:
         console = _console()
-        for part in render_score.as_table(ruleset, ranking):
+        for part in render_score.as_table(evaluation):
             console.print(part)
 
 
-def _explain(ruleset: Any, ranking: Any, department: str, format_: ScoreFormat) -> None:
+def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
     from .render import explain as render_explain
 
+    ruleset, ranking = evaluation.ruleset, evaluation.ranking
     known = [d.id for d in ruleset.departments]
     if department not in known:
         from .fields import did_you_mean
@@ -230,9 +237,9 @@ def _explain(ruleset: Any, ranking: Any, department: str, format_: ScoreFormat) 
     if unit is None:
         _usage_error(f"{department} has no submission for {ruleset.year} (submissions/{ruleset.year}/{department}.yaml), so there is nothing to explain")
     if format_ is ScoreFormat.json:
-        _out(render_explain.as_json(ruleset, ranking, unit))
+        _out(render_explain.as_json(evaluation, unit))
     elif format_ is ScoreFormat.table:
-        _console().print(render_explain.as_tree(ruleset, ranking, unit))
+        _console().print(render_explain.as_tree(evaluation, unit))
     else:
         _usage_error("--explain prints a tree (--format table) or JSON (--format json)")
 

@@ -58,7 +58,12 @@ CODES: dict[str, str] = {
     "E406": "no ruleset for the submission's year",
     "E407": "`not_applicable` where the ruleset forbids it",
     "E408": "a higher-is-better target of zero",
+    "E501": "an adjustment that corrects neither a criterion nor a deduction, or both",
+    "E502": "an adjustment without a reason",
+    "E503": "the same value adjusted twice",
+    "E504": "the review's year disagrees with its file name",
     "W201": "a number that reads like Vietnamese thousands (1.000)",
+    "W501": "an adjustment for a unit that has no submission",
 }
 
 

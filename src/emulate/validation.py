@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .fields import did_you_mean, show
+from .fields import did_you_mean, show, suggest
 from .problems import Problem, error
 from .yamlio import Document, PathKey
 
@@ -40,7 +40,20 @@ def validate(model: type[M], data: Any, document: Document, prefix: PathKey = ()
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [to_problem(e, model, data, document, prefix) for e in exc.errors(include_url=False)]
+        errors = _drop_missing_explained_by_typo(exc.errors(include_url=False), model)
+        return None, [to_problem(e, model, data, document, prefix) for e in errors]
+
+
+def _drop_missing_explained_by_typo(errors: list[Any], model: type[BaseModel]) -> list[Any]:
+    """`actaul: 5` makes `actual` missing too: report the typo once, as the unknown key."""
+    typos = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            guess = suggest(str(loc[-1]), allowed_keys(model, loc[:-1]))
+            if guess is not None:
+                typos.add((loc[:-1], guess))
+    return [e for e in errors if not (e["type"] == "missing" and (tuple(e["loc"])[:-1], e["loc"][-1]) in typos)]
 
 
 def tree_path(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, str | int | None]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .problems import Problem, has_errors
+from .review import LoadedReview, Review, load_review
 from .ruleset import LoadedRuleset, Ruleset, load_ruleset
 from .submission import LoadedSubmission, Submission, load_submission
 from .yamlio import DEFAULT_MAX_BYTES
@@ -43,6 +45,7 @@ class YearData:
     submissions: list[Submission]
     missing: list[str]
     problems: list[Problem]
+    review: Review | None = None
 
     @property
     def ok(self) -> bool:
@@ -62,6 +65,13 @@ class Workspace:
     @property
     def submissions_dir(self) -> Path:
         return self.root / "submissions"
+
+    @property
+    def reviews_dir(self) -> Path:
+        return self.root / "reviews"
+
+    def review_path(self, year: int) -> Path:
+        return self.reviews_dir / f"{year}.yaml"
 
     def years(self) -> list[int]:
         """The years that have a ruleset file."""
@@ -119,4 +129,20 @@ class Workspace:
                 submissions.append(result.submission)
         present = {s.department for s in submissions}
         missing = [d.id for d in ruleset.departments if d.id not in present]
-        return YearData(year, ruleset, loaded.sha256, submissions, missing, problems)
+        review = None
+        if self.review_path(year).is_file():
+            loaded_review = self.load_review_file(self.review_path(year), lambda _: present)
+            problems += loaded_review.problems
+            review = loaded_review.review
+        return YearData(year, ruleset, loaded.sha256, submissions, missing, problems, review)
+
+    def load_review_file(self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None) -> LoadedReview:
+        """A review file, checked against its year's ruleset and the units with a submission file."""
+        submitted = submitted_for or (lambda year: {p.stem for p in self.submission_files(year)})
+        return load_review(path, self.ruleset_or_none, display_path(path), submitted, self.criterion_years, self.max_bytes)
+
+    def load_any_file(self, path: Path) -> list[Problem]:
+        """The problems of a submission or review file (a review lives in a folder named reviews)."""
+        if path.parent.name == "reviews":
+            return self.load_review_file(path).problems
+        return self.load_submission_file(path).problems

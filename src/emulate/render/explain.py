@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..engine import ComponentScore, CriterionScore, Ranking, RankedUnit, ScoreCard
+from ..evaluation import Evaluation
 from ..ruleset import (
     AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, PercentRule, RatingRule, Ruleset, TargetsRule,
 )
@@ -97,9 +98,11 @@ def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tup
     return out
 
 
-def as_data(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> dict[str, Any]:
+def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
+    ruleset, ranking = evaluation.ruleset, evaluation.ranking
     places = ruleset.rounding.places
     card = unit.card
+    effects = {e.adjustment.target: e for e in evaluation.effects_for(card.department)}
     contents = []
     for content in ruleset.contents:
         criteria = []
@@ -117,6 +120,9 @@ def as_data(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> dict[str, A
             }
             if cs.claimed is not None:
                 entry["claimed"] = number(cs.claimed, places)
+            if cs.criterion.id in effects:
+                effect = effects[cs.criterion.id]
+                entry["review"] = {"self_declared": number(effect.self_declared, places), "reviewed": number(effect.reviewed, places), "reason": effect.adjustment.reason}
             criteria.append(entry)
         contents.append({"id": content.id, "title": content.title, "points": number(card.contents[content.id], places),
                          "max_points": number(content.max_points, places), "criteria": criteria})
@@ -134,7 +140,10 @@ def as_data(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> dict[str, A
         "share": number(card.share, 4),
         "contents": contents,
         "deduction_items": [
-            {"id": d.deduction_id, "count": d.count, "points": number(d.points, places), "lost_to_cap": number(d.lost_to_cap, places)}
+            {"id": d.deduction_id, "count": d.count, "points": number(d.points, places), "lost_to_cap": number(d.lost_to_cap, places),
+             **({"review": {"self_declared": number(effects[d.deduction_id].self_declared, places),
+                            "reviewed": number(effects[d.deduction_id].reviewed, places),
+                            "reason": effects[d.deduction_id].adjustment.reason}} if d.deduction_id in effects else {})}
             for d in card.deductions
         ],
         "tie_breakers": list(ruleset.tie_breakers),
@@ -143,16 +152,24 @@ def as_data(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> dict[str, A
     }
 
 
-def as_json(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> str:
-    return json.dumps(as_data(ruleset, ranking, unit), ensure_ascii=False, indent=2) + "\n"
+def as_json(evaluation: Evaluation, unit: RankedUnit) -> str:
+    return json.dumps(as_data(evaluation, unit), ensure_ascii=False, indent=2) + "\n"
 
 
-def as_tree(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> Any:
+def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
     from rich.markup import escape
     from rich.tree import Tree
 
+    ruleset, ranking = evaluation.ruleset, evaluation.ranking
     places = ruleset.rounding.places
     card: ScoreCard = unit.card
+    effects = {e.adjustment.target: e for e in evaluation.effects_for(card.department)}
+
+    def adjusted(node: Any, target: str) -> None:
+        if target in effects:
+            e = effects[target]
+            node.add(f"[yellow]corrected by the review: self-declared {number(e.self_declared, places)} → reviewed "
+                     f"{number(e.reviewed, places)}[/] ({escape(e.adjustment.reason)})")
     rank = f"{unit.rank}{' (shared)' if unit.tied else ''} of {len(ranking.units)}"
     tree = Tree(f"[bold]{escape(card.name)}[/] ({card.department}) · {ranking.year} · total [bold]{number(card.total, places)}[/] · rank {rank}", guide_style="dim")
     for content in ruleset.contents:
@@ -166,6 +183,7 @@ def as_tree(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> Any:
             node = branch.add(head)
             for line in criterion_formula(cs, places):
                 node.add(escape(line))
+            adjusted(node, cs.criterion.id)
             if cs.value is not None and cs.value.evidence:
                 node.add(f"[dim]evidence: {escape(cs.value.evidence)}[/]")
             if cs.claimed is not None:
@@ -181,7 +199,7 @@ def as_tree(ruleset: Ruleset, ranking: Ranking, unit: RankedUnit) -> Any:
             text = f"{d.deduction_id}: {d.count} × {per}{cap} = {number(d.points, places)}"
             if d.lost_to_cap:
                 text += f" (the cap cut off {number(d.lost_to_cap, places)})"
-            branch.add(escape(text))
+            adjusted(branch.add(escape(text)), d.deduction_id)
     tree.add(
         f"[bold]Total[/]: base {number(card.base, places)} + bonus {number(card.bonus, places)} − deductions "
         f"{number(card.deducted, places)} = [bold]{number(card.total, places)}[/] "

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from ..engine import Ranking, RankedUnit
+from ..evaluation import Evaluation
 from ..ruleset import Ruleset
 from . import number, percent
 
@@ -18,7 +19,24 @@ def _rank_label(unit: RankedUnit) -> str:
     return f"{unit.rank}=" if unit.tied else str(unit.rank)
 
 
-def as_data(ruleset: Ruleset, ranking: Ranking, ruleset_sha256: str) -> dict[str, Any]:
+def review_data(evaluation: Evaluation) -> dict[str, Any] | None:
+    """The review applied, with the self-declared and reviewed points of each adjustment."""
+    review = evaluation.review
+    if review is None:
+        return None
+    places = evaluation.ruleset.rounding.places
+    adjustments = []
+    for effect in evaluation.effects:
+        a = effect.adjustment
+        entry: dict[str, Any] = {"department": a.department}
+        entry.update({"criterion": a.criterion, "no": effect.no} if a.criterion else {"deduction": a.deduction})
+        entry.update({"self_declared": number(effect.self_declared, places), "reviewed": number(effect.reviewed, places), "reason": a.reason})
+        adjustments.append(entry)
+    return {"sha256": review.sha256, "reviewed_by": review.reviewed_by, "date": review.date, "adjustments": adjustments}
+
+
+def as_data(evaluation: Evaluation, ruleset_sha256: str) -> dict[str, Any]:
+    ruleset, ranking = evaluation.ruleset, evaluation.ranking
     places = ruleset.rounding.places
     units = []
     for unit in ranking.units:
@@ -50,11 +68,30 @@ def as_data(ruleset: Ruleset, ranking: Ranking, ruleset_sha256: str) -> dict[str
         "max_bonus": number(ruleset.max_bonus, places),
         "ranking": units,
         "missing": list(ranking.missing),
+        "review": review_data(evaluation),
     }
 
 
-def as_json(ruleset: Ruleset, ranking: Ranking, ruleset_sha256: str) -> str:
-    return json.dumps(as_data(ruleset, ranking, ruleset_sha256), ensure_ascii=False, indent=2) + "\n"
+def as_json(evaluation: Evaluation, ruleset_sha256: str) -> str:
+    return json.dumps(as_data(evaluation, ruleset_sha256), ensure_ascii=False, indent=2) + "\n"
+
+
+def _adjustment_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str, str, str]]:
+    """(unit name, no, criterion or deduction title, self-declared, reviewed, reason)."""
+    places = evaluation.ruleset.rounding.places
+    names = {d.id: d.name for d in evaluation.ruleset.departments}
+    return [
+        (names.get(e.adjustment.department, e.adjustment.department), e.no, e.title,
+         number(e.self_declared, places), number(e.reviewed, places), e.adjustment.reason)
+        for e in evaluation.effects
+    ]
+
+
+def _review_heading(evaluation: Evaluation) -> str:
+    review = evaluation.review
+    assert review is not None
+    when = f", {review.date}" if review.date else ""
+    return f"Corrected by the bloc's review ({review.reviewed_by}{when}): self-declared and reviewed points"
 
 
 def _differences(ruleset: Ruleset, ranking: Ranking) -> list[tuple[str, str, str, str, str]]:
@@ -100,8 +137,9 @@ def _notes(ruleset: Ruleset, ranking: Ranking) -> list[str]:
     return notes
 
 
-def as_table(ruleset: Ruleset, ranking: Ranking) -> list[Any]:
-    """rich renderables: the ranking, then self-score differences and notes."""
+def as_table(evaluation: Evaluation) -> list[Any]:
+    """rich renderables: the ranking, then the review's corrections, self-score differences and notes."""
+    ruleset, ranking = evaluation.ruleset, evaluation.ranking
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -124,6 +162,14 @@ def as_table(ruleset: Ruleset, ranking: Ranking) -> list[Any]:
         row = _row(ruleset, unit)
         table.add_row(*row, style="bold" if unit.award else None)
     out: list[Any] = [table]
+    if evaluation.effects:
+        adjusted = Table(title=_review_heading(evaluation), box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+        for header in ("Unit", "No", "Criterion", "Self", "Reviewed", "Reason"):
+            adjusted.add_column(header, overflow="fold", justify="right" if header in ("Self", "Reviewed") else "left",
+                                ratio=2 if header == "Reason" else (1 if header in ("Unit", "Criterion") else None))
+        for row in _adjustment_rows(evaluation):
+            adjusted.add_row(*row)
+        out.append(adjusted)
     differences = _differences(ruleset, ranking)
     if differences:
         diff = Table(title="Self-declared points that differ from the computed points", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
@@ -136,13 +182,14 @@ def as_table(ruleset: Ruleset, ranking: Ranking) -> list[Any]:
     return out
 
 
-def as_csv(ruleset: Ruleset, ranking: Ranking) -> str:
+def as_csv(evaluation: Evaluation) -> str:
+    ruleset, ranking = evaluation.ruleset, evaluation.ranking
     places = ruleset.rounding.places
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([
         "rank", "tied", "department", "name", *(f"content_{c.id}" for c in ruleset.contents),
-        "base", "bonus", "deductions", "total", "share", "award", "self_score_differences",
+        "base", "bonus", "deductions", "total", "share", "award", "self_score_differences", "review_adjustments",
     ])
     for unit in ranking.units:
         card = unit.card
@@ -150,11 +197,16 @@ def as_csv(ruleset: Ruleset, ranking: Ranking) -> str:
             f"{c.criterion.no}: claimed {number(c.claimed, places)}, computed {number(c.total, places)}"
             for c in card.claimed_differences if c.claimed is not None
         )
+        adjustments = "; ".join(
+            f"{e.no if e.adjustment.criterion else e.adjustment.deduction}: self-declared {number(e.self_declared, places)}, "
+            f"reviewed {number(e.reviewed, places)} ({e.adjustment.reason})"
+            for e in evaluation.effects_for(card.department)
+        )
         writer.writerow([
             unit.rank, "yes" if unit.tied else "no", card.department, card.name,
             *(number(card.contents[c.id], places) for c in ruleset.contents),
             number(card.base, places), number(card.bonus, places), number(card.deducted, places),
-            number(card.total, places), number(card.share, 4), unit.award or "", differences,
+            number(card.total, places), number(card.share, 4), unit.award or "", differences, adjustments,
         ])
     return "\ufeff" + buffer.getvalue()
 
@@ -163,13 +215,18 @@ def _md(cell: str) -> str:
     return cell.replace("|", "\\|")
 
 
-def as_markdown(ruleset: Ruleset, ranking: Ranking) -> str:
+def as_markdown(evaluation: Evaluation) -> str:
+    ruleset, ranking = evaluation.ruleset, evaluation.ranking
     headers = _headers(ruleset)
     lines = [f"## {_md(ruleset.title)} (version {_md(ruleset.version)})", ""]
     lines.append("| " + " | ".join(headers) + " |")
     lines.append("|" + "|".join("---" if h in ("#", "Unit", "Award") else "---:" for h in headers) + "|")
     for unit in ranking.units:
         lines.append("| " + " | ".join(_md(c) for c in _row(ruleset, unit)) + " |")
+    if evaluation.effects:
+        lines += ["", f"### {_review_heading(evaluation)}", "",
+                  "| Unit | No | Criterion | Self | Reviewed | Reason |", "|---|---|---|---:|---:|---|"]
+        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _adjustment_rows(evaluation)]
     differences = _differences(ruleset, ranking)
     if differences:
         lines += ["", "### Self-declared points that differ from the computed points", "",

@@ -1,0 +1,59 @@
+"""A year's evaluation, pure: apply the review, score every unit, rank, and note what the review changed.
+
+This is what `emulate score`, `verify` and `history` all compute; they differ
+only in how they show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .engine import Ranking, ScoreCard, rank, score
+from .review import AdjustmentEffect, Review, apply_review
+from .ruleset import Ruleset
+from .submission import Submission
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    ruleset: Ruleset
+    ranking: Ranking
+    review: Review | None  # the review applied, if any
+    effects: tuple[AdjustmentEffect, ...]  # per adjustment: self-declared and reviewed points
+
+    def effects_for(self, department: str) -> tuple[AdjustmentEffect, ...]:
+        return tuple(e for e in self.effects if e.adjustment.department == department)
+
+
+def evaluate(ruleset: Ruleset, submissions: Sequence[Submission], missing: Sequence[str] = (), review: Review | None = None) -> Evaluation:
+    """Rank the reviewed values (or the self-declared ones when `review` is None)."""
+    cards: list[ScoreCard] = []
+    effects: list[AdjustmentEffect] = []
+    for submission in submissions:
+        adjustments = review.for_department(submission.department) if review is not None else ()
+        card = score(ruleset, apply_review(submission, adjustments))
+        cards.append(card)
+        if adjustments:
+            effects += _effects(ruleset, score(ruleset, submission), card, adjustments)
+    ranking = rank(ruleset, cards, missing)
+    order = {u.card.department: i for i, u in enumerate(ranking.units)}
+    effects.sort(key=lambda e: (order.get(e.adjustment.department, 0), e.adjustment.line))
+    return Evaluation(ruleset, ranking, review, tuple(effects))
+
+
+def _effects(ruleset: Ruleset, self_card: ScoreCard, reviewed: ScoreCard, adjustments: Sequence) -> list[AdjustmentEffect]:
+    out = []
+    for adjustment in adjustments:
+        if adjustment.criterion is not None:
+            criterion = ruleset.criterion(adjustment.criterion)
+            assert criterion is not None
+            out.append(AdjustmentEffect(adjustment, criterion.no, criterion.title,
+                                        self_card.criterion(criterion.id).total, reviewed.criterion(criterion.id).total))
+        else:
+            deduction = ruleset.deduction(adjustment.deduction or "")
+            assert deduction is not None
+            before = next(d.points for d in self_card.deductions if d.deduction_id == deduction.id)
+            after = next(d.points for d in reviewed.deductions if d.deduction_id == deduction.id)
+            out.append(AdjustmentEffect(adjustment, deduction.id, deduction.title, before, after))
+    return out

@@ -1,0 +1,203 @@
+"""The bloc's review: the leader's corrections of self-declared values (SPEC section 5).
+
+Corrections live in `reviews/<year>.yaml`, never in the departments' own
+files, so both versions stay on record. This module owns the review file's
+model and checks, and the pure function that applies it:
+`apply_review(submission, adjustments) -> submission`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from .fields import Id, NonNegativeWhole, Text, did_you_mean
+from .problems import Problem, error, warning
+from .ruleset import OptionalText, Ruleset, _Model
+from .submission import VALUE_MODELS, CriterionValue, Submission, _check_value, _unknown_criterion
+from .validation import validate
+from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+class AdjustmentEntry(_Model):
+    department: Id
+    criterion: Id | None = None
+    value: Any = None
+    deduction: Id | None = None
+    count: NonNegativeWhole | None = None
+    reason: Text
+
+
+class ReviewFile(_Model):
+    year: NonNegativeWhole
+    reviewed_by: Id
+    date: OptionalText = None
+    note: OptionalText = None
+    adjustments: list[AdjustmentEntry] = []
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """One correction: a criterion's value or a deduction's count, for one unit, with its reason."""
+
+    department: str
+    reason: str
+    criterion: str | None = None
+    value: CriterionValue | None = None
+    deduction: str | None = None
+    count: int | None = None
+    line: int = 0
+
+    @property
+    def target(self) -> str:
+        return self.criterion or self.deduction or ""
+
+
+@dataclass(frozen=True)
+class Review:
+    year: int
+    reviewed_by: str
+    date: str | None
+    adjustments: tuple[Adjustment, ...]
+    file: str = ""
+    sha256: str = ""
+
+    def for_department(self, department: str) -> tuple[Adjustment, ...]:
+        return tuple(a for a in self.adjustments if a.department == department)
+
+
+@dataclass
+class LoadedReview:
+    review: Review | None
+    problems: list[Problem]
+
+
+def apply_review(submission: Submission, adjustments: Sequence[Adjustment]) -> Submission:
+    """The submission with the review's values in place of the self-declared ones."""
+    if not adjustments:
+        return submission
+    criteria = dict(submission.criteria)
+    deductions = dict(submission.deductions)
+    for adjustment in adjustments:
+        if adjustment.criterion is not None and adjustment.value is not None:
+            criteria[adjustment.criterion] = adjustment.value
+        if adjustment.deduction is not None and adjustment.count is not None:
+            deductions[adjustment.deduction] = adjustment.count
+    return replace(submission, criteria=criteria, deductions=deductions)
+
+
+def load_review(
+    path: Path,
+    ruleset_for: Callable[[int], Ruleset | None],
+    display: str | None = None,
+    submitted_for: Callable[[int], set[str] | None] = lambda _: None,
+    criterion_years: Callable[[str], list[int]] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> LoadedReview:
+    """Read and check a review file against the ruleset of its year (and the units that submitted)."""
+    loaded = load_file(path, display, max_bytes)
+    if loaded.document is None:
+        return LoadedReview(None, loaded.problems)
+    review, problems = parse_review(loaded.document, ruleset_for, path, submitted_for, criterion_years or (lambda _: []))
+    return LoadedReview(review, loaded.problems + problems)
+
+
+def parse_review(
+    document: Document,
+    ruleset_for: Callable[[int], Ruleset | None],
+    path: Path | None,
+    submitted_for: Callable[[int], set[str] | None],
+    criterion_years: Callable[[str], list[int]],
+) -> tuple[Review | None, list[Problem]]:
+    top, problems = validate(ReviewFile, document.data, document)
+    if top is None:
+        return None, problems
+    ruleset = ruleset_for(top.year)
+    if ruleset is None:
+        pos = document.at(("year",))
+        problems.append(error(document.file, pos.line, pos.column, "E406", f"there is no valid ruleset for {top.year} (rules/{top.year}.yaml is missing or has problems: run `emulate check-rules`)"))
+        return None, problems
+    submitted = submitted_for(top.year)
+
+    def report(at: PathKey, code: str, message: str, key: bool = False) -> None:
+        pos = document.key_at(at) if key else document.at(at)
+        problems.append(error(document.file, pos.line, pos.column, code, message))
+
+    departments = [d.id for d in ruleset.departments]
+    if path is not None and path.stem.isdigit() and int(path.stem) != top.year:
+        report(("year",), "E504", f"the file is named {path.name} but says year {top.year}: rename it to {top.year}.yaml or correct `year`")
+    if top.reviewed_by not in departments:
+        report(("reviewed_by",), "E401", f"'reviewed_by' names '{top.reviewed_by}', which is not a member of {ruleset.ruleset} in {ruleset.year}{did_you_mean(top.reviewed_by, departments)}")
+    if top.date is not None and not _DATE.match(top.date):
+        report(("date",), "E204", f"'date' must be written YYYY-MM-DD (e.g. 2017-12-28), got '{top.date}'")
+
+    adjustments: list[Adjustment] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(top.adjustments):
+        at: PathKey = ("adjustments", i)
+        before = len(problems)
+        if not entry.reason.strip():
+            report((*at, "reason"), "E502", "the reason is empty: say why the value was corrected (the minutes, a document number)")
+        if entry.department not in departments:
+            report((*at, "department"), "E401", f"department '{entry.department}' is not a member of {ruleset.ruleset} in {ruleset.year}{did_you_mean(entry.department, departments)}")
+        elif submitted is not None and entry.department not in submitted:
+            pos = document.at((*at, "department"))
+            problems.append(warning(document.file, pos.line, pos.column, "W501", f"'{entry.department}' has no submission for {ruleset.year}: this adjustment has nothing to correct"))
+        corrects_criterion = entry.criterion is not None or entry.value is not None
+        corrects_deduction = entry.deduction is not None or entry.count is not None
+        if corrects_criterion == corrects_deduction:
+            report(at, "E501", "an adjustment corrects either a criterion (`criterion:` and `value:`) or a deduction (`deduction:` and `count:`), not both and not neither")
+            continue
+        value: CriterionValue | None = None
+        if corrects_criterion:
+            if entry.criterion is None or entry.value is None:
+                missing = "criterion" if entry.criterion is None else "value"
+                report(at, "E202", f"'{missing}' is missing: a criterion's correction needs both `criterion:` and `value:`")
+                continue
+            criterion = ruleset.criterion(entry.criterion)
+            if criterion is None:
+                report((*at, "criterion"), "E405", _unknown_criterion(entry.criterion, ruleset, criterion_years))
+                continue
+            value, found = validate(VALUE_MODELS[criterion.kind], entry.value, document, (*at, "value"))
+            problems += found
+            if value is not None and _check_value(criterion, value, (*at, "value"), report):
+                value = None
+            target = entry.criterion
+        else:
+            if entry.deduction is None or entry.count is None:
+                missing = "deduction" if entry.deduction is None else "count"
+                report(at, "E202", f"'{missing}' is missing: a deduction's correction needs both `deduction:` and `count:`")
+                continue
+            if ruleset.deduction(entry.deduction) is None:
+                known = [d.id for d in ruleset.deductions]
+                report((*at, "deduction"), "E201", f"unknown deduction '{entry.deduction}'{did_you_mean(entry.deduction, known)}; the deductions are {', '.join(known) or 'none'}")
+                continue
+            target = entry.deduction
+        pair = (entry.department, target)
+        line = document.at(at).line
+        if pair in seen:
+            report(at, "E503", f"'{target}' of '{entry.department}' is adjusted twice (first at line {seen[pair]}): keep one adjustment")
+            continue
+        seen[pair] = line
+        if len(problems) == before or all(not p.is_error for p in problems[before:]):
+            adjustments.append(Adjustment(entry.department, entry.reason, entry.criterion if corrects_criterion else None,
+                                          value, entry.deduction if corrects_deduction else None, entry.count, line))
+    if any(p.is_error for p in problems):
+        return None, problems
+    return Review(top.year, top.reviewed_by, top.date, tuple(adjustments), document.file, document.sha256), problems
+
+
+@dataclass(frozen=True)
+class AdjustmentEffect:
+    """What one adjustment changed, in points: for every output format."""
+
+    adjustment: Adjustment
+    no: str
+    title: str
+    self_declared: Decimal
+    reviewed: Decimal
