@@ -46,7 +46,7 @@ def test_score_table_shows_ranking_awards_and_claims(run: Callable[..., Any]) ->
 
 def test_score_json_has_the_spec_shape(run: Callable[..., Any]) -> None:
     record = json.loads(run("score", "2017", "--format", "json").stdout)
-    assert set(record) == {"year", "ruleset", "max_points", "max_bonus", "ranking", "missing", "review"}
+    assert set(record) == {"year", "ruleset", "max_points", "max_bonus", "ranking", "missing", "basis", "review"}
     assert record["year"] == 2017 and record["max_points"] == "650.00" and record["max_bonus"] == "40.00"
     assert set(record["ruleset"]) == {"id", "version", "sha256"} and len(record["ruleset"]["sha256"]) == 64
     assert record["missing"] == []

@@ -301,6 +301,94 @@ def schema_command(
     _out(json.dumps(submission_schema(loaded.ruleset), ensure_ascii=False, indent=2) + "\n")
 
 
+class VerifyFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("verify")
+def verify_command(
+    record_file: Annotated[Path, typer.Argument(metavar="RECORD.json", help="A ranking saved with `emulate score YEAR --format json`.")],
+    format_: Annotated[VerifyFormat, typer.Option("--format", "-f", help="text for people, json for programs.")] = VerifyFormat.text,
+    root: RootOption = Path("."),
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Recompute a published ranking from the workspace: are the inputs unchanged and every number reproduced?"""
+    from .evaluation import evaluate
+    from .record import NotARecord, check_shape, compare, input_changes, uses_review
+    from .render import score as render_score
+    from .workspace import display_path
+
+    if not record_file.is_file():
+        _usage_error(f"{record_file} does not exist or is not a file")
+    try:
+        record = check_shape(json.loads(record_file.read_text(encoding="utf-8-sig")))
+    except (ValueError, UnicodeDecodeError) as exc:
+        reason = exc if isinstance(exc, NotARecord) else "it is not valid UTF-8 JSON"
+        _usage_error(f"{record_file} is not a record of `emulate score --format json`: {reason}")
+    workspace = _workspace(root, max_bytes)
+    data = _year_data(workspace, record["year"])
+    review = data.review if uses_review(record) else None
+    current = render_score.as_data(evaluate(data.ruleset, data.submissions, data.missing, review), data.ruleset_sha256)
+    names = {"ruleset": display_path(workspace.ruleset_path(data.year)), "review": display_path(workspace.review_path(data.year))}
+    names.update({d.id: display_path(workspace.submissions_dir / str(data.year) / f"{d.id}.yaml") for d in data.ruleset.departments})
+    inputs = input_changes(record, current, names)
+    differences = compare(record, current)
+    ok = not differences and all(i.status == "unchanged" for i in inputs)
+    if format_ is VerifyFormat.json:
+        _out(json.dumps({
+            "ok": ok,
+            "inputs": [i.__dict__ for i in inputs],
+            "differences": [d.__dict__ for d in differences],
+        }, ensure_ascii=False, indent=2) + "\n")
+    else:
+        lines = ["Inputs:"]
+        lines += [f"  {i.file}: {i.status}" for i in inputs]
+        lines.append("Numbers, ranks and awards:")
+        lines += [f"  {d.path}: record {json.dumps(d.record, ensure_ascii=False)}, recomputed {json.dumps(d.recomputed, ensure_ascii=False)}" for d in differences]
+        if not differences:
+            lines.append("  all reproduced")
+        changed = sum(i.status != "unchanged" for i in inputs)
+        lines.append("verified: every input unchanged and every number reproduced" if ok
+                     else f"NOT verified: {changed} input(s) changed, {len(differences)} value(s) differ")
+        _out("\n".join(lines) + "\n")
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command("history")
+def history_command(
+    department: Annotated[Optional[str], typer.Argument(help="Only this department (default: every unit).", show_default=False)] = None,
+    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json, csv (for Excel) or markdown.")] = ScoreFormat.table,
+    root: RootOption = Path("."),
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Each unit's total, share of the maximum and rank in every year of the workspace, with the change from year to year."""
+    from .evaluation import evaluate
+    from .fields import did_you_mean
+    from .history import build_history
+    from .render import history as render_history
+
+    workspace = _workspace(root, max_bytes)
+    evaluations = []
+    for year in workspace.years():
+        data = _year_data(workspace, year)
+        evaluations.append(evaluate(data.ruleset, data.submissions, data.missing, data.review))
+    years, units = build_history(evaluations)
+    if department is not None:
+        known = [u.department for u in units]
+        if department not in known:
+            _usage_error(f"unknown department '{department}'{did_you_mean(department, known)}; the departments are: {', '.join(known)}")
+        units = [u for u in units if u.department == department]
+    if format_ is ScoreFormat.json:
+        _out(render_history.as_json(years, units))
+    elif format_ is ScoreFormat.csv:
+        _out(render_history.as_csv(years, units))
+    elif format_ is ScoreFormat.markdown:
+        _out(render_history.as_markdown(years, units))
+    else:
+        _console().print(render_history.as_table(years, units))
+
+
 def main() -> None:
     """The console script: UTF-8 output everywhere, and no traceback for anything a user can cause."""
     for stream in (sys.stdout, sys.stderr):

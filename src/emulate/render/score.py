@@ -68,6 +68,7 @@ def as_data(evaluation: Evaluation, ruleset_sha256: str) -> dict[str, Any]:
         "max_bonus": number(ruleset.max_bonus, places),
         "ranking": units,
         "missing": list(ranking.missing),
+        "basis": "reviewed" if evaluation.review is not None else "self-declared",
         "review": review_data(evaluation),
     }
 
