@@ -54,6 +54,32 @@ class ScoreFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
+    html = "html"
+
+
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", help="The file to write (needed by --format xlsx and html).", show_default=False),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")]
+
+
+def _write_output(path: Optional[Path], content: str | bytes, force: bool, what: str) -> None:
+    """Write a report file atomically; refuse to replace one unless --force."""
+    from .workspace import display_path
+    from .writing import AlreadyExists, write_new
+
+    if path is None:
+        _usage_error(f"--format {what} writes a file: add --output FILE")
+    try:
+        write_new(path, content, overwrite=force)
+    except AlreadyExists:
+        sys.stderr.write(f"emulate: {display_path(path)} already exists; it was left as it is (add --force to replace it)\n")
+        raise typer.Exit(1)
+    except OSError as exc:
+        _usage_error(f"cannot write {display_path(path)}: {exc.strerror or exc}")
+    sys.stderr.write(f"wrote {display_path(path)}\n")
 
 
 def _usage_error(message: str) -> NoReturn:
@@ -191,9 +217,11 @@ def validate_command(
 @app.command("score")
 def score_command(
     year: Annotated[int, typer.Argument(help="The year to score (rules/YEAR.yaml and submissions/YEAR/).")],
-    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json (the published record), csv (for Excel), markdown (for a report).")] = ScoreFormat.table,
+    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json (the published record), csv (for Excel), markdown (for a report), xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output.")] = ScoreFormat.table,
     explain: Annotated[Optional[str], typer.Option("--explain", help="Show how every point of this department was computed (with --format table or json).", show_default=False)] = None,
     self_declared: Annotated[bool, typer.Option("--self", help="Rank the self-declared values, ignoring reviews/YEAR.yaml.")] = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
     root: RootOption = Path("."),
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
@@ -212,7 +240,21 @@ def score_command(
         return
     from .render import score as render_score
 
-    if format_ is ScoreFormat.json:
+    if format_ is ScoreFormat.xlsx:
+        from .render.xlsx import score_workbook
+
+        _write_output(output, score_workbook(evaluation), force, "xlsx")
+    elif format_ is ScoreFormat.html:
+        from .render.html import score_page
+        from .workspace import display_path
+
+        workspace = _workspace(root, max_bytes)
+        inputs = [(display_path(workspace.ruleset_path(year)), data.ruleset_sha256)]
+        inputs += sorted((s.file, s.sha256) for s in data.submissions)
+        if evaluation.review is not None:
+            inputs.append((evaluation.review.file, evaluation.review.sha256))
+        _write_output(output, score_page(evaluation, inputs), force, "html")
+    elif format_ is ScoreFormat.json:
         _out(render_score.as_json(evaluation, data.ruleset_sha256))
     elif format_ is ScoreFormat.csv:
         _out(render_score.as_csv(evaluation))
@@ -358,7 +400,9 @@ def verify_command(
 @app.command("history")
 def history_command(
     department: Annotated[Optional[str], typer.Argument(help="Only this department (default: every unit).", show_default=False)] = None,
-    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json, csv (for Excel) or markdown.")] = ScoreFormat.table,
+    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json, csv, markdown, or xlsx (with --output).")] = ScoreFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
     root: RootOption = Path("."),
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
@@ -379,7 +423,13 @@ def history_command(
         if department not in known:
             _usage_error(f"unknown department '{department}'{did_you_mean(department, known)}; the departments are: {', '.join(known)}")
         units = [u for u in units if u.department == department]
-    if format_ is ScoreFormat.json:
+    if format_ is ScoreFormat.xlsx:
+        from .render.xlsx import history_workbook
+
+        _write_output(output, history_workbook(years, units), force, "xlsx")
+    elif format_ is ScoreFormat.html:
+        _usage_error("history is written as table, json, csv, markdown or xlsx")
+    elif format_ is ScoreFormat.json:
         _out(render_history.as_json(years, units))
     elif format_ is ScoreFormat.csv:
         _out(render_history.as_csv(years, units))
@@ -387,6 +437,76 @@ def history_command(
         _out(render_history.as_markdown(years, units))
     else:
         _console().print(render_history.as_table(years, units))
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def _ruleset_argument(workspace: Any, argument: str) -> Any:
+    """OLD or NEW of diff-rules: a year of the workspace (all digits) or a ruleset file; exits on problems."""
+    from .workspace import UnknownYear
+
+    if argument.isascii() and argument.isdigit():
+        try:
+            loaded = workspace.loaded_ruleset(int(argument))
+        except UnknownYear as exc:
+            _usage_error(str(exc))
+    else:
+        path = Path(argument)
+        if not path.exists():
+            known = ", ".join(map(str, workspace.years())) or "none"
+            _usage_error(f"{argument} does not exist: give a year of the workspace (known: {known}) or a ruleset file")
+        loaded = workspace.load_ruleset_file(path)
+    if loaded.problems:
+        _report(loaded.problems, stream=sys.stderr)
+    if loaded.ruleset is None or has_errors(loaded.problems):
+        sys.stderr.write(f"emulate: the rules of {argument} cannot be compared until the problems above are fixed\n")
+        raise typer.Exit(1)
+    return loaded.ruleset
+
+
+@app.command("diff-rules")
+def diff_rules_command(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The old rules: a year of the workspace (2016) or a ruleset file (rules/2016.yaml).", show_default=False)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The new rules: a year of the workspace or a ruleset file.", show_default=False)],
+    format_: Annotated[DiffFormat, typer.Option("--format", "-f", help="text for people (coloured on a terminal), markdown for a report, json for programs.")] = DiffFormat.text,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there is any difference (titles and sources included), 0 when none: for CI.")] = False,
+    rescore_year: Annotated[Optional[int], typer.Option("--rescore", metavar="YEAR", help="Score that year's submissions (with its review, if any) under both rules and show how each unit's total and rank move.", show_default=False)] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Show what changed between two rulesets, criteria matched by id; with --rescore, whom it moves."""
+    from .diff import diff_rulesets, rescore
+    from .render import diff as render_diff
+    from .review import apply_review
+
+    workspace = _workspace(root)
+    before = _ruleset_argument(workspace, old)
+    after = _ruleset_argument(workspace, new)
+    changes = diff_rulesets(before, after)
+    impact = None
+    if rescore_year is not None:
+        data = _year_data(workspace, rescore_year)
+        submissions = data.submissions
+        if data.review is not None:
+            # the meeting approves the reviewed values, so they are what a rule change moves
+            submissions = [apply_review(s, data.review.for_department(s.department)) for s in submissions]
+            sys.stderr.write(f"emulate: re-scoring the reviewed values of {rescore_year} ({data.review.file})\n")
+        impact = rescore(before, after, submissions, data.ruleset)
+    if format_ is DiffFormat.json:
+        _out(render_diff.as_json(before, after, changes, impact))
+        if impact is not None:
+            sys.stderr.write(render_diff.notes_only(before, after, impact))
+    elif format_ is DiffFormat.markdown:
+        _out(render_diff.as_markdown(before, after, changes, impact))
+    else:
+        from rich.console import Console
+
+        # soft wrap: long titles and sources stay on one line, as a diff should
+        Console(highlight=False, soft_wrap=True).print(render_diff.as_text(before, after, changes, impact), end="")
+    raise typer.Exit(1 if exit_code and changes else 0)
 
 
 def main() -> None:
