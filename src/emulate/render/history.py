@@ -61,11 +61,10 @@ def as_json(years: Sequence[int], units: Sequence[UnitHistory]) -> str:
 
 
 def as_table(years: Sequence[int], units: Sequence[UnitHistory]) -> Any:
-    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Totals, share of the maximum and rank by year", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False,
+    table = Table(title="Totals, share of the maximum and rank by year", box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline",
                   caption="▲/▼: places gained or lost against the year before")
     table.add_column("Unit", overflow="fold", ratio=1, min_width=12)
     for year in years:

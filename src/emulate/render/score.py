@@ -141,7 +141,6 @@ def _notes(ruleset: Ruleset, ranking: Ranking) -> list[str]:
 def as_table(evaluation: Evaluation) -> list[Any]:
     """rich renderables: the ranking, then the review's corrections, self-score differences and notes."""
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
-    from rich import box
     from rich.table import Table
     from rich.text import Text
 
@@ -149,7 +148,8 @@ def as_table(evaluation: Evaluation) -> list[Any]:
     table = Table(
         title=f"{ruleset.title} (version {ruleset.version})",
         caption=f"maximum {number(ruleset.max_points, places)} + bonus {number(ruleset.max_bonus, places)}; C = content",
-        box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False,
+        # no column rules: in 80 columns every character goes to the units' names
+        box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline",
     )
     award_width = max([len(a.id) for a in ruleset.awards] + [5])
     for header in _headers(ruleset):
@@ -164,7 +164,7 @@ def as_table(evaluation: Evaluation) -> list[Any]:
         table.add_row(*row, style="bold" if unit.award else None)
     out: list[Any] = [table]
     if evaluation.effects:
-        adjusted = Table(title=_review_heading(evaluation), box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+        adjusted = Table(title=_review_heading(evaluation), box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline")
         for header in ("Unit", "No", "Criterion", "Self", "Reviewed", "Reason"):
             adjusted.add_column(header, overflow="fold", justify="right" if header in ("Self", "Reviewed") else "left",
                                 ratio=2 if header == "Reason" else (1 if header in ("Unit", "Criterion") else None))
@@ -173,7 +173,7 @@ def as_table(evaluation: Evaluation) -> list[Any]:
         out.append(adjusted)
     differences = _differences(ruleset, ranking)
     if differences:
-        diff = Table(title="Self-declared points that differ from the computed points", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+        diff = Table(title="Self-declared points that differ from the computed points", box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline")
         for header in ("Unit", "No", "Criterion", "Claimed", "Computed"):
             diff.add_column(header, overflow="fold", justify="right" if header in ("Claimed", "Computed") else "left")
         for row in differences:
