@@ -219,3 +219,13 @@ def test_schema_accepts_shipped_submissions_and_rejects_wrong_types(run: Callabl
         data["criteria"]["nhiem-vu-ubnd-giao"]["percent"] = "96,5"
         assert list(validator.iter_errors(data))
     assert schema["properties"]["criteria"]["properties"]["chi-tieu-chuyen-mon"]["title"].startswith("1.1 ")
+
+
+def test_decimal_comma_inside_a_flow_mapping_is_explained(run: Callable[..., Any], workspace: Path) -> None:
+    path = workspace / "submissions" / "2017" / "so-xay-dung.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "target: 500, actual: 540," in text
+    path.write_text(text.replace("target: 500, actual: 540,", "target: 500, actual: 54,0,"), encoding="utf-8")
+    problems = json.loads(run("validate", str(path), "--format", "json", root=workspace).stdout)
+    assert [(p["code"], p["line"]) for p in problems] == [("E203", 10)]
+    assert "use a dot for decimals (actual: 54.0)" in problems[0]["message"]

@@ -105,6 +105,9 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
         return at("E202", f"'{key}' is missing{inside}: add it (`{key}: ...`)")
     if kind == "extra_forbidden":
         key = str(loc[-1])
+        comma = _decimal_comma_in_flow(data, inner, key)
+        if comma is not None:
+            return at("E203", comma, document.key_at(path))
         allowed = allowed_keys(model, loc[:-1])
         hint = did_you_mean(key, allowed) or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
         if key.isdigit():
@@ -130,6 +133,22 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
             hint = " (write true or false; 'yes', 'no', 'on' and 'off' are not read as true or false)"
         return at("E204", f"{label} must be {_TYPE_WORDS[kind]}, got {show(value)}{hint}")
     return at("E204", f"{label}: {err['msg']}")
+
+
+def _decimal_comma_in_flow(data: Any, path: PathKey, key: str) -> str | None:
+    """`{actual: 54,5}` parses as `actual: 54` and a key `5`: say so, in the user's terms."""
+    parent: Any = data
+    for step in path[:-1]:
+        parent = parent[step]
+    if not (key.isdigit() and isinstance(parent, dict) and parent.get(key, "") is None):
+        return None
+    keys = list(parent)
+    before = keys[keys.index(key) - 1] if keys.index(key) > 0 else None
+    value = parent.get(before) if before is not None else None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return (f"'{before}: {value},{key}' is read as '{before}: {value}' followed by a key '{key}', because a comma "
+            f"separates entries inside {{ }}: use a dot for decimals ({before}: {value}.{key})")
 
 
 def _length_rule(ctx: dict[str, Any]) -> str:
