@@ -229,3 +229,15 @@ def test_decimal_comma_inside_a_flow_mapping_is_explained(run: Callable[..., Any
     problems = json.loads(run("validate", str(path), "--format", "json", root=workspace).stdout)
     assert [(p["code"], p["line"]) for p in problems] == [("E203", 10)]
     assert "use a dot for decimals (actual: 54.0)" in problems[0]["message"]
+
+
+@pytest.mark.parametrize(("words", "cword", "expected"), [
+    ("emulate score 20", "2", ["2016", "2017"]),
+    ("emulate new 2017 so-t", "3", ["so-tai-chinh", "so-thong-tin-truyen-thong", "so-tai-nguyen-moi-truong"]),
+])
+def test_bash_completion_offers_years_and_departments(words: str, cword: str, expected: list[str]) -> None:
+    import os
+
+    env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": cword, "_EMULATE_COMPLETE": "complete_bash", "EMULATE_ROOT": str(REPO)}
+    result = subprocess.run([sys.executable, "-c", "from emulate.cli import main; main()"], capture_output=True, text=True, env=env)
+    assert result.stdout.split() == expected

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Iterable, NoReturn, Optional
 
 import typer
 
+from .completion import departments as complete_departments
+from .completion import years as complete_years
 from .problems import Problem, has_errors
 
 app = typer.Typer(
@@ -153,7 +155,7 @@ def _summary(count: int, what: str, problems: list[Problem]) -> None:
 
 @app.command("rules")
 def rules_command(
-    year: Annotated[int, typer.Argument(help="The year of the ruleset (rules/YEAR.yaml).")],
+    year: Annotated[int, typer.Argument(help="The year of the ruleset (rules/YEAR.yaml).", autocompletion=complete_years)],
     format_: Annotated[RulesFormat, typer.Option("--format", "-f", help="tree for people, json for programs.")] = RulesFormat.tree,
     root: RootOption = Path("."),
 ) -> None:
@@ -216,9 +218,9 @@ def validate_command(
 
 @app.command("score")
 def score_command(
-    year: Annotated[int, typer.Argument(help="The year to score (rules/YEAR.yaml and submissions/YEAR/).")],
+    year: Annotated[int, typer.Argument(help="The year to score (rules/YEAR.yaml and submissions/YEAR/).", autocompletion=complete_years)],
     format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json (the published record), csv (for Excel), markdown (for a report), xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output.")] = ScoreFormat.table,
-    explain: Annotated[Optional[str], typer.Option("--explain", help="Show how every point of this department was computed (with --format table or json).", show_default=False)] = None,
+    explain: Annotated[Optional[str], typer.Option("--explain", help="Show how every point of this department was computed (with --format table or json).", show_default=False, autocompletion=complete_departments)] = None,
     self_declared: Annotated[bool, typer.Option("--self", help="Rank the self-declared values, ignoring reviews/YEAR.yaml.")] = False,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -288,8 +290,8 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
 
 @app.command("new")
 def new_command(
-    year: Annotated[int, typer.Argument(help="The year of the submission.")],
-    department: Annotated[str, typer.Argument(help="The department id, as listed by `emulate rules YEAR`.")],
+    year: Annotated[int, typer.Argument(help="The year of the submission.", autocompletion=complete_years)],
+    department: Annotated[str, typer.Argument(help="The department id, as listed by `emulate rules YEAR`.", autocompletion=complete_departments)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Where to write. Default: submissions/YEAR/DEPT.yaml under the root.", show_default=False)] = None,
     root: RootOption = Path("."),
 ) -> None:
@@ -325,7 +327,7 @@ def new_command(
 
 @app.command("schema")
 def schema_command(
-    year: Annotated[int, typer.Argument(help="The year whose submissions the schema describes.")],
+    year: Annotated[int, typer.Argument(help="The year whose submissions the schema describes.", autocompletion=complete_years)],
     root: RootOption = Path("."),
 ) -> None:
     """Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""
@@ -399,7 +401,7 @@ def verify_command(
 
 @app.command("history")
 def history_command(
-    department: Annotated[Optional[str], typer.Argument(help="Only this department (default: every unit).", show_default=False)] = None,
+    department: Annotated[Optional[str], typer.Argument(help="Only this department (default: every unit).", show_default=False, autocompletion=complete_departments)] = None,
     format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json, csv, markdown, or xlsx (with --output).")] = ScoreFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -447,7 +449,8 @@ class DiffFormat(str, Enum):
 
 def _ruleset_argument(workspace: Any, argument: str) -> Any:
     """OLD or NEW of diff-rules: a year of the workspace (all digits) or a ruleset file; exits on problems."""
-    from .workspace import UnknownYear
+    from .ruleset import load_ruleset
+    from .workspace import UnknownYear, display_path
 
     if argument.isascii() and argument.isdigit():
         try:
@@ -459,7 +462,9 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
         if not path.exists():
             known = ", ".join(map(str, workspace.years())) or "none"
             _usage_error(f"{argument} does not exist: give a year of the workspace (known: {known}) or a ruleset file")
-        loaded = workspace.load_ruleset_file(path)
+        # no known years: a file taken out of its folder (`git show main:rules/2017.yaml > main.yaml`)
+        # is compared as it is, without looking for its `previous` year beside it
+        loaded = load_ruleset(path, display_path(path), known_years=None)
     if loaded.problems:
         _report(loaded.problems, stream=sys.stderr)
     if loaded.ruleset is None or has_errors(loaded.problems):
