@@ -520,7 +520,7 @@ def main() -> None:
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8")
     try:
-        app()
+        app(prog_name="emulate")
     except KeyboardInterrupt:
         sys.stderr.write("emulate: interrupted\n")
         sys.exit(130)
