@@ -475,8 +475,8 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
 
 @app.command("diff-rules")
 def diff_rules_command(
-    old: Annotated[str, typer.Argument(metavar="OLD", help="The old rules: a year of the workspace (2016) or a ruleset file (rules/2016.yaml).", show_default=False)],
-    new: Annotated[str, typer.Argument(metavar="NEW", help="The new rules: a year of the workspace or a ruleset file.", show_default=False)],
+    old: Annotated[str, typer.Argument(help="The old rules: a year of the workspace (2016) or a ruleset file (rules/2016.yaml).", show_default=False)],
+    new: Annotated[str, typer.Argument(help="The new rules: a year of the workspace or a ruleset file.", show_default=False)],
     format_: Annotated[DiffFormat, typer.Option("--format", "-f", help="text for people (coloured on a terminal), markdown for a report, json for programs.")] = DiffFormat.text,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there is any difference (titles and sources included), 0 when none: for CI.")] = False,
     rescore_year: Annotated[Optional[int], typer.Option("--rescore", metavar="YEAR", help="Score that year's submissions (with its review, if any) under both rules and show how each unit's total and rank move.", show_default=False)] = None,

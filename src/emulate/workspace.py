@@ -91,8 +91,12 @@ class Workspace:
         return self._rulesets[year]
 
     def load_ruleset_file(self, path: Path) -> LoadedRuleset:
-        """Any ruleset file; its `previous` is looked for beside it."""
-        known = {int(p.stem) for p in path.parent.glob("*.yaml") if p.stem.isdigit()}
+        """Any ruleset file; when it is named for its year, its `previous` is looked for beside it.
+
+        A file under another name (`git show main:rules/2017.yaml > main.yaml`) is not in
+        a rules folder, so where its previous year lives cannot be known.
+        """
+        known = {int(p.stem) for p in path.parent.glob("*.yaml") if p.stem.isdigit()} if path.stem.isdigit() else None
         return load_ruleset(path, display_path(path), known_years=known, max_bytes=self.max_bytes)
 
     def ruleset_or_none(self, year: int) -> Ruleset | None:

@@ -1,0 +1,365 @@
+"""What changed between two rulesets, and whom it moves: text, Markdown, or the JSON of SPEC section 4.
+
+Text is in the manner of dyff: grouped by content in the regulation's
+numbering, each change marked `+` added, `-` removed, `±` changed, with old and
+new values; then the whole ruleset, the metadata, and sources and notes, so
+that the substantive changes come first. `as_text` returns a rich `Text`:
+styled for a terminal, plain (`.plain`) anywhere else. Renderers read the two
+rulesets only to name things (numbers, titles, what a new criterion awards);
+every difference comes from `emulate.diff`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ..diff import Change, Impact, Side, UnitImpact
+from ..ruleset import Award, Criterion, Deduction, Ruleset
+from . import number
+from .rules import _plain, describe_rule
+
+FORMATS = ("text", "json", "markdown")
+MARKS = {"added": "+", "removed": "-", "changed": "±", "renumbered": "±"}
+STYLES = {"added": "green", "removed": "red", "changed": "yellow", "renumbered": "yellow"}
+_BLOCK = 70  # old and new longer than this together are shown on lines of their own, as dyff does
+
+
+# --- grouping: what a reader sees under which heading -------------------------------------
+
+
+@dataclass
+class Section:
+    """Changes under one heading; `criterion` is None for changes of the content or ruleset itself."""
+
+    criterion: str | None
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    title: str
+    sections: list[Section] = field(default_factory=list)
+
+
+def _criterion(criterion_id: str, old: Ruleset, new: Ruleset) -> Criterion | None:
+    return new.criterion(criterion_id) or old.criterion(criterion_id)
+
+
+def _content_title(content_id: str, old: Ruleset, new: Ruleset) -> str:
+    content = next((c for c in (*new.contents, *old.contents) if c.id == content_id), None)
+    return f"{content_id}. {content.title}" if content else content_id
+
+
+def groups(old: Ruleset, new: Ruleset, changes: Sequence[Change]) -> list[Group]:
+    """Contents in order, then the whole ruleset, metadata, sources and notes; runs of one criterion under its heading."""
+    found: dict[str, Group] = {}
+    for change in changes:
+        if change.aspect == "metadata":
+            key, title = "metadata", "Metadata"
+        elif change.aspect == "sources":
+            key, title = "sources", "Sources and notes"
+        elif change.content is not None:
+            key, title = f"content:{change.content}", _content_title(change.content, old, new)
+        else:
+            key, title = "ruleset", "Whole ruleset"
+        group = found.setdefault(key, Group(title))
+        if not group.sections or group.sections[-1].criterion != change.criterion:
+            group.sections.append(Section(change.criterion))
+        group.sections[-1].changes.append(change)
+    contents = [g for k, g in found.items() if k.startswith("content:")]
+    return contents + [found[k] for k in ("ruleset", "metadata", "sources") if k in found]
+
+
+def criterion_heading(criterion_id: str, old: Ruleset, new: Ruleset) -> str:
+    criterion = _criterion(criterion_id, old, new)
+    return f"{criterion.no} {criterion.title} ({criterion_id})" if criterion else criterion_id
+
+
+# --- one change in words --------------------------------------------------------------------
+
+
+def _rule_in_words(criterion: Criterion) -> str:
+    words = describe_rule(criterion)
+    return words if words.startswith(criterion.kind) else f"{criterion.kind}: {words}"
+
+
+def _deduction_in_words(deduction: Deduction) -> str:
+    cap = f", at most {_plain(deduction.cap)}" if deduction.cap is not None else ""
+    return f"{deduction.title} ({_plain(deduction.per)} each{cap})"
+
+
+def _award_in_words(award: Award) -> str:
+    zero = f", requires zero {', '.join(award.require_zero)}" if award.require_zero else ""
+    return f"{award.title} ({award.quota} unit(s), total ≥ {_plain(award.min_share * 100)} % of the maximum{zero})"
+
+
+def _whole_node(change: Change, old: Ruleset, new: Ruleset) -> str | None:
+    """A node added or removed, described from its ruleset (the JSON names it only)."""
+    ruleset = new if change.op == "added" else old
+    kind, _, node_id = change.path.partition(".")
+    if change.criterion is not None and change.path == "":
+        criterion = ruleset.criterion(change.criterion)
+        return _rule_in_words(criterion) if criterion else None
+    if change.criterion is None and kind == "deductions" and "." not in node_id:
+        deduction = ruleset.deduction(node_id)
+        return _deduction_in_words(deduction) if deduction else None
+    if change.criterion is None and kind == "awards" and "." not in node_id:
+        award = next((a for a in ruleset.awards if a.id == node_id), None)
+        return _award_in_words(award) if award else None
+    return None
+
+
+def shown_path(change: Change) -> str:
+    """The path as a line under its heading shows it: whole criteria and contents in words."""
+    if change.criterion is not None:
+        if change.path == "":
+            return f"criterion {change.op}"
+        return "renumbered" if change.op == "renumbered" else change.path
+    if change.content is not None and change.path == f"contents.{change.content}":
+        return f"content {change.op}"
+    return change.path  # a content's own maxima keep their full path, not to be read as the criterion's above
+
+
+def _values(change: Change, old: Ruleset, new: Ruleset) -> tuple[str | None, str | None]:
+    """Old and new as shown: a whole node described in full where the ruleset says more than its name."""
+    words = _whole_node(change, old, new)
+    if words is None:
+        return change.old, change.new
+    return (words, None) if change.op == "removed" else (None, words)
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def _side(ruleset: Ruleset) -> str:
+    return f"{ruleset.year} (version {ruleset.version})"
+
+
+def headline(old: Ruleset, new: Ruleset) -> str:
+    if old.ruleset == new.ruleset:
+        return f"{old.ruleset}: {_side(old)} → {_side(new)}"
+    return f"{old.ruleset} {_side(old)} → {new.ruleset} {_side(new)}"
+
+
+def summary(changes: Sequence[Change]) -> str:
+    if not changes:
+        return "No differences."
+    where = {"rules": "in the rules", "metadata": "in the metadata", "sources": "in sources and notes"}
+    counts = {aspect: sum(c.aspect == aspect for c in changes) for aspect in where}
+    parts = [f"{count} {where[aspect]}" for aspect, count in counts.items() if count]
+    return f"{len(changes)} difference(s): {', '.join(parts)}."
+
+
+def side_label(ruleset: Ruleset, other: Ruleset, fallback: str) -> str:
+    """How a column names a side: its year, else its version, else old/new."""
+    if ruleset.year != other.year:
+        return str(ruleset.year)
+    if ruleset.version != other.version:
+        return ruleset.version
+    return fallback
+
+
+Line = list[tuple[str, str]]  # (text, rich style) segments
+
+
+def _change_lines(change: Change, old: Ruleset, new: Ruleset, indent: str) -> list[Line]:
+    mark, style = MARKS[change.op], STYLES[change.op]
+    path = shown_path(change)
+    before, after = _values(change, old, new)
+    if change.op in ("changed", "renumbered"):
+        if len(before or "") + len(after or "") <= _BLOCK:
+            return [[(indent, ""), (f"{mark} {path}: ", style), (before or "", "red"), (" → ", ""), (after or "", "green")]]
+        return [
+            [(indent, ""), (f"{mark} {path}", style)],
+            [(indent + "    ", ""), ("- ", "red"), (before or "", "")],
+            [(indent + "    ", ""), ("+ ", "green"), (after or "", "")],
+        ]
+    value = after if change.op == "added" else before
+    return [[(indent, ""), (f"{mark} {path}", style), (f": {value}" if value else "", "")]]
+
+
+def _diff_lines(old: Ruleset, new: Ruleset, changes: Sequence[Change]) -> list[Line]:
+    lines: list[Line] = [[(headline(old, new), "bold")], [(summary(changes), "")]]
+    for group in groups(old, new, changes):
+        lines += [[], [(group.title, "bold")]]
+        for section in group.sections:
+            indent = "  "
+            if section.criterion is not None:
+                lines.append([("  ", ""), (criterion_heading(section.criterion, old, new), "cyan")])
+                indent = "    "
+            for change in section.changes:
+                lines += _change_lines(change, old, new, indent)
+    return lines
+
+
+def _rank(side: Side | None) -> str:
+    return "—" if side is None or side.rank is None else str(side.rank)
+
+
+def _total(side: Side | None) -> str:
+    return "—" if side is None else number(side.total, side.places)
+
+
+def _movement(unit: UnitImpact) -> str:
+    moved = unit.rank_movement
+    if moved is None:
+        return ""
+    return "=" if moved == 0 else f"↑{moved}" if moved > 0 else f"↓{-moved}"
+
+
+def _total_change(unit: UnitImpact) -> str:
+    change = unit.total_change
+    if change is None or unit.new is None:
+        return ""
+    text = number(change, unit.new.places)
+    return text if change < 0 else f"+{text}"
+
+
+def _award(unit: UnitImpact) -> str:
+    before = unit.old.award if unit.old else None
+    after = unit.new.award if unit.new else None
+    if before == after:
+        return before or ""
+    return f"{before or '—'} → {after or '—'}"
+
+
+def impact_rows(old: Ruleset, new: Ruleset, impact: Impact) -> tuple[list[str], list[list[str]]]:
+    a, b = side_label(old, new, "old"), side_label(new, old, "new")
+    headers = ["Unit", f"{a} total", f"{a} rank", f"{b} total", f"{b} rank", "Δ total", "Δ rank", "Award"]
+    rows = [
+        [unit.name, _total(unit.old), _rank(unit.old), _total(unit.new), _rank(unit.new), _total_change(unit), _movement(unit), _award(unit)]
+        for unit in impact.units
+    ]
+    return headers, rows
+
+
+def impact_notes(old: Ruleset, new: Ruleset, impact: Impact) -> list[str]:
+    """The inputs each side could not use (grouped across units), units not compared, units without a submission."""
+    notes: list[str] = []
+    for label, ruleset, pick in (("old", old, lambda u: u.old), ("new", new, lambda u: u.new)):
+        sides = [(unit.department, pick(unit)) for unit in impact.units if pick(unit) is not None]
+        found: dict[tuple[str, str, str], list[str]] = {}
+        for department, side in sides:
+            for what, entries in (("missing", side.missing), ("ignored", side.ignored)):
+                for note in entries:
+                    found.setdefault((what, note.name, note.reason), []).append(department)
+        if not found:
+            notes.append(f"Under the {label} rules ({ruleset.year}): every input is used as submitted.")
+            continue
+        notes.append(f"Under the {label} rules ({ruleset.year}):")
+        for (what, name, reason), departments in found.items():
+            who = f"all {len(sides)} units" if len(departments) == len(sides) and len(sides) > 1 else ", ".join(departments)
+            notes.append(f"  {name}: {reason} ({who})")
+    for unit in impact.units:
+        if unit.reason is not None:
+            notes.append(f"Not compared: {unit.department}: {unit.reason}.")
+    if impact.without_submission:
+        notes.append(f"No submission for {impact.year}: {', '.join(impact.without_submission)}.")
+    return notes
+
+
+def _impact_title(impact: Impact) -> str:
+    if not impact.units:
+        return "Re-scored: there is no submission to score"
+    return f"Re-scored: the {len(impact.units)} submission(s) of {impact.year} under both rules"
+
+
+def _cell_len(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _impact_lines(old: Ruleset, new: Ruleset, impact: Impact) -> list[Line]:
+    headers, rows = impact_rows(old, new, impact)
+    widths = [max(_cell_len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+
+    def cells(row: list[str]) -> str:
+        parts = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - _cell_len(cell))
+            parts.append(cell + pad if i in (0, len(row) - 1) else pad + cell)
+        return "  " + "  ".join(parts).rstrip()
+
+    lines: list[Line] = [[], [(_impact_title(impact), "bold")], [(cells(headers), "bold")]]
+    for unit, row in zip(impact.units, rows):
+        moved = unit.rank_movement
+        style = "green" if moved and moved > 0 else "red" if moved and moved < 0 else ""
+        lines.append([(cells(row), style)])
+    lines += [[(f"  {note}", "dim")] for note in impact_notes(old, new, impact)]
+    return lines
+
+
+def as_text(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impact | None = None) -> Any:
+    """A rich Text: colours show on a terminal only; `.plain` is the same without them."""
+    from rich.text import Text
+
+    lines = _diff_lines(old, new, changes) + (_impact_lines(old, new, impact) if impact is not None else [])
+    text = Text()
+    for line in lines:
+        for segment, style in line:
+            text.append(segment, style or None)
+        text.append("\n")
+    return text
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def _md(cell: str | None) -> str:
+    return (cell or "").replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impact | None = None) -> str:
+    lines = [f"## Rule changes: {_md(headline(old, new))}", "", summary(changes)]
+    for group in groups(old, new, changes):
+        lines += ["", f"### {_md(group.title)}", "", "| | Where | Change | Old | New |", "|---|---|---|---|---|"]
+        for section in group.sections:
+            where = _md(criterion_heading(section.criterion, old, new)) if section.criterion else ""
+            for change in section.changes:
+                before, after = _values(change, old, new)
+                lines.append(f"| {MARKS[change.op]} | {where} | `{shown_path(change)}` | {_md(before)} | {_md(after)} |")
+    if impact is not None:
+        headers, rows = impact_rows(old, new, impact)
+        lines += ["", f"### {_impact_title(impact)}", "", "| " + " | ".join(headers) + " |",
+                  "|---|" + "---:|" * (len(headers) - 2) + "---|"]
+        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+        lines.append("")
+        lines += [f"{'  ' if note.startswith('  ') else ''}- {_md(note.strip())}" for note in impact_notes(old, new, impact)]
+    return "\n".join(lines) + "\n"
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def impact_records(impact: Impact) -> list[dict[str, Any]]:
+    return [
+        {
+            "department": unit.department,
+            "old_rank": unit.old.rank if unit.old else None,
+            "new_rank": unit.new.rank if unit.new else None,
+            "old_total": number(unit.old.total, unit.old.places) if unit.old else None,
+            "new_total": number(unit.new.total, unit.new.places) if unit.new else None,
+        }
+        for unit in impact.units
+    ]
+
+
+def as_data(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impact | None = None) -> dict[str, Any]:
+    return {
+        "old": {"year": old.year, "version": old.version},
+        "new": {"year": new.year, "version": new.version},
+        "changes": [change.as_record() for change in changes],
+        "impact": impact_records(impact) if impact is not None else [],
+    }
+
+
+def as_json(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impact | None = None) -> str:
+    return json.dumps(as_data(old, new, changes, impact), ensure_ascii=False, indent=2) + "\n"
+
+
+def notes_only(old: Ruleset, new: Ruleset, impact: Impact) -> str:
+    """The re-scoring notes as lines, for stderr beside JSON (whose shape SPEC fixes)."""
+    return "".join(f"emulate: {note}\n" for note in impact_notes(old, new, impact))
