@@ -17,6 +17,8 @@ from typing import Annotated, Any, Iterable
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from .yamlio import MAX_DECIMALS, MAX_INTEGER_DIGITS, OutOfRange
+
 _COMMA_DECIMAL = re.compile(r"\s*[-+]?[0-9]+,[0-9]+\s*\Z")
 _DOT_THOUSANDS = re.compile(r"\s*[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]+)?\s*\Z")
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)\s*\Z")
@@ -26,7 +28,9 @@ YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "Yes", "No", "O
 
 
 def show(value: Any) -> str:
-    """A value as the user wrote it, for messages."""
+    """A value as the user wrote it, for messages (a very long one is shortened)."""
+    if isinstance(value, str) and len(value) > 60:
+        return f"'{value[:40]}…{value[-10:]}' ({len(value)} characters)"
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -84,7 +88,16 @@ def _not_a_number(value: Any) -> PydanticCustomError:
     return PydanticCustomError("E203", "must be a number, got {got}{hint}", {"got": show(value), "hint": hint})
 
 
+def _out_of_range(value: Any) -> PydanticCustomError:
+    return PydanticCustomError(
+        "E205", "is out of range: {got} (a number here has at most {digits} digits before the decimal point and {decimals} after it)",
+        {"got": show(str(value)), "digits": MAX_INTEGER_DIGITS, "decimals": MAX_DECIMALS},
+    )
+
+
 def to_number(value: Any) -> Decimal:
+    if isinstance(value, OutOfRange):
+        raise _out_of_range(value)
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise _not_a_number(value)
     number = Decimal(value)
@@ -94,6 +107,8 @@ def to_number(value: Any) -> Decimal:
 
 
 def to_whole(value: Any) -> int:
+    if isinstance(value, OutOfRange):
+        raise _out_of_range(value)
     if isinstance(value, bool):
         raise _not_a_number(value)
     if isinstance(value, int):

@@ -346,11 +346,11 @@ def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = 
     unique("deduction", [(("deductions", i, "id"), d.id) for i, d in enumerate(ruleset.deductions)])
     unique("award", [(("awards", i, "id"), a.id) for i, a in enumerate(ruleset.awards)])
 
-    problems += _check_numbering(ruleset, report)
+    _check_numbering(ruleset, report)
 
     for path, criterion in criteria_paths:
         if not criterion.source.strip():
-            report((*path, "id"), "E303", f"criterion {criterion.no} '{criterion.id}' has no source: cite the regulation (`source: ...`), or write `source: \"assumed: ...\"`")
+            report((*path, "source"), "E303", f"criterion {criterion.no} '{criterion.id}' has no source: cite the regulation (`source: ...`), or write `source: \"assumed: ...\"`")
         rule = criterion.rule
         if isinstance(rule, RatingRule):
             points = list(rule.scale.items())
@@ -363,7 +363,7 @@ def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = 
             report((*path, "rule"), "E202", "'bonus_cap_each' is missing: a bonus per percent needs a cap per component (`bonus_cap_each: ...`)")
     for i, deduction in enumerate(ruleset.deductions):
         if not deduction.source.strip():
-            report(("deductions", i, "id"), "E303", f"deduction '{deduction.id}' has no source: cite the regulation (`source: ...`)")
+            report(("deductions", i, "source"), "E303", f"deduction '{deduction.id}' has no source: cite the regulation (`source: ...`)")
 
     counted = {c.id for _, c in ruleset.criteria() if c.kind in COUNT_KINDS} | {d.id for d in ruleset.deductions}
     for i, award in enumerate(ruleset.awards):
@@ -393,7 +393,7 @@ def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = 
         report(("rounding", "places"), "E205", f"'places' must be at most 10, got {ruleset.rounding.places}")
     if file_year is not None and ruleset.year != file_year:
         report(("year",), "E306", f"the file is named for {file_year} but says year {ruleset.year}: rename the file to {ruleset.year}.yaml or correct the year")
-    if ruleset.previous is not None:
+    if ruleset.previous is not None and (file_year is None or ruleset.year == file_year):  # else the year is in doubt
         if ruleset.previous >= ruleset.year:
             report(("previous",), "E307", f"'previous' must be an earlier year than {ruleset.year}, got {ruleset.previous}")
         elif known_years is not None and ruleset.previous not in known_years:
@@ -401,13 +401,16 @@ def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = 
     return problems
 
 
-def _check_numbering(ruleset: Ruleset, report: Callable[[PathKey, str, str], None]) -> list[Problem]:
+def _check_numbering(ruleset: Ruleset, report: Callable[[PathKey, str, str], None]) -> None:
     seen: dict[str, str] = {}
+    content_ids = [c.id for c in ruleset.contents]
     for i, content in enumerate(ruleset.contents):
+        # a duplicated content id is reported once (E301); numbers cannot be checked against it
+        numbered = content.id.isdigit() and content_ids.count(content.id) == 1
         for j, criterion in enumerate(content.criteria):
             path = ("contents", i, "criteria", j, "no")
             no = criterion.no.strip()
-            expected = f"{content.id}.{j + 1}" if content.id.isdigit() else None
+            expected = f"{content.id}.{j + 1}" if numbered else None
             if no in seen:
                 report(path, "E302", f"number {no} is used twice (also for '{seen[no]}'); each criterion needs its own number")
             elif not _NUMBER.match(no):
@@ -415,4 +418,3 @@ def _check_numbering(ruleset: Ruleset, report: Callable[[PathKey, str, str], Non
             elif expected is not None and no != expected:
                 report(path, "E302", f"criterion '{criterion.id}' is number {j + 1} of content {content.id}, so its number should be {expected}, not {no} (numbers out of order or one skipped)")
             seen.setdefault(no, criterion.id)
-    return []

@@ -230,10 +230,15 @@ def check_submission(
         folder = path.parent.name
         if folder.isdigit() and int(folder) != top.year:
             report(("year",), "E403", f"the file is in the folder {folder}/ but says year {top.year}: move it to submissions/{top.year}/, or correct `year`")
+            return {}, problems  # which year's rules apply is in doubt: check nothing against either
 
     values: dict[str, CriterionValue] = {}
     criteria = {c.id: c for _, c in ruleset.criteria()}
+    unknown = [c for c in top.criteria if c not in criteria]
+    meant = {suggest(c, criteria) for c in unknown if not criterion_years(c)}  # typos stand for missing ids
     for criterion_id, criterion in criteria.items():
+        if criterion_id not in top.criteria and criterion_id in meant:
+            continue  # reported once, as the unknown id with its did-you-mean
         if criterion_id not in top.criteria:
             report(("criteria",), "E404", f"criterion {criterion.no} '{criterion_id}' ({criterion.title}) is missing: add `{criterion_id}: {what_to_write(criterion)}`")
             continue
@@ -244,9 +249,8 @@ def check_submission(
             more = _check_value(criterion, value, at, report)
             if not more:
                 values[criterion_id] = value
-    for criterion_id in top.criteria:
-        if criterion_id not in criteria:
-            report(("criteria", criterion_id), "E405", _unknown_criterion(criterion_id, ruleset, criterion_years), key=True)
+    for criterion_id in unknown:
+        report(("criteria", criterion_id), "E405", _unknown_criterion(criterion_id, ruleset, criterion_years), key=True)
     for deduction_id in top.deductions:
         if ruleset.deduction(deduction_id) is None:
             known = [d.id for d in ruleset.deductions]

@@ -45,15 +45,33 @@ def validate(model: type[M], data: Any, document: Document, prefix: PathKey = ()
 
 
 def _drop_missing_explained_by_typo(errors: list[Any], model: type[BaseModel]) -> list[Any]:
-    """`actaul: 5` makes `actual` missing too: report the typo once, as the unknown key."""
-    typos = set()
+    """`actaul: 5` makes `actual` missing too: report the mistake once, as the unknown key.
+
+    The unknown key stands for the missing one when it looks like it (did you
+    mean), or when it is the only unknown key where exactly one key is missing
+    (`{points: 27}` where `{percent: ...}` belongs): the unknown key's problem
+    then names the key expected instead.
+    """
+    extras: dict[tuple[Any, ...], list[Any]] = {}
+    missing: dict[tuple[Any, ...], list[Any]] = {}
     for err in errors:
+        loc = tuple(err["loc"])
         if err["type"] == "extra_forbidden":
-            loc = tuple(err["loc"])
-            guess = suggest(str(loc[-1]), allowed_keys(model, loc[:-1]))
-            if guess is not None:
-                typos.add((loc[:-1], guess))
-    return [e for e in errors if not (e["type"] == "missing" and (tuple(e["loc"])[:-1], e["loc"][-1]) in typos)]
+            extras.setdefault(loc[:-1], []).append(err)
+        elif err["type"] == "missing":
+            missing.setdefault(loc[:-1], []).append(err)
+    explained: set[tuple[Any, ...]] = set()
+    for parent, unknown in extras.items():
+        wanted = {str(e["loc"][-1]) for e in missing.get(parent, [])}
+        for err in unknown:
+            guess = suggest(str(err["loc"][-1]), allowed_keys(model, parent))
+            if guess in wanted:
+                explained.add((*parent, guess))
+        if len(unknown) == 1 and len(wanted) == 1 and not explained & {(*parent, w) for w in wanted}:
+            (only,) = wanted
+            unknown[0]["instead"] = only
+            explained.add((*parent, only))
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in explained)]
 
 
 def tree_path(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, str | int | None]:
@@ -109,7 +127,8 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
         if comma is not None:
             return at("E203", comma, document.key_at(path))
         allowed = allowed_keys(model, loc[:-1])
-        hint = did_you_mean(key, allowed) or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        hint = did_you_mean(key, allowed) or (f"; '{err['instead']}' is expected here" if err.get("instead") else "") \
+            or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
         if key.isdigit():
             hint += " (a comma inside { } separates entries: for a decimal number use a dot, e.g. 0.7)"
         return at("E201", f"unknown key '{key}'{hint}", document.key_at(path))

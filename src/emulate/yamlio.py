@@ -36,6 +36,18 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 _THOUSANDS_LIKE = re.compile(r"[-+]?[0-9]+\.[0-9]{3}\Z")
+# characters that YAML does not allow in a stream (tab, LF, CR and NEL are allowed)
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMALS = 10
+
+
+class OutOfRange(str):
+    """A number too large or too precise for points (`1e999999`, 5,000 digits), kept as written.
+
+    Arithmetic on such a number could exhaust memory or time, so it never
+    becomes a Decimal: the number validators refuse it with a message.
+    """
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,11 @@ def decode(raw: bytes, file: str) -> tuple[str, Problem | None]:
 
 
 def load_text(text: str, file: str) -> Loaded:
+    bad = _NOT_TEXT.search(text)
+    if bad is not None:
+        before = text[: bad.start()]
+        line, column = before.count("\n") + 1, bad.start() - (before.rfind("\n") + 1) + 1
+        return Loaded(None, [error(file, line, column, "E102", f"the file holds a control character (U+{ord(bad.group()):04X}) that text never holds: it is binary, or damaged; save it again as UTF-8 text")])
     builder = _Builder(file, text)
     try:
         data = builder.build()
@@ -288,11 +305,14 @@ class _Builder:
         if value in _FALSE:
             return False
         if _INT.match(value):
-            return int(value)
+            return int(value) if len(value.lstrip("+-")) <= MAX_INTEGER_DIGITS else OutOfRange(value)
         if _DECIMAL.match(value):
+            number = Decimal(value)
+            if number.adjusted() >= MAX_INTEGER_DIGITS or number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+                return OutOfRange(value)
             if _THOUSANDS_LIKE.match(value):
                 self._warn_thousands(value, pos)
-            return Decimal(value)
+            return number
         return value
 
     def _warn_thousands(self, value: str, pos: Position) -> None:
@@ -309,14 +329,10 @@ class _Builder:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if mark is not None:
             pos = _pos(mark)
-        elif getattr(exc, "position", None) is not None:  # ReaderError: a character index
-            before = self.text[: exc.position]
-            pos = Position(before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
-            self.fail(pos, "E102", f"the file holds a control character (U+{ord(self.text[exc.position]):04X}) that text never holds: it is binary, or damaged; save it again as UTF-8 text")
-            return
         else:
             pos = Position(1, 1)
-        line_text = self.text.splitlines()[pos.line - 1] if pos.line - 1 < len(self.text.splitlines()) else ""
+        lines = self.text.splitlines()
+        line_text = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
         if "\t" in line_text[: max(pos.column, 1)] or (pos.column - 1 < len(line_text) and line_text[pos.column - 1 : pos.column] == "\t"):
             self.fail(pos, "E103", "a tab is used for indentation; YAML needs spaces: replace the tab with spaces")
             return
