@@ -144,3 +144,11 @@ def test_maxima_are_derived_from_rules() -> None:
     assert criterion is not None
     assert (criterion.max_points, criterion.max_bonus) == (350, 35)
     assert ruleset.criterion("ky-luat-can-bo").max_points == 20  # type: ignore[union-attr]
+
+
+def test_a_missing_key_names_the_criterion_it_is_missing_from() -> None:
+    text = (REPO / "rules" / "2017.yaml").read_text(encoding="utf-8").replace("        title: Công tác cải cách hành chính\n", "", 1)
+    loaded = load_text(text, "rules/2017.yaml")
+    assert loaded.document is not None
+    _, problems = validate(Ruleset, loaded.document.data, loaded.document)
+    assert [p.message for p in problems] == ["'title' is missing in item 2 of 'criteria' (cai-cach-hanh-chinh): add it (`title: ...`)"]

@@ -119,7 +119,7 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
         return at(kind, f"{label} {err['msg']}")
     if kind == "missing":
         key = missing if missing is not None else (loc[-1] if loc else "?")
-        inside = f" in {describe(path)}" if path else ""
+        inside = f" in {_container(data, inner, describe(path))}" if path else ""
         return at("E202", f"'{key}' is missing{inside}: add it (`{key}: ...`)")
     if kind == "extra_forbidden":
         key = str(loc[-1])
@@ -152,6 +152,17 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
             hint = " (write true or false; 'yes', 'no', 'on' and 'off' are not read as true or false)"
         return at("E204", f"{label} must be {_TYPE_WORDS[kind]}, got {show(value)}{hint}")
     return at("E204", f"{label}: {err['msg']}")
+
+
+def _container(data: Any, path: PathKey, fallback: str) -> str:
+    """Names the mapping a key is missing from: `item 2 of 'criteria' (cai-cach-hanh-chinh)`."""
+    if not path or not isinstance(path[-1], int):
+        return fallback
+    node: Any = data
+    for step in path:
+        node = node[step]
+    named = f" ({node['id']})" if isinstance(node, dict) and isinstance(node.get("id"), str) else ""
+    return f"item {path[-1] + 1} of {describe(path[:-1])}{named}"
 
 
 def _decimal_comma_in_flow(data: Any, path: PathKey, key: str) -> str | None:
