@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Callable, Iterator, Literal, Union
@@ -266,10 +267,25 @@ class Ruleset(_Model):
                 yield content, criterion
 
     def criterion(self, criterion_id: str) -> Criterion | None:
-        return next((c for _, c in self.criteria() if c.id == criterion_id), None)
+        return self._criteria_by_id.get(criterion_id)
 
     def department(self, department_id: str) -> Department | None:
-        return next((d for d in self.departments if d.id == department_id), None)
+        return self._departments_by_id.get(department_id)
+
+    # Lookups by id, built once: a provincial board scores thousands of units against one ruleset.
+    @cached_property
+    def _criteria_by_id(self) -> dict[str, Criterion]:
+        found: dict[str, Criterion] = {}
+        for _, c in self.criteria():
+            found.setdefault(c.id, c)
+        return found
+
+    @cached_property
+    def _departments_by_id(self) -> dict[str, Department]:
+        found: dict[str, Department] = {}
+        for d in self.departments:
+            found.setdefault(d.id, d)
+        return found
 
     def deduction(self, deduction_id: str) -> Deduction | None:
         return next((d for d in self.deductions if d.id == deduction_id), None)

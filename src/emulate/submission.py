@@ -221,8 +221,8 @@ def check_submission(
         pos = document.key_at(at) if key else document.at(at)
         problems.append(error(document.file, pos.line, pos.column, code, message))
 
-    department_ids = [d.id for d in ruleset.departments]
-    if top.department not in department_ids:
+    if ruleset.department(top.department) is None:
+        department_ids = [d.id for d in ruleset.departments]
         report(("department",), "E401", f"department '{top.department}' is not a member of {ruleset.ruleset} in {ruleset.year}{did_you_mean(top.department, department_ids)}; the members are {', '.join(department_ids)}")
     if path is not None:
         if path.stem != top.department:

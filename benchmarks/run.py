@@ -1,0 +1,399 @@
+"""Measure emulate's performance targets (issue 7) against references measured in the same run.
+
+    .venv/bin/pip install yamllint          # the start-up reference; benchmark-only
+    .venv/bin/python benchmarks/run.py [--quick] [--json FILE] [--markdown]
+
+Every figure is a ratio against a reference program timed on the same machine
+in the same run, so the targets do not depend on how fast the machine is:
+
+  start-up    median wall time of >= 10 runs (after one warm-up), emulate and
+              yamllint alternating, of `emulate validate` on one shipped
+              submission, `emulate --help` and `emulate check-rules` on one
+              ruleset, each against yamllint on the same file (or --help);
+              target: at most 1.3 x yamllint.
+  throughput  on a generated workspace of 5,000 valid submissions (see
+              generate.py), the wall time of `emulate score 2017 --format json`
+              and of `emulate validate` (best of 3) against the time
+              ruamel.yaml's C-backed safe loader takes only to load the same
+              files in one Python process (best of 3); target: at most 1.5 x.
+  memory      peak resident memory of `emulate score` on the 5,000 files;
+              target: at most 300 MiB.
+  growth      time of `emulate score` on 5,000 files / on 500 files;
+              target: at most 11 (linear, with 10 % slack).
+
+Prints the machine facts and a table (figure, emulate, reference, ratio,
+target, pass/fail) on stdout, progress on stderr. Exit status: 0 every target
+met, 1 a target missed, 2 a measurement could not be made (yamllint missing,
+an emulate command failing).
+
+Generated workspaces are cached in the system temporary folder (never in the
+repository), keyed by size, seed and the generator's and ruleset's contents;
+so is the measured programs' bytecode (PYTHONPYCACHEPREFIX, see environment()).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import SHIPPED_RULES, generate  # noqa: E402
+
+YEAR = 2017
+SHIPPED_SUBMISSION = "submissions/2017/so-xay-dung.yaml"
+SHIPPED_RULESET = "rules/2017.yaml"
+STARTUP_TARGET = 1.3
+THROUGHPUT_TARGET = 1.5
+MEMORY_TARGET_MIB = 300.0
+GROWTH_SLACK = 1.1  # 10 x the files may take at most 11 x the time
+
+REFERENCE_LOADER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from ruamel.yaml import YAML
+
+    files = sorted(Path(sys.argv[1]).glob("*.yaml"))
+    yaml = YAML(typ="safe", pure=False)
+    start = time.perf_counter()
+    for path in files:
+        yaml.load(path.read_text(encoding="utf-8"))
+    elapsed = time.perf_counter() - start
+    print(len(files), elapsed)
+    """
+)
+
+PEAK_MEMORY = textwrap.dedent(
+    """
+    import resource, subprocess, sys
+    done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss is in KiB on Linux, in bytes on macOS
+    print(done.returncode, peak * 1024 if sys.platform != "darwin" else peak)
+    """
+)
+
+
+class CannotMeasure(Exception):
+    pass
+
+
+@dataclass
+class Row:
+    figure: str
+    emulate: float
+    reference: float | None
+    ratio: float
+    target: float
+    unit: str  # "ms", "ms/file", "MiB", "s"
+    passed: bool = field(init=False)
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        self.passed = self.ratio <= self.target
+
+
+def log(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def script(name: str) -> list[str]:
+    """A console script next to the current Python, or `python -m name`."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
+    return [sys.executable, "-m", name]
+
+
+CACHE = Path(tempfile.gettempdir()) / "emulate-benchmarks"
+
+
+def environment() -> dict[str, str]:
+    """The measured programs' environment: no workspace settings, and bytecode cached.
+
+    An installed program runs from cached bytecode; with PYTHONDONTWRITEBYTECODE set
+    (as in some sandboxes and CI images) an editable install would compile its own
+    modules on every start. The cache goes to a folder of its own in the temporary
+    folder (PYTHONPYCACHEPREFIX), the same for emulate and the references, and is
+    filled by the warm-up runs.
+    """
+    env = dict(os.environ)
+    for name in ("EMULATE_ROOT", "EMULATE_MAX_BYTES", "PYTHONDONTWRITEBYTECODE", "PYTHONPROFILEIMPORTTIME"):
+        env.pop(name, None)
+    env["PYTHONPYCACHEPREFIX"] = str(CACHE / "pycache")
+    return env
+
+
+def run_once(command: Sequence[str], ok: Sequence[int] = (0,), cwd: Path = REPO) -> float:
+    """Wall time of one run, output discarded; an unexpected exit code stops the benchmark."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in ok:
+        raise CannotMeasure(f"`{' '.join(command)}` exited {done.returncode}:\n{done.stderr.decode(errors='replace')[-2000:]}")
+    return elapsed
+
+
+def yamllint_available() -> bool:
+    done = subprocess.run([*script("yamllint"), "--version"], capture_output=True)
+    return done.returncode == 0
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for package in ("emulate", "ruamel.yaml", "ruamel.yaml.clib", "pydantic", "typer", "yamllint"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def machine() -> dict[str, Any]:
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpu_count": os.cpu_count(),
+        "usable_cpus": usable,
+        "processor": platform.processor() or platform.machine(),
+        "system": f"{platform.system()} {platform.release()}",
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "versions": versions(),
+    }
+
+
+# --- start-up -------------------------------------------------------------------------------------
+
+def startup(figure: str, emulate_args: list[str], reference_args: list[str], runs: int, reference_ok: Sequence[int]) -> Row:
+    emulate_cmd = [*script("emulate"), *emulate_args]
+    reference_cmd = [*script("yamllint"), *reference_args]
+    log(f"start-up: {figure} ({runs} runs each, after a warm-up)")
+    run_once(emulate_cmd)
+    run_once(reference_cmd, reference_ok)
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(runs):  # alternate, so that drift in the machine's load hits both
+        ours.append(run_once(emulate_cmd))
+        theirs.append(run_once(reference_cmd, reference_ok))
+    mine, ref = statistics.median(ours), statistics.median(theirs)
+    return Row(figure, mine * 1000, ref * 1000, mine / ref, STARTUP_TARGET, "ms",
+               samples={"emulate_s": ours, "reference_s": theirs})
+
+
+# --- throughput -----------------------------------------------------------------------------------
+
+def workspace(units: int, seed: int) -> Path:
+    """A generated workspace, cached in the system temporary folder."""
+    key = hashlib.sha256()
+    for path in (HERE / "generate.py", SHIPPED_RULES):
+        key.update(path.read_bytes())
+    base = CACHE
+    target = base / f"ws-{units}-seed{seed}-{key.hexdigest()[:12]}"
+    if target.is_dir():
+        log(f"workspace of {units} units: cached at {target}")
+        return target
+    log(f"workspace of {units} units: generating at {target}")
+    base.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f"ws-{units}-", dir=base))
+    try:
+        generate(partial, units, seed, YEAR)
+        partial.rename(target)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return target
+
+
+def best_of(command: list[str], repeat: int, what: str) -> list[float]:
+    times = []
+    for i in range(repeat):
+        log(f"  {what}: run {i + 1}/{repeat}")
+        times.append(run_once(command))
+    return times
+
+
+def reference_load(ws: Path, repeat: int, expected: int) -> list[float]:
+    times = []
+    for i in range(repeat):
+        log(f"  ruamel.yaml C safe load: run {i + 1}/{repeat}")
+        done = subprocess.run([sys.executable, "-c", REFERENCE_LOADER, str(ws / "submissions" / str(YEAR))],
+                              capture_output=True, text=True, env=environment())
+        if done.returncode != 0:
+            raise CannotMeasure(f"the reference loader failed:\n{done.stderr[-2000:]}")
+        count, elapsed = done.stdout.split()
+        if int(count) != expected:
+            raise CannotMeasure(f"the reference loader found {count} files, expected {expected}")
+        times.append(float(elapsed))
+    return times
+
+
+def peak_memory_mib(command: list[str]) -> float:
+    done = subprocess.run([sys.executable, "-c", PEAK_MEMORY, *command], capture_output=True, text=True, env=environment(), cwd=REPO)
+    if done.returncode != 0:
+        raise CannotMeasure(f"the memory wrapper failed:\n{done.stderr[-2000:]}")
+    code, peak = done.stdout.split()
+    if int(code) != 0:
+        raise CannotMeasure(f"`{' '.join(command)}` exited {code} under the memory wrapper")
+    return int(peak) / (1024 * 1024)
+
+
+def throughput(units: int, small: int, seed: int, repeat: int) -> list[Row]:
+    big_ws, small_ws = workspace(units, seed), workspace(small, seed)
+    emulate = script("emulate")
+    score_big = [*emulate, "score", str(YEAR), "--format", "json", "--root", str(big_ws)]
+    score_small = [*emulate, "score", str(YEAR), "--format", "json", "--root", str(small_ws)]
+    validate_big = [*emulate, "validate", "--root", str(big_ws)]
+
+    log(f"throughput on {units} files (best of {repeat})")
+    reference = reference_load(big_ws, repeat, units)
+    score = best_of(score_big, repeat, f"emulate score ({units})")
+    validate = best_of(validate_big, repeat, f"emulate validate ({units})")
+    log(f"growth: emulate score on {small} files (best of {repeat})")
+    run_once(score_small)  # warm the file cache of the small workspace
+    score_small_times = best_of(score_small, repeat, f"emulate score ({small})")
+    log(f"memory: emulate score on {units} files")
+    peak = peak_memory_mib(score_big)
+
+    ref = min(reference)
+    per_file = 1000 / units
+    growth_target = GROWTH_SLACK * units / small
+    return [
+        Row(f"score, {units:,} files", min(score) * per_file, ref * per_file, min(score) / ref, THROUGHPUT_TARGET, "ms/file",
+            samples={"emulate_s": score, "reference_s": reference},
+            note="reference: ruamel.yaml C safe loader, load only"),
+        Row(f"validate, {units:,} files", min(validate) * per_file, ref * per_file, min(validate) / ref, THROUGHPUT_TARGET, "ms/file",
+            samples={"emulate_s": validate, "reference_s": reference},
+            note="reference: ruamel.yaml C safe loader, load only"),
+        Row(f"score peak memory, {units:,} files", peak, None, peak, MEMORY_TARGET_MIB, "MiB"),
+        Row(f"score growth, {units:,} / {small:,} files", min(score), min(score_small_times), min(score) / min(score_small_times),
+            growth_target, "s", samples={"emulate_s": score, "reference_s": score_small_times},
+            note=f"reference: emulate score on {small:,} files"),
+    ]
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+def cells(row: Row) -> list[str]:
+    def amount(value: float | None) -> str:
+        if value is None:
+            return "-"
+        return f"{value:.1f} {row.unit}" if row.unit in ("ms", "MiB") else f"{value:.3f} {row.unit}" if row.unit == "ms/file" else f"{value:.2f} {row.unit}"
+
+    if row.unit == "MiB":
+        ratio, target = "-", f"<= {row.target:.0f} MiB"
+    else:
+        ratio, target = f"{row.ratio:.2f}", f"<= {row.target:g}"
+    return [row.figure, amount(row.emulate), amount(row.reference), ratio, target, "pass" if row.passed else "FAIL"]
+
+
+HEADER = ["figure", "emulate", "reference", "ratio", "target", "result"]
+
+
+def facts_line(facts: dict[str, Any]) -> str:
+    v = facts["versions"]
+    return (f"{facts['cpu_count']} CPUs ({facts['usable_cpus']} usable, {facts['processor']}), {facts['system']}, "
+            f"{facts['python']}; emulate {v['emulate']}, ruamel.yaml {v['ruamel.yaml']} (clib {v['ruamel.yaml.clib']}), "
+            f"pydantic {v['pydantic']}, yamllint {v['yamllint']}")
+
+
+def text_table(rows: list[Row]) -> str:
+    table = [HEADER] + [cells(r) for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADER))]
+    lines = []
+    for n, line in enumerate(table):
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def markdown_table(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join(["---"] + ["---:"] * 4 + [":---:"]) + "|"]
+    lines += ["| " + " | ".join(cells(r)) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Measure emulate's performance targets (issue 7); exit 1 when one is missed.")
+    parser.add_argument("--quick", action="store_true", help="for development: fewer runs, 1,000 instead of 5,000 units (not the issue's figures)")
+    parser.add_argument("--units", type=int, help="files of the throughput workspace (default 5,000; 1,000 with --quick)")
+    parser.add_argument("--small", type=int, default=500, help="files of the workspace the growth is measured against (default 500)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated workspaces (default 1)")
+    parser.add_argument("--runs", type=int, help="start-up runs of each command (default 15; 5 with --quick)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results and every sample as JSON")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown, for README.md")
+    args = parser.parse_args(argv)
+
+    units = args.units or (1000 if args.quick else 5000)
+    runs = args.runs or (5 if args.quick else 15)
+    repeat = 2 if args.quick else 3
+    if args.small >= units:
+        parser.error("--small must be smaller than --units")
+    if not yamllint_available():
+        sys.stderr.write(
+            "run.py: yamllint, the start-up reference, is not installed in this environment.\n"
+            f"Install it (benchmark-only, not a dependency of emulate):\n  {sys.executable} -m pip install yamllint\n"
+        )
+        return 2
+    if not args.quick and runs < 10:
+        parser.error("the issue's start-up figure is a median of at least 10 runs: use --runs 10 or more (or --quick)")
+
+    facts = machine()
+    started = time.time()
+    try:
+        rows = [
+            # yamllint exits 1 on the shipped files (its default line length is 80)
+            startup("start-up: validate 1 submission", ["validate", SHIPPED_SUBMISSION], [SHIPPED_SUBMISSION], runs, (0, 1)),
+            startup("start-up: --help", ["--help"], ["--help"], runs, (0,)),
+            startup("start-up: check-rules 1 ruleset", ["check-rules", SHIPPED_RULESET], [SHIPPED_RULESET], runs, (0, 1)),
+            *throughput(units, args.small, args.seed, repeat),
+        ]
+    except CannotMeasure as exc:
+        sys.stderr.write(f"run.py: cannot measure: {exc}\n")
+        return 2
+    elapsed = time.time() - started
+
+    mode = "quick (development figures, not the issue's)" if args.quick else "full"
+    summary = f"{sum(r.passed for r in rows)} of {len(rows)} targets met"
+    if args.markdown:
+        print(f"Measured with `benchmarks/run.py` ({mode}) on {facts_line(facts)}.\n")
+        print(markdown_table(rows))
+        print(f"\n{summary}.")
+    else:
+        print(f"machine: {facts_line(facts)}")
+        print(f"mode: {mode}; start-up: median of {runs} runs; throughput: best of {repeat}; took {elapsed:.0f} s\n")
+        print(text_table(rows))
+        print(f"\n{summary}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "mode": "quick" if args.quick else "full",
+            "machine": facts,
+            "units": units, "small": args.small, "seed": args.seed, "startup_runs": runs, "repeat": repeat,
+            "results": [asdict(r) for r in rows],
+            "all_passed": all(r.passed for r in rows),
+        }, indent=2) + "\n", encoding="utf-8")
+        log(f"wrote {args.json}")
+    return 0 if all(r.passed for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
