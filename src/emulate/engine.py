@@ -27,11 +27,13 @@ from .submission import (
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
-_CONTEXT = Context(prec=50)
+# Inputs have at most 15 integer digits and 10 decimals (yamlio), so no intermediate value
+# (a bonus of 1e14 per percent on a performance of 1e25, at 10 places) needs 100 digits.
+_CONTEXT = Context(prec=100)
 
 
 def round_points(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_CONTEXT)
 
 
 @dataclass(frozen=True)

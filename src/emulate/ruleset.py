@@ -405,6 +405,11 @@ def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = 
         else:
             report(path, "E207", f"unknown tie-breaker '{breaker}': write 'content:ID', 'criterion:ID' or 'fewer_deductions'")
 
+    places = ruleset.rounding.places
+    for path, value in _maxima_parameters(ruleset):
+        if places <= 10 and value != value.quantize(Decimal(1).scaleb(-places)):
+            report(path, "E205", f"{value} has more decimals than the ruleset rounds points to (rounding.places: {places}): "
+                                 f"a rounded score could then exceed it; write it with at most {places} decimals")
     if ruleset.rounding.places > 10:
         report(("rounding", "places"), "E205", f"'places' must be at most 10, got {ruleset.rounding.places}")
     if file_year is not None and ruleset.year != file_year:
@@ -415,6 +420,30 @@ def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = 
         elif known_years is not None and ruleset.previous not in known_years:
             report(("previous",), "E307", f"the previous year's ruleset ({ruleset.previous}.yaml) does not exist beside this file: add it or remove `previous`")
     return problems
+
+
+def _maxima_parameters(ruleset: Ruleset) -> Iterator[tuple[PathKey, Decimal]]:
+    """The parameters that bound a rounded score: they must lie on the rounding grid."""
+    for i, content in enumerate(ruleset.contents):
+        for j, criterion in enumerate(content.criteria):
+            at: PathKey = ("contents", i, "criteria", j, "rule")
+            rule = criterion.rule
+            if isinstance(rule, TargetsRule):
+                yield (*at, "points_each"), rule.points_each
+                yield (*at, "bonus_cap_each"), rule.bonus_cap_each
+            elif isinstance(rule, RatingRule):
+                yield from (((*at, "scale", label), points) for label, points in rule.scale.items())
+                if rule.bonus is not None:
+                    yield (*at, "bonus", "points"), rule.bonus.points
+            elif isinstance(rule, ChecklistRule):
+                yield from (((*at, "items", item_id, "points"), item.points) for item_id, item in rule.items.items())
+            elif isinstance(rule, CountPointsRule):
+                yield (*at, "cap"), rule.cap
+            elif isinstance(rule, (PercentRule, CountPenaltyRule, AssessedRule)):
+                yield (*at, "max"), rule.max
+    for i, deduction in enumerate(ruleset.deductions):
+        if deduction.cap is not None:
+            yield ("deductions", i, "cap"), deduction.cap
 
 
 def _check_numbering(ruleset: Ruleset, report: Callable[[PathKey, str, str], None]) -> None:
