@@ -36,7 +36,7 @@ def round_points(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_CONTEXT)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ComponentScore:
     """One registered target of a `targets` criterion."""
 
@@ -49,7 +49,7 @@ class ComponentScore:
     lost_to_cap: Decimal  # bonus_uncapped - bonus
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionScore:
     criterion: Criterion
     content_id: str
@@ -70,7 +70,7 @@ class CriterionScore:
         return self.claimed is not None and self.claimed != self.total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeductionScore:
     deduction_id: str
     count: int
@@ -78,7 +78,7 @@ class DeductionScore:
     lost_to_cap: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreCard:
     """All the points of one unit in one year."""
 
@@ -221,7 +221,7 @@ def _score_deduction(deduction_id: str, per: Decimal, cap: Decimal | None, count
 # --- ranking and awards ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AwardCheck:
     """Whether one unit may receive one award, and whether it is proposed."""
 
@@ -239,7 +239,7 @@ class AwardCheck:
         return self.share >= self.min_share and not self.nonzero
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankedUnit:
     rank: int
     tied: bool
@@ -248,7 +248,7 @@ class RankedUnit:
     decided_by: str | None  # the tie-breaker that set it apart from a unit of equal total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ranking:
     year: int
     units: tuple[RankedUnit, ...]
