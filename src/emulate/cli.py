@@ -114,6 +114,27 @@ def _report(problems: Iterable[Problem], fmt: ProblemFormat = ProblemFormat.text
     (stream or sys.stdout).write(text)
 
 
+def _valid_ruleset(workspace: Any, year: int) -> Any:
+    """The year's ruleset; exit 2 for an unknown year, 1 (with its problems) for an invalid one."""
+    from .workspace import UnknownYear
+
+    try:
+        loaded = workspace.loaded_ruleset(year)
+    except UnknownYear as exc:
+        _usage_error(str(exc))
+    if loaded.problems:
+        _report(loaded.problems, stream=sys.stderr)
+    if loaded.ruleset is None or has_errors(loaded.problems):
+        raise typer.Exit(1)
+    return loaded.ruleset
+
+
+def _unknown_department(department: str, known: list[str], where: str) -> NoReturn:
+    from .fields import did_you_mean
+
+    _usage_error(f"unknown department '{department}'{did_you_mean(department, known)}; the departments {where} are: {', '.join(known)}")
+
+
 def _year_data(workspace: Any, year: int) -> Any:
     from .workspace import UnknownYear
 
@@ -160,23 +181,13 @@ def rules_command(
     root: RootOption = Path("."),
 ) -> None:
     """Show a year's criteria tree: numbers, titles, rules, maxima and sources."""
-    from .workspace import UnknownYear
-
-    workspace = _workspace(root)
-    try:
-        loaded = workspace.loaded_ruleset(year)
-    except UnknownYear as exc:
-        _usage_error(str(exc))
-    if loaded.problems:
-        _report(loaded.problems, stream=sys.stderr)
-    if loaded.ruleset is None or has_errors(loaded.problems):
-        raise typer.Exit(1)
     from .render import rules as render_rules
 
+    ruleset = _valid_ruleset(_workspace(root), year)
     if format_ is RulesFormat.json:
-        _out(render_rules.as_json(loaded.ruleset))
+        _out(render_rules.as_json(ruleset))
     else:
-        _console().print(render_rules.as_tree(loaded.ruleset))
+        _console().print(render_rules.as_tree(ruleset))
 
 
 @app.command("check-rules")
@@ -274,9 +285,7 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
     known = [d.id for d in ruleset.departments]
     if department not in known:
-        from .fields import did_you_mean
-
-        _usage_error(f"unknown department '{department}'{did_you_mean(department, known)}; the departments of {ruleset.year} are: {', '.join(known)}")
+        _unknown_department(department, known, f"of {ruleset.year}")
     unit = ranking.unit(department)
     if unit is None:
         _usage_error(f"{department} has no submission for {ruleset.year} (submissions/{ruleset.year}/{department}.yaml), so there is nothing to explain")
@@ -296,24 +305,15 @@ def new_command(
     root: RootOption = Path("."),
 ) -> None:
     """Write a submission template for a department, with every criterion explained. Never overwrites."""
-    from .fields import did_you_mean
     from .template import submission_template
-    from .workspace import UnknownYear, display_path
+    from .workspace import display_path
     from .writing import AlreadyExists, write_new
 
     workspace = _workspace(root)
-    try:
-        loaded = workspace.loaded_ruleset(year)
-    except UnknownYear as exc:
-        _usage_error(str(exc))
-    if loaded.ruleset is None or has_errors(loaded.problems):
-        _report(loaded.problems, stream=sys.stderr)
-        raise typer.Exit(1)
-    ruleset = loaded.ruleset
+    ruleset = _valid_ruleset(workspace, year)
     unit = ruleset.department(department)
     if unit is None:
-        known = [d.id for d in ruleset.departments]
-        _usage_error(f"unknown department '{department}'{did_you_mean(department, known)}; the departments of {year} are: {', '.join(known)}")
+        _unknown_department(department, [d.id for d in ruleset.departments], f"of {year}")
     target = output if output is not None else workspace.submissions_dir / str(year) / f"{department}.yaml"
     try:
         write_new(target, submission_template(ruleset, unit))
@@ -332,17 +332,8 @@ def schema_command(
 ) -> None:
     """Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""
     from .schema import submission_schema
-    from .workspace import UnknownYear
 
-    workspace = _workspace(root)
-    try:
-        loaded = workspace.loaded_ruleset(year)
-    except UnknownYear as exc:
-        _usage_error(str(exc))
-    if loaded.ruleset is None or has_errors(loaded.problems):
-        _report(loaded.problems, stream=sys.stderr)
-        raise typer.Exit(1)
-    _out(json.dumps(submission_schema(loaded.ruleset), ensure_ascii=False, indent=2) + "\n")
+    _out(json.dumps(submission_schema(_valid_ruleset(_workspace(root), year)), ensure_ascii=False, indent=2) + "\n")
 
 
 class VerifyFormat(str, Enum):
@@ -410,7 +401,6 @@ def history_command(
 ) -> None:
     """Each unit's total, share of the maximum and rank in every year of the workspace, with the change from year to year."""
     from .evaluation import evaluate
-    from .fields import did_you_mean
     from .history import build_history
     from .render import history as render_history
 
@@ -423,7 +413,7 @@ def history_command(
     if department is not None:
         known = [u.department for u in units]
         if department not in known:
-            _usage_error(f"unknown department '{department}'{did_you_mean(department, known)}; the departments are: {', '.join(known)}")
+            _unknown_department(department, known, "of the workspace")
         units = [u for u in units if u.department == department]
     if format_ is ScoreFormat.xlsx:
         from .render.xlsx import history_workbook

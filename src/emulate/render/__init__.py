@@ -16,5 +16,10 @@ def number(value: Decimal, places: int) -> str:
     return f"{round_points(value, places):f}"
 
 
+def plain(value: Decimal) -> str:
+    """A rule parameter or an input as written: 70, 0.7, 1620 (no exponent, no padding)."""
+    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+
+
 def percent(share: Decimal, places: int = 1) -> str:
     return f"{round_points(share * 100, places):f} %"

@@ -17,8 +17,8 @@ from typing import Any, Sequence
 
 from ..diff import Change, Impact, Side, UnitImpact
 from ..ruleset import Award, Criterion, Deduction, Ruleset
-from . import number
-from .rules import _plain, describe_rule
+from . import number, plain
+from .rules import describe_rule
 
 FORMATS = ("text", "json", "markdown")
 MARKS = {"added": "+", "removed": "-", "changed": "±", "renumbered": "±"}
@@ -86,13 +86,13 @@ def _rule_in_words(criterion: Criterion) -> str:
 
 
 def _deduction_in_words(deduction: Deduction) -> str:
-    cap = f", at most {_plain(deduction.cap)}" if deduction.cap is not None else ""
-    return f"{deduction.title} ({_plain(deduction.per)} each{cap})"
+    cap = f", at most {plain(deduction.cap)}" if deduction.cap is not None else ""
+    return f"{deduction.title} ({plain(deduction.per)} each{cap})"
 
 
 def _award_in_words(award: Award) -> str:
     zero = f", requires zero {', '.join(award.require_zero)}" if award.require_zero else ""
-    return f"{award.title} ({award.quota} unit(s), total ≥ {_plain(award.min_share * 100)} % of the maximum{zero})"
+    return f"{award.title} ({award.quota} unit(s), total ≥ {plain(award.min_share * 100)} % of the maximum{zero})"
 
 
 def _whole_node(change: Change, old: Ruleset, new: Ruleset) -> str | None:

@@ -12,25 +12,20 @@ from ..ruleset import (
     AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, PercentRule, RatingRule, Ruleset, TargetsRule,
 )
 from ..submission import AssessedValue, CountValue, PercentValue, RatingValue
-from . import number, percent
-
-
-def _n(value: Decimal) -> str:
-    """A rule parameter or input as written (70, 0.7, 1620)."""
-    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+from . import number, percent, plain
 
 
 def component_formula(c: ComponentScore, rule: TargetsRule, places: int) -> str:
     comp = c.component
     if comp.direction == "lower" and comp.target == 0:
-        perf = f"target 0 and actual {_n(comp.actual)}, so performance {_n(c.performance)}"
-        text = f"{perf}; {_n(rule.points_each)} × {_n(min(c.performance, Decimal(1)))} = {number(c.points, places)}"
+        perf = f"target 0 and actual {plain(comp.actual)}, so performance {plain(c.performance)}"
+        text = f"{perf}; {plain(rule.points_each)} × {plain(min(c.performance, Decimal(1)))} = {number(c.points, places)}"
     else:
-        ratio = f"(2×{_n(comp.target)} − {_n(comp.actual)})/{_n(comp.target)}" if comp.direction == "lower" else f"{_n(comp.actual)}/{_n(comp.target)}"
-        text = f"{_n(rule.points_each)} × min({ratio}, 1) = {number(c.points, places)}"
+        ratio = f"(2×{plain(comp.target)} − {plain(comp.actual)})/{plain(comp.target)}" if comp.direction == "lower" else f"{plain(comp.actual)}/{plain(comp.target)}"
+        text = f"{plain(rule.points_each)} × min({ratio}, 1) = {number(c.points, places)}"
     if c.performance > 1 and rule.bonus_per_percent > 0:
         beyond = number((c.performance - 1) * 100, places)
-        text += f"; bonus min({_n(rule.bonus_cap_each)}, {_n(rule.bonus_per_percent)} × {beyond}) = {number(c.bonus, places)}"
+        text += f"; bonus min({plain(rule.bonus_cap_each)}, {plain(rule.bonus_per_percent)} × {beyond}) = {number(c.bonus, places)}"
         if c.lost_to_cap:
             text += f" (the cap cut off {number(c.lost_to_cap, places)})"
     return text
@@ -55,22 +50,22 @@ def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
                      else f"; no bonus (below {rule.bonus.at_least})")
         return [text]
     if isinstance(rule, PercentRule) and isinstance(value, PercentValue):
-        return [f"{_n(rule.max)} × {_n(value.percent)} / 100 = {number(cs.points, places)}"]
+        return [f"{plain(rule.max)} × {plain(value.percent)} / 100 = {number(cs.points, places)}"]
     if isinstance(rule, ChecklistRule):
         states = {True: "achieved", False: "not achieved"}
         lines = []
         for item_id, state, points in cs.items:
             item = rule.items[item_id]
             shown = states.get(state, "not applicable") if isinstance(state, bool) else "not applicable"
-            lines.append(f"{item_id} ({item.title}): {shown} → {number(points, places)} of {_n(item.points)}")
+            lines.append(f"{item_id} ({item.title}): {shown} → {number(points, places)} of {plain(item.points)}")
         return lines
     if isinstance(rule, CountPointsRule) and isinstance(value, CountValue):
-        text = f"{_n(rule.per)} × {value.count} = {_n(rule.per * value.count)}, at most {_n(rule.cap)} → {number(cs.points, places)}"
+        text = f"{plain(rule.per)} × {value.count} = {plain(rule.per * value.count)}, at most {plain(rule.cap)} → {number(cs.points, places)}"
         return [text + (f" (the cap cut off {number(cs.lost_to_cap, places)})" if cs.lost_to_cap else "")]
     if isinstance(rule, CountPenaltyRule) and isinstance(value, CountValue):
-        return [f"{_n(rule.max)} − {_n(rule.per)} × {value.count} = {_n(rule.max - rule.per * value.count)}, not below 0 → {number(cs.points, places)}"]
+        return [f"{plain(rule.max)} − {plain(rule.per)} × {value.count} = {plain(rule.max - rule.per * value.count)}, not below 0 → {number(cs.points, places)}"]
     if isinstance(rule, AssessedRule) and isinstance(value, AssessedValue):
-        return [f"assessed {_n(value.points)} of {_n(rule.max)} → {number(cs.points, places)}"]
+        return [f"assessed {plain(value.points)} of {plain(rule.max)} → {number(cs.points, places)}"]
     return []  # pragma: no cover
 
 
@@ -194,8 +189,8 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
         branch = tree.add(f"[bold]Deductions[/]: {number(card.deducted, places)}")
         for d in card.deductions:
             rule = ruleset.deduction(d.deduction_id)
-            per = _n(rule.per) if rule else "?"
-            cap = f", at most {_n(rule.cap)}" if rule and rule.cap is not None else ""
+            per = plain(rule.per) if rule else "?"
+            cap = f", at most {plain(rule.cap)}" if rule and rule.cap is not None else ""
             text = f"{d.deduction_id}: {d.count} × {per}{cap} = {number(d.points, places)}"
             if d.lost_to_cap:
                 text += f" (the cap cut off {number(d.lost_to_cap, places)})"

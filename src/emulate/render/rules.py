@@ -10,42 +10,38 @@ from ..ruleset import (
     AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, Criterion, PercentRule, RatingRule, Ruleset,
     TargetsRule,
 )
-from . import number
-
-
-def _plain(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+from . import number, plain
 
 
 def describe_rule(criterion: Criterion) -> str:
     """The rule in one line, in the regulation's terms."""
     rule = criterion.rule
     if isinstance(rule, TargetsRule):
-        text = f"{rule.count} targets × {_plain(rule.points_each)}"
+        text = f"{rule.count} targets × {plain(rule.points_each)}"
         if rule.bonus_per_percent > 0:
-            text += f"; bonus {_plain(rule.bonus_per_percent)} per 1 % beyond target, at most {_plain(rule.bonus_cap_each)} each"
+            text += f"; bonus {plain(rule.bonus_per_percent)} per 1 % beyond target, at most {plain(rule.bonus_cap_each)} each"
         return text
     if isinstance(rule, RatingRule):
-        text = ", ".join(f"{label} {_plain(points)}" for label, points in rule.scale.items())
+        text = ", ".join(f"{label} {plain(points)}" for label, points in rule.scale.items())
         if rule.bonus is not None:
-            text += f"; bonus {_plain(rule.bonus.points)} at {rule.bonus.at_least} or better"
+            text += f"; bonus {plain(rule.bonus.points)} at {rule.bonus.at_least} or better"
         return text
     if isinstance(rule, PercentRule):
-        return f"percent done × {_plain(rule.max)}"
+        return f"percent done × {plain(rule.max)}"
     if isinstance(rule, ChecklistRule):
         parts = []
         for item_id, item in rule.items.items():
-            part = f"{item_id} {_plain(item.points)}"
+            part = f"{item_id} {plain(item.points)}"
             if item.if_not_applicable == "full":
                 part += " (not applicable: full points)"
             parts.append(part)
         return ", ".join(parts)
     if isinstance(rule, CountPointsRule):
-        return f"{_plain(rule.per)} per occurrence, at most {_plain(rule.cap)}"
+        return f"{plain(rule.per)} per occurrence, at most {plain(rule.cap)}"
     if isinstance(rule, CountPenaltyRule):
-        return f"{_plain(rule.max)}, less {_plain(rule.per)} per occurrence, not below 0"
+        return f"{plain(rule.max)}, less {plain(rule.per)} per occurrence, not below 0"
     if isinstance(rule, AssessedRule):
-        return f"assessed, 0 to {_plain(rule.max)}"
+        return f"assessed, 0 to {plain(rule.max)}"
     return rule.kind  # pragma: no cover
 
 
@@ -124,13 +120,13 @@ def as_tree(ruleset: Ruleset) -> Any:
     if ruleset.deductions:
         branch = tree.add("[bold]Deductions[/]")
         for d in ruleset.deductions:
-            cap = f", at most {_plain(d.cap)}" if d.cap is not None else ""
-            branch.add(f"{escape(d.id)}: {escape(d.title)} · {_plain(d.per)} each{cap}")
+            cap = f", at most {plain(d.cap)}" if d.cap is not None else ""
+            branch.add(f"{escape(d.id)}: {escape(d.title)} · {plain(d.per)} each{cap}")
     if ruleset.awards:
         branch = tree.add("[bold]Awards[/]")
         for a in ruleset.awards:
             zero = f", requires zero {', '.join(a.require_zero)}" if a.require_zero else ""
-            branch.add(f"{escape(a.id)}: {escape(a.title)} · {a.quota} unit(s), total ≥ {_plain(a.min_share * 100)} % of the maximum{zero}")
+            branch.add(f"{escape(a.id)}: {escape(a.title)} · {a.quota} unit(s), total ≥ {plain(a.min_share * 100)} % of the maximum{zero}")
     if ruleset.tie_breakers:
         tree.add(f"[bold]Tie-breakers[/]: {', '.join(ruleset.tie_breakers)}")
     return tree
