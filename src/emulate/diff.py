@@ -54,7 +54,7 @@ from typing import Any, Iterable, Literal, Mapping, Sequence
 
 from .engine import ScoreCard, rank, round_points, score
 from .ruleset import Content, Criterion, RatingRule, Ruleset
-from .submission import VALUE_MODELS, Submission, _check_value
+from .submission import VALUE_MODELS, Submission, check_value
 
 Op = Literal["added", "removed", "changed", "renumbered"]
 Aspect = Literal["rules", "metadata", "sources"]
@@ -336,7 +336,7 @@ def adapt(submission: Submission, ruleset: Ruleset, written_for: Ruleset | None 
             missing.append(InputNote(criterion.id, f"{criterion.no} is {criterion.kind} here, {why}: scored 0"))
             continue
         messages: list[str] = []
-        if _check_value(criterion, value, ("criteria", criterion.id), lambda _at, _code, message, _key=False: messages.append(message)):
+        if check_value(criterion, value, ("criteria", criterion.id), lambda _at, _code, message, _key=False: messages.append(message)):
             missing.append(InputNote(criterion.id, f"the {year} value does not fit these rules ({messages[0]}): scored 0"))
             continue
         values[criterion.id] = value

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 from .fields import Id, NonNegativeWhole, Text, did_you_mean
 from .problems import Problem, error, warning
 from .ruleset import OptionalText, Ruleset, _Model
-from .submission import VALUE_MODELS, CriterionValue, Submission, _check_value, _unknown_criterion
+from .submission import VALUE_MODELS, CriterionValue, Submission, check_value, unknown_criterion_message
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
@@ -161,11 +161,11 @@ def parse_review(
                 continue
             criterion = ruleset.criterion(entry.criterion)
             if criterion is None:
-                report((*at, "criterion"), "E405", _unknown_criterion(entry.criterion, ruleset, criterion_years))
+                report((*at, "criterion"), "E405", unknown_criterion_message(entry.criterion, ruleset, criterion_years))
                 continue
             value, found = validate(VALUE_MODELS[criterion.kind], entry.value, document, (*at, "value"))
             problems += found
-            if value is not None and _check_value(criterion, value, (*at, "value"), report):
+            if value is not None and check_value(criterion, value, (*at, "value"), report):
                 value = None
             target = entry.criterion
         else:

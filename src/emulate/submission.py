@@ -246,11 +246,11 @@ def check_submission(
         value, found = validate(VALUE_MODELS[criterion.kind], top.criteria[criterion_id], document, at)
         problems += found
         if value is not None:
-            more = _check_value(criterion, value, at, report)
+            more = check_value(criterion, value, at, report)
             if not more:
                 values[criterion_id] = value
     for criterion_id in unknown:
-        report(("criteria", criterion_id), "E405", _unknown_criterion(criterion_id, ruleset, criterion_years), key=True)
+        report(("criteria", criterion_id), "E405", unknown_criterion_message(criterion_id, ruleset, criterion_years), key=True)
     for deduction_id in top.deductions:
         if ruleset.deduction(deduction_id) is None:
             known = [d.id for d in ruleset.deductions]
@@ -262,7 +262,7 @@ def check_submission(
     return values, problems
 
 
-def _unknown_criterion(criterion_id: str, ruleset: Ruleset, criterion_years: Callable[[str], list[int]]) -> str:
+def unknown_criterion_message(criterion_id: str, ruleset: Ruleset, criterion_years: Callable[[str], list[int]]) -> str:
     years = sorted(y for y in criterion_years(criterion_id) if y != ruleset.year)
     message = f"criterion '{criterion_id}' is not in the {ruleset.year} ruleset"
     if years and min(years) > ruleset.year:
@@ -277,7 +277,7 @@ def _unknown_criterion(criterion_id: str, ruleset: Ruleset, criterion_years: Cal
     return f"{message}; the criteria are listed by `emulate rules {ruleset.year}`"
 
 
-def _check_value(criterion: Criterion, value: CriterionValue, at: PathKey, report: Callable[..., None]) -> bool:
+def check_value(criterion: Criterion, value: CriterionValue, at: PathKey, report: Callable[..., None]) -> bool:
     """Ruleset-dependent checks of one valid-shaped value; True when something is wrong."""
     rule = criterion.rule
     wrong = False
