@@ -25,7 +25,7 @@ def test_every_command_has_help(run: Callable[..., Any], command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Usage" in result.stdout and "--root" in result.stdout
-    assert next(c for c in app.registered_commands if c.name == command).callback.__doc__
+    assert next(c for c in app.registered_commands if c.name == command).help
 
 
 def test_python_dash_m_runs_without_traceback() -> None:
@@ -239,5 +239,5 @@ def test_bash_completion_offers_years_and_departments(words: str, cword: str, ex
     import os
 
     env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": cword, "_EMULATE_COMPLETE": "complete_bash", "EMULATE_ROOT": str(REPO)}
-    result = subprocess.run([sys.executable, "-c", "from emulate.cli import main; main()"], capture_output=True, text=True, env=env)
+    result = subprocess.run([sys.executable, "-c", "from emulate.entry import main; main()"], capture_output=True, text=True, env=env)
     assert result.stdout.split() == expected

@@ -18,11 +18,12 @@ import typer
 
 from .completion import departments as complete_departments
 from .completion import years as complete_years
+from .i18n import _
 from .problems import Problem, has_errors
 
 app = typer.Typer(
     name="emulate",
-    help="Emulation regulations (quy chế thi đua) as data: check rules, validate submissions, score and rank units, explain every point, diff two years' rules.",
+    help=_("Emulation regulations (quy chế thi đua) as data: check rules, validate submissions, score and rank units, explain every point, diff two years' rules."),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -31,11 +32,15 @@ app = typer.Typer(
 
 RootOption = Annotated[
     Path,
-    typer.Option("--root", envvar="EMULATE_ROOT", help="The workspace folder (holding rules/ and submissions/). Default: the current folder, or $EMULATE_ROOT.", show_default=False),
+    typer.Option("--root", envvar="EMULATE_ROOT", help=_("The workspace folder (holding rules/ and submissions/). Default: the current folder, or $EMULATE_ROOT."), show_default=False),
+]
+LangOption = Annotated[
+    Optional[str],
+    typer.Option("--lang", help=_("The language of messages and tables: vi or en. Default: $EMULATE_LANG, then the locale."), show_default=False),
 ]
 MaxBytesOption = Annotated[
     int,
-    typer.Option("--max-bytes", envvar="EMULATE_MAX_BYTES", min=1, help="Refuse input files larger than this many bytes.", show_default=True),
+    typer.Option("--max-bytes", envvar="EMULATE_MAX_BYTES", min=1, help=_("Refuse input files larger than this many bytes."), show_default=True),
 ]
 DEFAULT_MAX_BYTES = 1024 * 1024
 
@@ -62,9 +67,9 @@ class ScoreFormat(str, Enum):
 
 OutputOption = Annotated[
     Optional[Path],
-    typer.Option("--output", "-o", help="The file to write (needed by --format xlsx and html).", show_default=False),
+    typer.Option("--output", "-o", help=_("The file to write (needed by --format xlsx and html)."), show_default=False),
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")]
+ForceOption = Annotated[bool, typer.Option("--force", help=_("Replace the --output file if it exists."))]
 
 
 def _write_output(path: Optional[Path], content: str | bytes, force: bool, what: str) -> None:
@@ -82,6 +87,15 @@ def _write_output(path: Optional[Path], content: str | bytes, force: bool, what:
     except OSError as exc:
         _usage_error(f"cannot write {display_path(path)}: {exc.strerror or exc}")
     sys.stderr.write(f"wrote {display_path(path)}\n")
+
+
+def _language(option: str | None) -> None:
+    """Messages from here on in the asked language (the help was already made in it by `entry.main`)."""
+    from . import i18n
+
+    if option is not None and option not in i18n.LANGUAGES:
+        _usage_error(_("--lang must be one of: {languages}").format(languages=", ".join(i18n.LANGUAGES)))
+    i18n.use(i18n.resolve(option))
 
 
 def _usage_error(message: str) -> NoReturn:
@@ -174,13 +188,14 @@ def _summary(count: int, what: str, problems: list[Problem]) -> None:
         sys.stderr.write(f"{count} {what} checked: no problems\n")
 
 
-@app.command("rules")
+@app.command("rules", help=_("""Show a year's criteria tree: numbers, titles, rules, maxima and sources."""))
 def rules_command(
-    year: Annotated[int, typer.Argument(help="The year of the ruleset (rules/YEAR.yaml).", autocompletion=complete_years)],
-    format_: Annotated[RulesFormat, typer.Option("--format", "-f", help="tree for people, json for programs.")] = RulesFormat.tree,
+    year: Annotated[int, typer.Argument(help=_("The year of the ruleset (rules/YEAR.yaml)."), autocompletion=complete_years)],
+    format_: Annotated[RulesFormat, typer.Option("--format", "-f", help=_("tree for people, json for programs."))] = RulesFormat.tree,
     root: RootOption = Path("."),
+    lang: LangOption = None,
 ) -> None:
-    """Show a year's criteria tree: numbers, titles, rules, maxima and sources."""
+    _language(lang)
     from .render import rules as render_rules
 
     ruleset = _valid_ruleset(_workspace(root), year)
@@ -190,14 +205,15 @@ def rules_command(
         _console().print(render_rules.as_tree(ruleset))
 
 
-@app.command("check-rules")
+@app.command("check-rules", help=_("""Check ruleset files: syntax, keys, types, ids, numbering, sources and references."""))
 def check_rules_command(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Ruleset files or folders. Default: every file of rules/.", show_default=False)] = None,
-    format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help="text (file:line:column), json, or github (Actions annotations).")] = ProblemFormat.text,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Ruleset files or folders. Default: every file of rules/."), show_default=False)] = None,
+    format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help=_("text (file:line:column), json, or github (Actions annotations)."))] = ProblemFormat.text,
     root: RootOption = Path("."),
+    lang: LangOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Check ruleset files: syntax, keys, types, ids, numbering, sources and references."""
+    _language(lang)
     workspace = _workspace(root, max_bytes)
     files = _yaml_files(_existing(paths) if paths else [workspace.rules_dir] if workspace.rules_dir.is_dir() else [])
     problems: list[Problem] = []
@@ -208,14 +224,15 @@ def check_rules_command(
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
-@app.command("validate")
+@app.command("validate", help=_("""Check submission files (and review files) against the ruleset of their own year."""))
 def validate_command(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Submission or review files, or folders. Default: everything under submissions/ and reviews/.", show_default=False)] = None,
-    format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help="text (file:line:column), json, or github (Actions annotations).")] = ProblemFormat.text,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Submission or review files, or folders. Default: everything under submissions/ and reviews/."), show_default=False)] = None,
+    format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help=_("text (file:line:column), json, or github (Actions annotations)."))] = ProblemFormat.text,
     root: RootOption = Path("."),
+    lang: LangOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Check submission files (and review files) against the ruleset of their own year."""
+    _language(lang)
     workspace = _workspace(root, max_bytes)
     defaults = [d for d in (workspace.submissions_dir, workspace.reviews_dir) if d.is_dir()]
     files = _yaml_files(_existing(paths) if paths else defaults)
@@ -227,23 +244,23 @@ def validate_command(
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
-@app.command("score")
-def score_command(
-    year: Annotated[int, typer.Argument(help="The year to score (rules/YEAR.yaml and submissions/YEAR/).", autocompletion=complete_years)],
-    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json (the published record), csv (for Excel), markdown (for a report), xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output.")] = ScoreFormat.table,
-    explain: Annotated[Optional[str], typer.Option("--explain", help="Show how every point of this department was computed (with --format table or json).", show_default=False, autocompletion=complete_departments)] = None,
-    self_declared: Annotated[bool, typer.Option("--self", help="Rank the self-declared values, ignoring reviews/YEAR.yaml.")] = False,
-    output: OutputOption = None,
-    force: ForceOption = False,
-    root: RootOption = Path("."),
-    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
-) -> None:
-    """Score every submission of a year and print the ranked table with proposed awards.
+@app.command("score", help=_("""Score every submission of a year and print the ranked table with proposed awards.
 
     When reviews/YEAR.yaml exists, the reviewed values are ranked and every format
     shows the self-declared against the reviewed points; --self ranks the
-    self-declared values alone.
-    """
+    self-declared values alone."""))
+def score_command(
+    year: Annotated[int, typer.Argument(help=_("The year to score (rules/YEAR.yaml and submissions/YEAR/)."), autocompletion=complete_years)],
+    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("table for people, json (the published record), csv (for Excel), markdown (for a report), xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output."))] = ScoreFormat.table,
+    explain: Annotated[Optional[str], typer.Option("--explain", help=_("Show how every point of this department was computed (with --format table or json)."), show_default=False, autocompletion=complete_departments)] = None,
+    self_declared: Annotated[bool, typer.Option("--self", help=_("Rank the self-declared values, ignoring reviews/YEAR.yaml."))] = False,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    root: RootOption = Path("."),
+    lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    _language(lang)
     from .evaluation import evaluate
 
     data = _year_data(_workspace(root, max_bytes), year)
@@ -297,14 +314,15 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
         _usage_error("--explain prints a tree (--format table) or JSON (--format json)")
 
 
-@app.command("new")
+@app.command("new", help=_("""Write a submission template for a department, with every criterion explained. Never overwrites."""))
 def new_command(
-    year: Annotated[int, typer.Argument(help="The year of the submission.", autocompletion=complete_years)],
-    department: Annotated[str, typer.Argument(help="The department id, as listed by `emulate rules YEAR`.", autocompletion=complete_departments)],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Where to write. Default: submissions/YEAR/DEPT.yaml under the root.", show_default=False)] = None,
+    year: Annotated[int, typer.Argument(help=_("The year of the submission."), autocompletion=complete_years)],
+    department: Annotated[str, typer.Argument(help=_("The department id, as listed by `emulate rules YEAR`."), autocompletion=complete_departments)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=_("Where to write. Default: submissions/YEAR/DEPT.yaml under the root."), show_default=False)] = None,
     root: RootOption = Path("."),
+    lang: LangOption = None,
 ) -> None:
-    """Write a submission template for a department, with every criterion explained. Never overwrites."""
+    _language(lang)
     from .template import submission_template
     from .workspace import display_path
     from .writing import AlreadyExists, write_new
@@ -325,12 +343,13 @@ def new_command(
     sys.stderr.write(f"wrote {display_path(target)}: fill in the empty values, then run `emulate validate {display_path(target)}`\n")
 
 
-@app.command("schema")
+@app.command("schema", help=_("""Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""))
 def schema_command(
-    year: Annotated[int, typer.Argument(help="The year whose submissions the schema describes.", autocompletion=complete_years)],
+    year: Annotated[int, typer.Argument(help=_("The year whose submissions the schema describes."), autocompletion=complete_years)],
     root: RootOption = Path("."),
+    lang: LangOption = None,
 ) -> None:
-    """Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""
+    _language(lang)
     from .schema import submission_schema
 
     _out(json.dumps(submission_schema(_valid_ruleset(_workspace(root), year)), ensure_ascii=False, indent=2) + "\n")
@@ -341,14 +360,15 @@ class VerifyFormat(str, Enum):
     json = "json"
 
 
-@app.command("verify")
+@app.command("verify", help=_("""Recompute a published ranking from the workspace: are the inputs unchanged and every number reproduced?"""))
 def verify_command(
-    record_file: Annotated[Path, typer.Argument(metavar="RECORD.json", help="A ranking saved with `emulate score YEAR --format json`.")],
-    format_: Annotated[VerifyFormat, typer.Option("--format", "-f", help="text for people, json for programs.")] = VerifyFormat.text,
+    record_file: Annotated[Path, typer.Argument(metavar="RECORD.json", help=_("A ranking saved with `emulate score YEAR --format json`."))],
+    format_: Annotated[VerifyFormat, typer.Option("--format", "-f", help=_("text for people, json for programs."))] = VerifyFormat.text,
     root: RootOption = Path("."),
+    lang: LangOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Recompute a published ranking from the workspace: are the inputs unchanged and every number reproduced?"""
+    _language(lang)
     from .evaluation import evaluate
     from .record import NotARecord, check_shape, compare, input_changes, uses_review
     from .render import score as render_score
@@ -390,16 +410,17 @@ def verify_command(
     raise typer.Exit(0 if ok else 1)
 
 
-@app.command("history")
+@app.command("history", help=_("""Each unit's total, share of the maximum and rank in every year of the workspace, with the change from year to year."""))
 def history_command(
-    department: Annotated[Optional[str], typer.Argument(help="Only this department (default: every unit).", show_default=False, autocompletion=complete_departments)] = None,
-    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help="table for people, json, csv, markdown, or xlsx (with --output).")] = ScoreFormat.table,
+    department: Annotated[Optional[str], typer.Argument(help=_("Only this department (default: every unit)."), show_default=False, autocompletion=complete_departments)] = None,
+    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("table for people, json, csv, markdown, or xlsx (with --output)."))] = ScoreFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
     root: RootOption = Path("."),
+    lang: LangOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Each unit's total, share of the maximum and rank in every year of the workspace, with the change from year to year."""
+    _language(lang)
     from .evaluation import evaluate
     from .history import build_history
     from .render import history as render_history
@@ -463,16 +484,17 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
     return loaded.ruleset
 
 
-@app.command("diff-rules")
+@app.command("diff-rules", help=_("""Show what changed between two rulesets, criteria matched by id; with --rescore, whom it moves."""))
 def diff_rules_command(
-    old: Annotated[str, typer.Argument(help="The old rules: a year of the workspace (2016) or a ruleset file (rules/2016.yaml).", show_default=False)],
-    new: Annotated[str, typer.Argument(help="The new rules: a year of the workspace or a ruleset file.", show_default=False)],
-    format_: Annotated[DiffFormat, typer.Option("--format", "-f", help="text for people (coloured on a terminal), markdown for a report, json for programs.")] = DiffFormat.text,
-    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when there is any difference (titles and sources included), 0 when none: for CI.")] = False,
-    rescore_year: Annotated[Optional[int], typer.Option("--rescore", metavar="YEAR", help="Score that year's submissions (with its review, if any) under both rules and show how each unit's total and rank move.", show_default=False)] = None,
+    old: Annotated[str, typer.Argument(help=_("The old rules: a year of the workspace (2016) or a ruleset file (rules/2016.yaml)."), show_default=False)],
+    new: Annotated[str, typer.Argument(help=_("The new rules: a year of the workspace or a ruleset file."), show_default=False)],
+    format_: Annotated[DiffFormat, typer.Option("--format", "-f", help=_("text for people (coloured on a terminal), markdown for a report, json for programs."))] = DiffFormat.text,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help=_("Exit 1 when there is any difference (titles and sources included), 0 when none: for CI."))] = False,
+    rescore_year: Annotated[Optional[int], typer.Option("--rescore", metavar="YEAR", help=_("Score that year's submissions (with its review, if any) under both rules and show how each unit's total and rank move."), show_default=False)] = None,
     root: RootOption = Path("."),
+    lang: LangOption = None,
 ) -> None:
-    """Show what changed between two rulesets, criteria matched by id; with --rescore, whom it moves."""
+    _language(lang)
     from .diff import diff_rulesets, rescore
     from .render import diff as render_diff
     from .review import apply_review
@@ -505,7 +527,8 @@ def diff_rules_command(
 
 
 def main() -> None:
-    """The console script: UTF-8 output everywhere, and no traceback for anything a user can cause."""
+    """Run the command line (`entry.main` chooses the language first): UTF-8 output everywhere,
+    and no traceback for anything a user can cause."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8")

@@ -1,0 +1,81 @@
+"""The interface language: English or Vietnamese, from gettext catalogs in the package.
+
+Messages are written in English in the code, marked with `_()`; the
+Vietnamese catalog is `locale/vi/LC_MESSAGES/emulate.po`, compiled to `.mo`
+in the repository (`python -m emulate.i18n compile`), never on the user's
+machine. The language is chosen once per run, before the command line is
+built (help texts are made when it is): `--lang`, else `EMULATE_LANG`, else the
+locale (`LANG=vi_VN.UTF-8` gives Vietnamese). Ids, codes, file formats and
+JSON keys never change with it.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import sys
+from pathlib import Path
+from typing import Mapping, Sequence
+
+DOMAIN = "emulate"
+LANGUAGES = ("en", "vi")
+LOCALE_DIR = Path(__file__).parent / "locale"
+_current: dict[str, gettext.NullTranslations | str] = {"translation": gettext.NullTranslations(), "language": "en"}
+
+
+def resolve(option: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """The language asked for: the option, else EMULATE_LANG, else the locale; English by default."""
+    for candidate in (option, environ.get("EMULATE_LANG"), environ.get("LC_ALL"), environ.get("LC_MESSAGES"), environ.get("LANG")):
+        if candidate:
+            code = candidate.split(".")[0].split("_")[0].split("-")[0].lower()
+            return code if code in LANGUAGES else "en"
+    return "en"
+
+
+def from_argv(argv: Sequence[str]) -> str | None:
+    """The value of `--lang X` or `--lang=X` in a command line, if any."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def use(language: str) -> None:
+    """Make `language` the language of every message from now on (ours, and typer's own)."""
+    translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+    _current["translation"], _current["language"] = translation, language
+    # typer's help panels ("Options", "Usage:") go through the stdlib's default domain
+    os.environ["LANGUAGE"] = language
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+
+
+def language() -> str:
+    return str(_current["language"])
+
+
+def _(message: str) -> str:
+    translation = _current["translation"]
+    assert isinstance(translation, gettext.NullTranslations)
+    return translation.gettext(message)
+
+
+def compile_catalogs() -> None:
+    """Compile every .po of the package to .mo (run by developers; the .mo files are committed)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        with po.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+
+
+if __name__ == "__main__":  # python -m emulate.i18n compile
+    if sys.argv[1:] == ["compile"]:
+        compile_catalogs()
+    else:
+        sys.exit("usage: python -m emulate.i18n compile")
