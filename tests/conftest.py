@@ -10,6 +10,7 @@ from typing import Callable
 import pytest
 from typer.testing import CliRunner
 
+from emulate import i18n
 from emulate.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ def run() -> Callable[..., Run]:
     """Run `emulate ARGS...` in-process; `root` defaults to the shipped workspace."""
 
     def invoke(*args: str, root: Path | None = None, env: dict[str, str] | None = None) -> Run:
+        i18n.use("en")  # one process runs many commands here: each starts from the default
         full = [*args, "--root", str(root if root is not None else REPO)]
         result = CliRunner().invoke(app, full, env=env, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)

@@ -95,7 +95,9 @@ def _language(option: str | None) -> None:
 
     if option is not None and option not in i18n.LANGUAGES:
         _usage_error(_("--lang must be one of: {languages}").format(languages=", ".join(i18n.LANGUAGES)))
-    i18n.use(i18n.resolve(option))
+    if option is None and i18n.chosen_explicitly():
+        return  # `emulate score 2017 --lang vi`: the group's callback must not undo the command's --lang
+    i18n.use(i18n.resolve(option), explicit=option is not None)
 
 
 def _usage_error(message: str) -> NoReturn:
@@ -186,6 +188,12 @@ def _summary(count: int, what: str, problems: list[Problem]) -> None:
         sys.stderr.write(f"{count} {what} checked: {errors} error(s), {warnings} warning(s) in {files} file(s)\n")
     else:
         sys.stderr.write(f"{count} {what} checked: no problems\n")
+
+
+@app.callback()
+def _everywhere(lang: LangOption = None) -> None:
+    # `emulate --lang vi --help` as well as `emulate score 2017 --lang vi`
+    _language(lang)
 
 
 @app.command("rules", help=_("""Show a year's criteria tree: numbers, titles, rules, maxima and sources."""))
@@ -471,15 +479,16 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
     else:
         path = Path(argument)
         if not path.exists():
-            known = ", ".join(map(str, workspace.years())) or "none"
-            _usage_error(f"{argument} does not exist: give a year of the workspace (known: {known}) or a ruleset file")
+            known = ", ".join(map(str, workspace.years())) or _("none")
+            _usage_error(_("{argument} does not exist: give a year of the workspace (known: {known}) or a ruleset file").format(argument=argument, known=known))
         # no known years: a file taken out of its folder (`git show main:rules/2017.yaml > main.yaml`)
         # is compared as it is, without looking for its `previous` year beside it
         loaded = load_ruleset(path, display_path(path), known_years=None)
     if loaded.problems:
         _report(loaded.problems, stream=sys.stderr)
     if loaded.ruleset is None or has_errors(loaded.problems):
-        sys.stderr.write(f"emulate: the rules of {argument} cannot be compared until the problems above are fixed\n")
+        message = _("the rules of {argument} cannot be compared until the problems above are fixed").format(argument=argument)
+        sys.stderr.write(f"emulate: {message}\n")
         raise typer.Exit(1)
     return loaded.ruleset
 
@@ -510,7 +519,8 @@ def diff_rules_command(
         if data.review is not None:
             # the meeting approves the reviewed values, so they are what a rule change moves
             submissions = [apply_review(s, data.review.for_department(s.department)) for s in submissions]
-            sys.stderr.write(f"emulate: re-scoring the reviewed values of {rescore_year} ({data.review.file})\n")
+            message = _("re-scoring the reviewed values of {year} ({file})").format(year=rescore_year, file=data.review.file)
+            sys.stderr.write(f"emulate: {message}\n")
         impact = rescore(before, after, submissions, data.ruleset)
     if format_ is DiffFormat.json:
         _out(render_diff.as_json(before, after, changes, impact))

@@ -53,6 +53,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
 from .engine import ScoreCard, rank, round_points, score
+from .i18n import _
 from .ruleset import Content, Criterion, RatingRule, Ruleset
 from .submission import VALUE_MODELS, Submission, check_value
 
@@ -203,7 +204,7 @@ def _criteria_of(content_id: str, old: Ruleset, new: Ruleset) -> list[str]:
     for content, c in old.criteria():
         if content.id == content_id and c.id not in new_places:
             keyed.append((_number_key(c.no), 0, c.id))  # a removed criterion shows before one added at its number
-    return [criterion_id for _, _, criterion_id in sorted(keyed)]
+    return [criterion_id for _key, _rank, criterion_id in sorted(keyed)]
 
 
 # --- the ruleset as a whole -------------------------------------------------------------
@@ -325,35 +326,43 @@ def adapt(submission: Submission, ruleset: Ruleset, written_for: Ruleset | None 
     values: dict[str, Any] = {}
     missing: list[InputNote] = []
     ignored: list[InputNote] = []
-    for _, criterion in ruleset.criteria():
+    for _content, criterion in ruleset.criteria():
         value = submission.criteria.get(criterion.id)
         if value is None:
-            missing.append(InputNote(criterion.id, f"{criterion.no} has no value in the {year} submission: scored 0"))
+            missing.append(InputNote(criterion.id, _("{no} has no value in the {year} submission: scored 0").format(no=criterion.no, year=year)))
             continue
         own = written_for.criterion(criterion.id) if written_for is not None else None
         if not isinstance(value, VALUE_MODELS[criterion.kind]) or (own is not None and own.kind != criterion.kind):
-            why = f"but was {own.kind} when the {year} value was written" if own is not None else f"and the {year} value does not fit it"
-            missing.append(InputNote(criterion.id, f"{criterion.no} is {criterion.kind} here, {why}: scored 0"))
+            if own is not None:
+                reason = _("{no} is {kind} here, but was {old_kind} when the {year} value was written: scored 0").format(
+                    no=criterion.no, kind=criterion.kind, old_kind=own.kind, year=year
+                )
+            else:
+                reason = _("{no} is {kind} here, and the {year} value does not fit it: scored 0").format(no=criterion.no, kind=criterion.kind, year=year)
+            missing.append(InputNote(criterion.id, reason))
             continue
         messages: list[str] = []
         if check_value(criterion, value, ("criteria", criterion.id), lambda _at, _code, message, _key=False: messages.append(message)):
-            missing.append(InputNote(criterion.id, f"the {year} value does not fit these rules ({messages[0]}): scored 0"))
+            missing.append(InputNote(criterion.id, _("the {year} value does not fit these rules ({problem}): scored 0").format(year=year, problem=messages[0])))
             continue
         values[criterion.id] = value
     for criterion_id in submission.criteria:
         if ruleset.criterion(criterion_id) is None:
-            ignored.append(InputNote(criterion_id, f"not a criterion of the {ruleset.year} rules: ignored"))
+            ignored.append(InputNote(criterion_id, _("not a criterion of the {year} rules: ignored").format(year=ruleset.year)))
     deductions: dict[str, int] = {}
     for deduction in ruleset.deductions:
         if deduction.id in submission.deductions:
             deductions[deduction.id] = submission.deductions[deduction.id]
         else:
             deductions[deduction.id] = 0
-            missing.append(InputNote(deduction.id, f"deduction with no count in the {year} submission: counted 0"))
+            missing.append(InputNote(deduction.id, _("deduction with no count in the {year} submission: counted 0").format(year=year)))
     for deduction_id, count in submission.deductions.items():
         if ruleset.deduction(deduction_id) is None:
-            what = f"its {count} occurrence(s) are not deducted" if count else "ignored"
-            ignored.append(InputNote(deduction_id, f"not a deduction of the {ruleset.year} rules: {what}"))
+            if count:
+                reason = _("not a deduction of the {year} rules: its {count} occurrence(s) are not deducted").format(year=ruleset.year, count=count)
+            else:
+                reason = _("not a deduction of the {year} rules: ignored").format(year=ruleset.year)
+            ignored.append(InputNote(deduction_id, reason))
     adapted = Submission(
         department=submission.department,
         year=submission.year,
@@ -449,11 +458,11 @@ def rescore(old: Ruleset, new: Ruleset, submissions: Sequence[Submission], writt
         department = submission.department
         reason = None
         if department not in old_members and department not in new_members:
-            reason = f"neither the {old.year} nor the {new.year} rules list it"
+            reason = _("neither the {old_year} nor the {new_year} rules list it").format(old_year=old.year, new_year=new.year)
         elif department not in old_members:
-            reason = f"the old rules ({old.year}) do not list it"
+            reason = _("the old rules ({year}) do not list it").format(year=old.year)
         elif department not in new_members:
-            reason = f"the new rules ({new.year}) do not list it"
+            reason = _("the new rules ({year}) do not list it").format(year=new.year)
         member = new.department(department) or old.department(department)
         units.append(UnitImpact(
             department,

@@ -12,7 +12,8 @@ import sys
 def main() -> None:
     from . import i18n
 
-    i18n.use(i18n.resolve(i18n.from_argv(sys.argv[1:])))
+    asked = i18n.from_argv(sys.argv[1:])
+    i18n.use(i18n.resolve(asked), explicit=asked is not None)
     from .cli import main as run
 
     run()

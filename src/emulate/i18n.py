@@ -20,7 +20,7 @@ from typing import Mapping, Sequence
 DOMAIN = "emulate"
 LANGUAGES = ("en", "vi")
 LOCALE_DIR = Path(__file__).parent / "locale"
-_current: dict[str, gettext.NullTranslations | str] = {"translation": gettext.NullTranslations(), "language": "en"}
+_current: dict[str, object] = {"translation": gettext.NullTranslations(), "language": "en", "explicit": False}
 
 
 def resolve(option: str | None, environ: Mapping[str, str] = os.environ) -> str:
@@ -42,10 +42,13 @@ def from_argv(argv: Sequence[str]) -> str | None:
     return None
 
 
-def use(language: str) -> None:
-    """Make `language` the language of every message from now on (ours, and typer's own)."""
+def use(language: str, explicit: bool = False) -> None:
+    """Make `language` the language of every message from now on (ours, and typer's own).
+
+    `explicit`: it was asked for with --lang, so a later default must not replace it.
+    """
     translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
-    _current["translation"], _current["language"] = translation, language
+    _current.update(translation=translation, language=language, explicit=explicit)
     # typer's help panels ("Options", "Usage:") go through the stdlib's default domain
     os.environ["LANGUAGE"] = language
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
@@ -54,6 +57,10 @@ def use(language: str) -> None:
 
 def language() -> str:
     return str(_current["language"])
+
+
+def chosen_explicitly() -> bool:
+    return bool(_current["explicit"])
 
 
 def _(message: str) -> str:

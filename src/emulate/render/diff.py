@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from ..diff import Change, Impact, Side, UnitImpact
+from ..i18n import _
 from ..ruleset import Award, Criterion, Deduction, Ruleset
 from . import number, plain
 from .rules import describe_rule
@@ -57,13 +58,13 @@ def groups(old: Ruleset, new: Ruleset, changes: Sequence[Change]) -> list[Group]
     found: dict[str, Group] = {}
     for change in changes:
         if change.aspect == "metadata":
-            key, title = "metadata", "Metadata"
+            key, title = "metadata", _("Metadata")
         elif change.aspect == "sources":
-            key, title = "sources", "Sources and notes"
+            key, title = "sources", _("Sources and notes")
         elif change.content is not None:
             key, title = f"content:{change.content}", _content_title(change.content, old, new)
         else:
-            key, title = "ruleset", "Whole ruleset"
+            key, title = "ruleset", _("Whole ruleset")
         group = found.setdefault(key, Group(title))
         if not group.sections or group.sections[-1].criterion != change.criterion:
             group.sections.append(Section(change.criterion))
@@ -86,19 +87,24 @@ def _rule_in_words(criterion: Criterion) -> str:
 
 
 def _deduction_in_words(deduction: Deduction) -> str:
-    cap = f", at most {plain(deduction.cap)}" if deduction.cap is not None else ""
-    return f"{deduction.title} ({plain(deduction.per)} each{cap})"
+    if deduction.cap is not None:
+        return _("{title} ({per} each, at most {cap})").format(title=deduction.title, per=plain(deduction.per), cap=plain(deduction.cap))
+    return _("{title} ({per} each)").format(title=deduction.title, per=plain(deduction.per))
 
 
 def _award_in_words(award: Award) -> str:
-    zero = f", requires zero {', '.join(award.require_zero)}" if award.require_zero else ""
-    return f"{award.title} ({award.quota} unit(s), total ≥ {plain(award.min_share * 100)} % of the maximum{zero})"
+    share = plain(award.min_share * 100)
+    if award.require_zero:
+        return _("{title} ({quota} unit(s), total ≥ {share} % of the maximum, requires zero {ids})").format(
+            title=award.title, quota=award.quota, share=share, ids=", ".join(award.require_zero)
+        )
+    return _("{title} ({quota} unit(s), total ≥ {share} % of the maximum)").format(title=award.title, quota=award.quota, share=share)
 
 
 def _whole_node(change: Change, old: Ruleset, new: Ruleset) -> str | None:
     """A node added or removed, described from its ruleset (the JSON names it only)."""
     ruleset = new if change.op == "added" else old
-    kind, _, node_id = change.path.partition(".")
+    kind, _dot, node_id = change.path.partition(".")
     if change.criterion is not None and change.path == "":
         criterion = ruleset.criterion(change.criterion)
         return _rule_in_words(criterion) if criterion else None
@@ -115,10 +121,10 @@ def shown_path(change: Change) -> str:
     """The path as a line under its heading shows it: whole criteria and contents in words."""
     if change.criterion is not None:
         if change.path == "":
-            return f"criterion {change.op}"
-        return "renumbered" if change.op == "renumbered" else change.path
+            return _("criterion added") if change.op == "added" else _("criterion removed")
+        return _("renumbered") if change.op == "renumbered" else change.path
     if change.content is not None and change.path == f"contents.{change.content}":
-        return f"content {change.op}"
+        return _("content added") if change.op == "added" else _("content removed")
     return change.path  # a content's own maxima keep their full path, not to be read as the criterion's above
 
 
@@ -134,7 +140,7 @@ def _values(change: Change, old: Ruleset, new: Ruleset) -> tuple[str | None, str
 
 
 def _side(ruleset: Ruleset) -> str:
-    return f"{ruleset.year} (version {ruleset.version})"
+    return _("{year} (version {version})").format(year=ruleset.year, version=ruleset.version)
 
 
 def headline(old: Ruleset, new: Ruleset) -> str:
@@ -145,11 +151,11 @@ def headline(old: Ruleset, new: Ruleset) -> str:
 
 def summary(changes: Sequence[Change]) -> str:
     if not changes:
-        return "No differences."
-    where = {"rules": "in the rules", "metadata": "in the metadata", "sources": "in sources and notes"}
+        return _("No differences.")
+    where = {"rules": _("{count} in the rules"), "metadata": _("{count} in the metadata"), "sources": _("{count} in sources and notes")}
     counts = {aspect: sum(c.aspect == aspect for c in changes) for aspect in where}
-    parts = [f"{count} {where[aspect]}" for aspect, count in counts.items() if count]
-    return f"{len(changes)} difference(s): {', '.join(parts)}."
+    parts = [where[aspect].format(count=count) for aspect, count in counts.items() if count]
+    return _("{count} difference(s): {parts}.").format(count=len(changes), parts=", ".join(parts))
 
 
 def side_label(ruleset: Ruleset, other: Ruleset, fallback: str) -> str:
@@ -226,8 +232,17 @@ def _award(unit: UnitImpact) -> str:
 
 
 def impact_rows(old: Ruleset, new: Ruleset, impact: Impact) -> tuple[list[str], list[list[str]]]:
-    a, b = side_label(old, new, "old"), side_label(new, old, "new")
-    headers = ["Unit", f"{a} total", f"{a} rank", f"{b} total", f"{b} rank", "Δ total", "Δ rank", "Award"]
+    a, b = side_label(old, new, _("old")), side_label(new, old, _("new"))
+    headers = [
+        _("Unit"),
+        _("{side} total").format(side=a),
+        _("{side} rank").format(side=a),
+        _("{side} total").format(side=b),
+        _("{side} rank").format(side=b),
+        _("Δ total"),
+        _("Δ rank"),
+        _("Award"),
+    ]
     rows = [
         [unit.name, _total(unit.old), _rank(unit.old), _total(unit.new), _rank(unit.new), _total_change(unit), _movement(unit), _award(unit)]
         for unit in impact.units
@@ -238,7 +253,11 @@ def impact_rows(old: Ruleset, new: Ruleset, impact: Impact) -> tuple[list[str], 
 def impact_notes(old: Ruleset, new: Ruleset, impact: Impact) -> list[str]:
     """The inputs each side could not use (grouped across units), units not compared, units without a submission."""
     notes: list[str] = []
-    for label, ruleset, pick in (("old", old, lambda u: u.old), ("new", new, lambda u: u.new)):
+    sides_of = (
+        (_("Under the old rules ({year}): every input is used as submitted."), _("Under the old rules ({year}):"), old, lambda u: u.old),
+        (_("Under the new rules ({year}): every input is used as submitted."), _("Under the new rules ({year}):"), new, lambda u: u.new),
+    )
+    for all_used, heading, ruleset, pick in sides_of:
         sides = [(unit.department, pick(unit)) for unit in impact.units if pick(unit) is not None]
         found: dict[tuple[str, str, str], list[str]] = {}
         for department, side in sides:
@@ -246,24 +265,24 @@ def impact_notes(old: Ruleset, new: Ruleset, impact: Impact) -> list[str]:
                 for note in entries:
                     found.setdefault((what, note.name, note.reason), []).append(department)
         if not found:
-            notes.append(f"Under the {label} rules ({ruleset.year}): every input is used as submitted.")
+            notes.append(all_used.format(year=ruleset.year))
             continue
-        notes.append(f"Under the {label} rules ({ruleset.year}):")
+        notes.append(heading.format(year=ruleset.year))
         for (what, name, reason), departments in found.items():
-            who = f"all {len(sides)} units" if len(departments) == len(sides) and len(sides) > 1 else ", ".join(departments)
+            who = _("all {count} units").format(count=len(sides)) if len(departments) == len(sides) and len(sides) > 1 else ", ".join(departments)
             notes.append(f"  {name}: {reason} ({who})")
     for unit in impact.units:
         if unit.reason is not None:
-            notes.append(f"Not compared: {unit.department}: {unit.reason}.")
+            notes.append(_("Not compared: {department}: {reason}.").format(department=unit.department, reason=unit.reason))
     if impact.without_submission:
-        notes.append(f"No submission for {impact.year}: {', '.join(impact.without_submission)}.")
+        notes.append(_("No submission for {year}: {departments}.").format(year=impact.year, departments=", ".join(impact.without_submission)))
     return notes
 
 
 def _impact_title(impact: Impact) -> str:
     if not impact.units:
-        return "Re-scored: there is no submission to score"
-    return f"Re-scored: the {len(impact.units)} submission(s) of {impact.year} under both rules"
+        return _("Re-scored: there is no submission to score")
+    return _("Re-scored: the {count} submission(s) of {year} under both rules").format(count=len(impact.units), year=impact.year)
 
 
 def _cell_len(text: str) -> int:
@@ -313,9 +332,11 @@ def _md(cell: str | None) -> str:
 
 
 def as_markdown(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impact | None = None) -> str:
-    lines = [f"## Rule changes: {_md(headline(old, new))}", "", summary(changes)]
+    title = _("Rule changes: {headline}").format(headline=_md(headline(old, new)))
+    head = "| | {where} | {change} | {old} | {new} |".format(where=_("Where"), change=_("Change"), old=_("Old"), new=_("New"))
+    lines = [f"## {title}", "", summary(changes)]
     for group in groups(old, new, changes):
-        lines += ["", f"### {_md(group.title)}", "", "| | Where | Change | Old | New |", "|---|---|---|---|---|"]
+        lines += ["", f"### {_md(group.title)}", "", head, "|---|---|---|---|---|"]
         for section in group.sections:
             where = _md(criterion_heading(section.criterion, old, new)) if section.criterion else ""
             for change in section.changes:
