@@ -78,15 +78,16 @@ def _write_output(path: Optional[Path], content: str | bytes, force: bool, what:
     from .writing import AlreadyExists, write_new
 
     if path is None:
-        _usage_error(f"--format {what} writes a file: add --output FILE")
+        _usage_error(_("--format {format} writes a file: add --output FILE").format(format=what))
     try:
         write_new(path, content, overwrite=force)
     except AlreadyExists:
-        sys.stderr.write(f"emulate: {display_path(path)} already exists; it was left as it is (add --force to replace it)\n")
+        message = _("{file} already exists; it was left as it is (add --force to replace it)").format(file=display_path(path))
+        sys.stderr.write(f"emulate: {message}\n")
         raise typer.Exit(1)
     except OSError as exc:
-        _usage_error(f"cannot write {display_path(path)}: {exc.strerror or exc}")
-    sys.stderr.write(f"wrote {display_path(path)}\n")
+        _usage_error(_("cannot write {file}: {reason}").format(file=display_path(path), reason=exc.strerror or exc))
+    sys.stderr.write(_("wrote {file}").format(file=display_path(path)) + "\n")
 
 
 def _language(option: str | None) -> None:
@@ -119,7 +120,7 @@ def _workspace(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     from .workspace import Workspace
 
     if not root.is_dir():
-        _usage_error(f"the workspace folder {root} does not exist (set --root or EMULATE_ROOT)")
+        _usage_error(_("the workspace folder {root} does not exist (set --root or EMULATE_ROOT)").format(root=root))
     return Workspace(root, max_bytes)
 
 
@@ -145,10 +146,14 @@ def _valid_ruleset(workspace: Any, year: int) -> Any:
     return loaded.ruleset
 
 
-def _unknown_department(department: str, known: list[str], where: str) -> NoReturn:
+def _unknown_department(department: str, known: list[str], year: int | None) -> NoReturn:
+    """`year`: the year whose departments are listed; None for every department of the workspace."""
     from .fields import did_you_mean
 
-    _usage_error(f"unknown department '{department}'{did_you_mean(department, known)}; the departments {where} are: {', '.join(known)}")
+    values = {"department": department, "hint": did_you_mean(department, known), "known": ", ".join(known)}
+    if year is None:
+        _usage_error(_("unknown department '{department}'{hint}; the departments of the workspace are: {known}").format(**values))
+    _usage_error(_("unknown department '{department}'{hint}; the departments of {year} are: {known}").format(year=year, **values))
 
 
 def _year_data(workspace: Any, year: int) -> Any:
@@ -161,7 +166,8 @@ def _year_data(workspace: Any, year: int) -> Any:
     if data.problems:
         _report(data.problems, stream=sys.stderr)
     if not data.ok:
-        sys.stderr.write(f"emulate: {year} cannot be scored until the problems above are fixed\n")
+        message = _("{year} cannot be scored until the problems above are fixed").format(year=year)
+        sys.stderr.write(f"emulate: {message}\n")
         raise typer.Exit(1)
     return data
 
@@ -169,7 +175,7 @@ def _year_data(workspace: Any, year: int) -> Any:
 def _existing(paths: list[Path]) -> list[Path]:
     for path in paths:
         if not path.exists():
-            _usage_error(f"{path} does not exist")
+            _usage_error(_("{path} does not exist").format(path=path))
     return paths
 
 
@@ -180,14 +186,15 @@ def _yaml_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _summary(count: int, what: str, problems: list[Problem]) -> None:
+def _summary(count: int, problems: list[Problem], found: str, clean: str) -> None:
+    """`found` and `clean`: the translated summary with and without problems."""
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     files = len({p.file for p in problems})
     if problems:
-        sys.stderr.write(f"{count} {what} checked: {errors} error(s), {warnings} warning(s) in {files} file(s)\n")
+        sys.stderr.write(found.format(count=count, errors=errors, warnings=warnings, files=files) + "\n")
     else:
-        sys.stderr.write(f"{count} {what} checked: no problems\n")
+        sys.stderr.write(clean.format(count=count) + "\n")
 
 
 @app.callback()
@@ -228,7 +235,9 @@ def check_rules_command(
     for path in files:
         problems += workspace.load_ruleset_file(path).problems
     _report(problems, format_)
-    _summary(len(files), "ruleset file(s)", problems)
+    _summary(len(files), problems,
+             _("{count} ruleset file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)"),
+             _("{count} ruleset file(s) checked: no problems"))
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
@@ -248,7 +257,9 @@ def validate_command(
     for path in files:
         problems += workspace.load_any_file(path)
     _report(problems, format_)
-    _summary(len(files), "submission file(s)", problems)
+    _summary(len(files), problems,
+             _("{count} submission file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)"),
+             _("{count} submission file(s) checked: no problems"))
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
@@ -310,16 +321,17 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
     known = [d.id for d in ruleset.departments]
     if department not in known:
-        _unknown_department(department, known, f"of {ruleset.year}")
+        _unknown_department(department, known, ruleset.year)
     unit = ranking.unit(department)
     if unit is None:
-        _usage_error(f"{department} has no submission for {ruleset.year} (submissions/{ruleset.year}/{department}.yaml), so there is nothing to explain")
+        _usage_error(_("{department} has no submission for {year} (submissions/{year}/{department}.yaml), so there is nothing to explain").format(
+            department=department, year=ruleset.year))
     if format_ is ScoreFormat.json:
         _out(render_explain.as_json(evaluation, unit))
     elif format_ is ScoreFormat.table:
         _console().print(render_explain.as_tree(evaluation, unit))
     else:
-        _usage_error("--explain prints a tree (--format table) or JSON (--format json)")
+        _usage_error(_("--explain prints a tree (--format table) or JSON (--format json)"))
 
 
 @app.command("new", help=_("""Write a submission template for a department, with every criterion explained. Never overwrites."""))
@@ -339,16 +351,17 @@ def new_command(
     ruleset = _valid_ruleset(workspace, year)
     unit = ruleset.department(department)
     if unit is None:
-        _unknown_department(department, [d.id for d in ruleset.departments], f"of {year}")
+        _unknown_department(department, [d.id for d in ruleset.departments], year)
     target = output if output is not None else workspace.submissions_dir / str(year) / f"{department}.yaml"
     try:
         write_new(target, submission_template(ruleset, unit))
     except AlreadyExists:
-        sys.stderr.write(f"emulate: {display_path(target)} already exists; it was left as it is (remove it, or choose another --output)\n")
+        message = _("{file} already exists; it was left as it is (remove it, or choose another --output)").format(file=display_path(target))
+        sys.stderr.write(f"emulate: {message}\n")
         raise typer.Exit(1)
     except OSError as exc:
-        _usage_error(f"cannot write {display_path(target)}: {exc.strerror or exc}")
-    sys.stderr.write(f"wrote {display_path(target)}: fill in the empty values, then run `emulate validate {display_path(target)}`\n")
+        _usage_error(_("cannot write {file}: {reason}").format(file=display_path(target), reason=exc.strerror or exc))
+    sys.stderr.write(_("wrote {file}: fill in the empty values, then run `emulate validate {file}`").format(file=display_path(target)) + "\n")
 
 
 @app.command("schema", help=_("""Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""))
@@ -383,12 +396,12 @@ def verify_command(
     from .workspace import display_path
 
     if not record_file.is_file():
-        _usage_error(f"{record_file} does not exist or is not a file")
+        _usage_error(_("{file} does not exist or is not a file").format(file=record_file))
     try:
         record = check_shape(json.loads(record_file.read_text(encoding="utf-8-sig")))
     except (ValueError, UnicodeDecodeError) as exc:
-        reason = exc if isinstance(exc, NotARecord) else "it is not valid UTF-8 JSON"
-        _usage_error(f"{record_file} is not a record of `emulate score --format json`: {reason}")
+        reason = exc if isinstance(exc, NotARecord) else _("it is not valid UTF-8 JSON")
+        _usage_error(_("{file} is not a record of `emulate score --format json`: {reason}").format(file=record_file, reason=reason))
     workspace = _workspace(root, max_bytes)
     data = _year_data(workspace, record["year"])
     review = data.review if uses_review(record) else None
@@ -405,15 +418,18 @@ def verify_command(
             "differences": [d.__dict__ for d in differences],
         }, ensure_ascii=False, indent=2) + "\n")
     else:
-        lines = ["Inputs:"]
-        lines += [f"  {i.file}: {i.status}" for i in inputs]
-        lines.append("Numbers, ranks and awards:")
-        lines += [f"  {d.path}: record {json.dumps(d.record, ensure_ascii=False)}, recomputed {json.dumps(d.recomputed, ensure_ascii=False)}" for d in differences]
+        statuses = {"unchanged": _("unchanged"), "changed": _("changed"), "missing": _("missing"), "new": _("new")}
+        lines = [_("Inputs:")]
+        lines += [f"  {i.file}: {statuses.get(i.status, i.status)}" for i in inputs]
+        lines.append(_("Numbers, ranks and awards:"))
+        lines += ["  " + _("{path}: record {record}, recomputed {recomputed}").format(
+            path=d.path, record=json.dumps(d.record, ensure_ascii=False), recomputed=json.dumps(d.recomputed, ensure_ascii=False))
+            for d in differences]
         if not differences:
-            lines.append("  all reproduced")
+            lines.append("  " + _("all reproduced"))
         changed = sum(i.status != "unchanged" for i in inputs)
-        lines.append("verified: every input unchanged and every number reproduced" if ok
-                     else f"NOT verified: {changed} input(s) changed, {len(differences)} value(s) differ")
+        lines.append(_("verified: every input unchanged and every number reproduced") if ok
+                     else _("NOT verified: {changed} input(s) changed, {differ} value(s) differ").format(changed=changed, differ=len(differences)))
         _out("\n".join(lines) + "\n")
     raise typer.Exit(0 if ok else 1)
 
@@ -442,14 +458,14 @@ def history_command(
     if department is not None:
         known = [u.department for u in units]
         if department not in known:
-            _unknown_department(department, known, "of the workspace")
+            _unknown_department(department, known, None)
         units = [u for u in units if u.department == department]
     if format_ is ScoreFormat.xlsx:
         from .render.xlsx import history_workbook
 
         _write_output(output, history_workbook(years, units), force, "xlsx")
     elif format_ is ScoreFormat.html:
-        _usage_error("history is written as table, json, csv, markdown or xlsx")
+        _usage_error(_("history is written as table, json, csv, markdown or xlsx"))
     elif format_ is ScoreFormat.json:
         _out(render_history.as_json(years, units))
     elif format_ is ScoreFormat.csv:
@@ -545,7 +561,7 @@ def main() -> None:
     try:
         app(prog_name="emulate")
     except KeyboardInterrupt:
-        sys.stderr.write("emulate: interrupted\n")
+        sys.stderr.write("emulate: " + _("interrupted") + "\n")
         sys.exit(130)
     except BrokenPipeError:
         os._exit(0)

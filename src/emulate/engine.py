@@ -312,7 +312,8 @@ def _propose_awards(ruleset: Ruleset, ordered: list[ScoreCard]) -> tuple[AwardCh
         for card in ordered:
             share = card.total / maximum if maximum else ZERO
             nonzero = tuple((name, card.count_of(name)) for name in award.require_zero if card.count_of(name))
-            eligible = share >= award.min_share and not nonzero
+            # compared as total >= min_share x maximum: exact, where total / maximum may be rounded
+            eligible = card.total >= award.min_share * maximum and not nonzero
             already = awarded.get(card.department)
             granted = eligible and already is None and given < award.quota
             if granted:

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Iterable
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from .i18n import _
 from .yamlio import MAX_DECIMALS, MAX_INTEGER_DIGITS, OutOfRange
 
 _COMMA_DECIMAL = re.compile(r"\s*[-+]?[0-9]+,[0-9]+\s*\Z")
@@ -30,9 +31,9 @@ YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "Yes", "No", "O
 def show(value: Any) -> str:
     """A value as the user wrote it, for messages (a very long one is shortened)."""
     if isinstance(value, str) and len(value) > 60:
-        return f"'{value[:40]}…{value[-10:]}' ({len(value)} characters)"
+        return _("'{start}…{end}' ({count} characters)").format(start=value[:40], end=value[-10:], count=len(value))
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
@@ -40,9 +41,9 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return str(value)
 
 
@@ -65,32 +66,32 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     guess = suggest(word, choices)
-    return f" (did you mean '{guess}'?)" if guess else ""
+    return " " + _("(did you mean '{guess}'?)").format(guess=guess) if guess else ""
 
 
 def _not_a_number(value: Any) -> PydanticCustomError:
     hint = ""
     if isinstance(value, str):
         if _COMMA_DECIMAL.match(value):
-            hint = f" (use a dot: {value.strip().replace(',', '.')})"
+            hint = " " + _("(use a dot: {number})").format(number=value.strip().replace(',', '.'))
         elif _DOT_THOUSANDS.match(value):
-            hint = f" (write thousands without separators: {value.strip().replace('.', '').replace(',', '.')})"
+            hint = " " + _("(write thousands without separators: {number})").format(number=value.strip().replace('.', '').replace(',', '.'))
         elif _PERCENT_TEXT.match(value):
-            hint = f" (write the number without '%': {_PERCENT_TEXT.match(value).group(1).replace(',', '.')})"
+            hint = " " + _("(write the number without '%': {number})").format(number=_PERCENT_TEXT.match(value).group(1).replace(',', '.'))
         elif _NUMBER_TEXT.match(value):
-            hint = f" (it is in quotes, so it is text: write {value.strip()} without quotes)"
+            hint = " " + _("(it is in quotes, so it is text: write {number} without quotes)").format(number=value.strip())
         elif value.strip().lower() in (".nan", ".inf", "-.inf", "+.inf", "nan", "inf", "infinity"):
-            hint = " (not-a-number and infinity are not allowed: write an ordinary number)"
+            hint = " " + _("(not-a-number and infinity are not allowed: write an ordinary number)")
     elif isinstance(value, bool):
-        hint = " (true/false is not a number)"
+        hint = " " + _("(true/false is not a number)")
     elif value is None:
-        return PydanticCustomError("E203", "has no value: write a number")
-    return PydanticCustomError("E203", "must be a number, got {got}{hint}", {"got": show(value), "hint": hint})
+        return PydanticCustomError("E203", _("has no value: write a number"))
+    return PydanticCustomError("E203", _("must be a number, got {got}{hint}"), {"got": show(value), "hint": hint})
 
 
 def _out_of_range(value: Any) -> PydanticCustomError:
     return PydanticCustomError(
-        "E205", "is out of range: {got} (a number here has at most {digits} digits before the decimal point and {decimals} after it)",
+        "E205", _("is out of range: {got} (a number here has at most {digits} digits before the decimal point and {decimals} after it)"),
         {"got": show(str(value)), "digits": MAX_INTEGER_DIGITS, "decimals": MAX_DECIMALS},
     )
 
@@ -116,44 +117,44 @@ def to_whole(value: Any) -> int:
     if isinstance(value, Decimal):
         if value.is_finite() and value == value.to_integral_value():
             return int(value)
-        raise PydanticCustomError("E206", "must be a whole number, got {got}", {"got": show(value)})
+        raise PydanticCustomError("E206", _("must be a whole number, got {got}"), {"got": show(value)})
     raise _not_a_number(value)
 
 
 def non_negative(value: Any) -> Any:
     if value < 0:
-        raise PydanticCustomError("E205", "must not be negative, got {got}", {"got": show(value)})
+        raise PydanticCustomError("E205", _("must not be negative, got {got}"), {"got": show(value)})
     return value
 
 
 def positive(value: Any) -> Any:
     if value <= 0:
-        raise PydanticCustomError("E205", "must be greater than 0, got {got}", {"got": show(value)})
+        raise PydanticCustomError("E205", _("must be greater than 0, got {got}"), {"got": show(value)})
     return value
 
 
 def to_text(value: Any) -> str:
     if value is None:
-        raise PydanticCustomError("E204", "has no value: fill it in")
+        raise PydanticCustomError("E204", _("has no value: fill it in"))
     if isinstance(value, str):
         return value
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return f"{value:f}" if isinstance(value, Decimal) else str(value)
-    raise PydanticCustomError("E204", "must be text, got {got}", {"got": show(value)})
+    raise PydanticCustomError("E204", _("must be text, got {got}"), {"got": show(value)})
 
 
 def to_id(value: Any) -> str:
     text = to_text(value)
     if not _ID.match(text):
         suggestion = fold(text)
-        hint = f" (e.g. '{suggestion}')" if _ID.match(suggestion) else ""
-        raise PydanticCustomError("E204", "must be an id of lowercase ASCII letters, digits and hyphens, got {got}{hint}", {"got": show(text), "hint": hint})
+        hint = " " + _("(e.g. '{id}')").format(id=suggestion) if _ID.match(suggestion) else ""
+        raise PydanticCustomError("E204", _("must be an id of lowercase ASCII letters, digits and hyphens, got {got}{hint}"), {"got": show(text), "hint": hint})
     return text
 
 
 def to_mapping(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise PydanticCustomError("E204", "must be a mapping (key: value lines), got {got}", {"got": show(value)})
+        raise PydanticCustomError("E204", _("must be a mapping (key: value lines), got {got}"), {"got": show(value)})
     return value
 
 

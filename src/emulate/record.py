@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import _
+
 
 class NotARecord(ValueError):
     """The JSON is not a `score --format json` record."""
@@ -33,15 +35,15 @@ class Difference:
 def check_shape(record: Any) -> dict[str, Any]:
     """The record, if it has the shape of a score record; NotARecord otherwise."""
     if not isinstance(record, dict):
-        raise NotARecord("the file is not a JSON object")
+        raise NotARecord(_("the file is not a JSON object"))
     for key, kind in (("year", int), ("ruleset", dict), ("ranking", list), ("max_points", str)):
         if not isinstance(record.get(key), kind) or isinstance(record.get(key), bool):
-            raise NotARecord(f"it has no '{key}' of the right type")
+            raise NotARecord(_("it has no '{key}' of the right type").format(key=key))
     if not isinstance(record["ruleset"].get("sha256"), str):
-        raise NotARecord("it has no ruleset.sha256")
+        raise NotARecord(_("it has no ruleset.sha256"))
     for row in record["ranking"]:
         if not isinstance(row, dict) or not isinstance(row.get("department"), str):
-            raise NotARecord("a ranking entry has no department")
+            raise NotARecord(_("a ranking entry has no department"))
     return record
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .i18n import _
 from .render.rules import describe_rule
 from .ruleset import AssessedRule, ChecklistRule, Criterion, PercentRule, RatingRule, Ruleset, TargetsRule
 
@@ -30,7 +31,7 @@ def _value_schema(criterion: Criterion) -> dict[str, Any]:
             "required": ["name", "target", "actual"],
             "additionalProperties": False,
             "properties": {
-                "name": {**_TEXT, "description": "what is measured"},
+                "name": {**_TEXT, "description": _("what is measured")},
                 "unit": _TEXT,
                 "direction": {"enum": ["higher", "lower"], "default": "higher"},
                 "target": _NUMBER,
@@ -57,7 +58,7 @@ def _value_schema(criterion: Criterion) -> dict[str, Any]:
     return {
         "type": "object",
         "title": f"{criterion.no} {criterion.title}",
-        "description": f"{criterion.kind}: {describe_rule(criterion)}. Source: {criterion.source}",
+        "description": _("{kind}: {rule}. Source: {source}").format(kind=criterion.kind, rule=describe_rule(criterion), source=criterion.source),
         "required": [key],
         "additionalProperties": False,
         "properties": {key: schema, **common},
@@ -68,7 +69,7 @@ def submission_schema(ruleset: Ruleset) -> dict[str, Any]:
     ids = ruleset.criterion_ids
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": f"Submission for {ruleset.title} (version {ruleset.version})",
+        "title": _("Submission for {title} (version {version})").format(title=ruleset.title, version=ruleset.version),
         "type": "object",
         "required": ["department", "year", "criteria"],
         "additionalProperties": False,

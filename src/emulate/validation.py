@@ -18,21 +18,28 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .fields import did_you_mean, show, suggest
+from .i18n import _
 from .problems import Problem, error
 from .yamlio import Document, PathKey
 
 M = TypeVar("M", bound=BaseModel)
 
-_TYPE_WORDS = {
-    "model_type": "a mapping (key: value lines)",
-    "model_attributes_type": "a mapping (key: value lines)",
-    "dict_type": "a mapping (key: value lines)",
-    "list_type": "a list (lines starting with '- ')",
-    "string_type": "text",
-    "bool_type": "true or false",
-    "int_type": "a whole number",
-    "decimal_type": "a number",
-}
+_TYPE_KINDS = ("model_type", "model_attributes_type", "dict_type", "list_type", "string_type", "bool_type", "int_type", "decimal_type")
+
+
+def _type_words(kind: str) -> str:
+    """What a value of pydantic's error `kind` must be, in the user's terms (translated when asked)."""
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("a mapping (key: value lines)")
+    if kind == "list_type":
+        return _("a list (lines starting with '- ')")
+    if kind == "string_type":
+        return _("text")
+    if kind == "bool_type":
+        return _("true or false")
+    if kind == "int_type":
+        return _("a whole number")
+    return _("a number")
 
 
 def validate(model: type[M], data: Any, document: Document, prefix: PathKey = ()) -> tuple[M | None, list[Problem]]:
@@ -98,7 +105,7 @@ def describe(path: PathKey) -> str:
     for step in reversed(path):
         if isinstance(step, str):
             return f"'{step}'"
-    return "the value"
+    return _("the value")
 
 
 def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, prefix: PathKey) -> Problem:
@@ -110,48 +117,52 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
     value = err.get("input")
     label = describe(path)
     if isinstance(path[-1:] and path[-1], int):
-        label = f"item {path[-1] + 1} of {describe(path[:-1])}"
+        label = _("item {n} of {container}").format(n=path[-1] + 1, container=describe(path[:-1]))
 
     def at(code: str, message: str, where: Any = pos) -> Problem:
         return error(document.file, where.line, where.column, code, message)
 
     if kind.startswith("E") and kind[1:].isdigit():  # our own PydanticCustomError
-        return at(kind, f"{label} {err['msg']}")
+        return at(kind, _("{label} {message}").format(label=label, message=err["msg"]))
     if kind == "missing":
         key = missing if missing is not None else (loc[-1] if loc else "?")
-        inside = f" in {_container(data, inner, describe(path))}" if path else ""
-        return at("E202", f"'{key}' is missing{inside}: add it (`{key}: ...`)")
+        if path:
+            return at("E202", _("'{key}' is missing in {container}: add it (`{key}: ...`)").format(
+                key=key, container=_container(data, inner, describe(path))))
+        return at("E202", _("'{key}' is missing: add it (`{key}: ...`)").format(key=key))
     if kind == "extra_forbidden":
         key = str(loc[-1])
         comma = _decimal_comma_in_flow(data, inner, key)
         if comma is not None:
             return at("E203", comma, document.key_at(path))
         allowed = allowed_keys(model, loc[:-1])
-        hint = did_you_mean(key, allowed) or (f"; '{err['instead']}' is expected here" if err.get("instead") else "") \
-            or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        hint = did_you_mean(key, allowed) \
+            or ("; " + _("'{key}' is expected here").format(key=err["instead"]) if err.get("instead") else "") \
+            or ("; " + _("allowed keys: {keys}").format(keys=", ".join(allowed)) if allowed else "")
         if key.isdigit():
-            hint += " (a comma inside { } separates entries: for a decimal number use a dot, e.g. 0.7)"
-        return at("E201", f"unknown key '{key}'{hint}", document.key_at(path))
+            hint += " " + _("(a comma inside {{ }} separates entries: for a decimal number use a dot, e.g. 0.7)").format()
+        return at("E201", _("unknown key '{key}'{hint}").format(key=key, hint=hint), document.key_at(path))
     if kind in ("literal_error", "enum"):
         choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
-        return at("E207", f"{label} must be one of {', '.join(choices)}; got {show(value)}{hint}")
+        return at("E207", _("{label} must be one of {choices}; got {got}{hint}").format(
+            label=label, choices=", ".join(choices), got=show(value), hint=hint))
     if kind in ("union_tag_invalid",):
         choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected_tags", ""))
         tag = err.get("ctx", {}).get("tag", "")
         hint = did_you_mean(str(tag), choices)
-        return at("E207", f"unknown kind '{tag}'{hint}; the kinds are {', '.join(choices)}", document.at((*path, "kind")))
+        return at("E207", _("unknown kind '{tag}'{hint}; the kinds are {kinds}").format(tag=tag, hint=hint, kinds=", ".join(choices)),
+                  document.at((*path, "kind")))
     if kind == "union_tag_not_found":
-        return at("E202", f"'kind' is missing in {label}: add it (`kind: ...`)")
+        return at("E202", _("'kind' is missing in {label}: add it (`kind: ...`)").format(label=label))
     if kind in ("too_short", "too_long"):
-        ctx = err.get("ctx", {})
-        return at("E208", f"{label} has {ctx.get('actual_length')} items; {_length_rule(ctx)}")
-    if kind in _TYPE_WORDS:
+        return at("E208", _length_message(label, err.get("ctx", {})))
+    if kind in _TYPE_KINDS:
         hint = ""
         if kind == "bool_type" and isinstance(value, str):
-            hint = " (write true or false; 'yes', 'no', 'on' and 'off' are not read as true or false)"
-        return at("E204", f"{label} must be {_TYPE_WORDS[kind]}, got {show(value)}{hint}")
-    return at("E204", f"{label}: {err['msg']}")
+            hint = " " + _("(write true or false; 'yes', 'no', 'on' and 'off' are not read as true or false)")
+        return at("E204", _("{label} must be {expected}, got {got}{hint}").format(label=label, expected=_type_words(kind), got=show(value), hint=hint))
+    return at("E204", _("{label}: {message}").format(label=label, message=err["msg"]))
 
 
 def _container(data: Any, path: PathKey, fallback: str) -> str:
@@ -161,8 +172,8 @@ def _container(data: Any, path: PathKey, fallback: str) -> str:
     node: Any = data
     for step in path:
         node = node[step]
-    named = f" ({node['id']})" if isinstance(node, dict) and isinstance(node.get("id"), str) else ""
-    return f"item {path[-1] + 1} of {describe(path[:-1])}{named}"
+    item = _("item {n} of {container}").format(n=path[-1] + 1, container=describe(path[:-1]))
+    return f"{item} ({node['id']})" if isinstance(node, dict) and isinstance(node.get("id"), str) else item
 
 
 def _decimal_comma_in_flow(data: Any, path: PathKey, key: str) -> str | None:
@@ -177,17 +188,17 @@ def _decimal_comma_in_flow(data: Any, path: PathKey, key: str) -> str | None:
     value = parent.get(before) if before is not None else None
     if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return (f"'{before}: {value},{key}' is read as '{before}: {value}' followed by a key '{key}', because a comma "
-            f"separates entries inside {{ }}: use a dot for decimals ({before}: {value}.{key})")
+    return _("'{before}: {value},{key}' is read as '{before}: {value}' followed by a key '{key}', because a comma "
+             "separates entries inside {{ }}: use a dot for decimals ({before}: {value}.{key})").format(before=before, value=value, key=key)
 
 
-def _length_rule(ctx: dict[str, Any]) -> str:
-    low, high = ctx.get("min_length"), ctx.get("max_length")
+def _length_message(label: str, ctx: dict[str, Any]) -> str:
+    low, high, count = ctx.get("min_length"), ctx.get("max_length"), ctx.get("actual_length")
     if low is not None and high is not None and low == high:
-        return f"it needs exactly {low}"
+        return _("{label} has {count} items; it needs exactly {low}").format(label=label, count=count, low=low)
     if low is not None:
-        return f"it needs at least {low}"
-    return f"it allows at most {high}"
+        return _("{label} has {count} items; it needs at least {low}").format(label=label, count=count, low=low)
+    return _("{label} has {count} items; it allows at most {high}").format(label=label, count=count, high=high)
 
 
 def allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

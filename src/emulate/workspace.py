@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .i18n import _
 from .problems import Problem, has_errors
 from .review import LoadedReview, Review, load_review
 from .ruleset import LoadedRuleset, Ruleset, load_ruleset
@@ -23,8 +24,8 @@ from .yamlio import DEFAULT_MAX_BYTES
 class UnknownYear(LookupError):
     def __init__(self, year: int, known: list[int]) -> None:
         self.year, self.known = year, known
-        listed = ", ".join(map(str, known)) if known else "none"
-        super().__init__(f"there is no ruleset for {year} (rules/{year}.yaml); the known years are: {listed}")
+        listed = ", ".join(map(str, known)) if known else _("none")
+        super().__init__(_("there is no ruleset for {year} (rules/{year}.yaml); the known years are: {listed}").format(year=year, listed=listed))
 
 
 def display_path(path: Path) -> str:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
+from .i18n import _
 from .problems import Problem, error, warning
 
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -101,19 +102,19 @@ def load_file(path: Path, display: str | None = None, max_bytes: int = DEFAULT_M
     name = display if display is not None else str(path)
     try:
         if path.is_dir():
-            return Loaded(None, [error(name, 0, 0, "E100", "is a folder, not a file: give a .yaml file or use the folder as a whole")])
+            return Loaded(None, [error(name, 0, 0, "E100", _("is a folder, not a file: give a .yaml file or use the folder as a whole"))])
         size = path.stat().st_size
         if size > max_bytes:
-            return Loaded(None, [error(name, 1, 1, "E101", f"the file is {size} bytes, over the limit of {max_bytes} bytes; a regulation or submission is far smaller, so check that this is the right file (or raise the limit with --max-bytes)")])
+            return Loaded(None, [error(name, 1, 1, "E101", _("the file is {size} bytes, over the limit of {max_bytes} bytes; a regulation or submission is far smaller, so check that this is the right file (or raise the limit with --max-bytes)").format(size=size, max_bytes=max_bytes))])
         raw = path.read_bytes()
     except OSError as exc:
-        return Loaded(None, [error(name, 0, 0, "E100", f"cannot read the file: {exc.strerror or exc}")])
+        return Loaded(None, [error(name, 0, 0, "E100", _("cannot read the file: {reason}").format(reason=exc.strerror or exc))])
     return load_bytes(raw, name, max_bytes)
 
 
 def load_bytes(raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     if len(raw) > max_bytes:
-        return Loaded(None, [error(file, 1, 1, "E101", f"the file is {len(raw)} bytes, over the limit of {max_bytes} bytes")])
+        return Loaded(None, [error(file, 1, 1, "E101", _("the file is {size} bytes, over the limit of {max_bytes} bytes").format(size=len(raw), max_bytes=max_bytes))])
     text, problem = decode(raw, file)
     if problem is not None:
         return Loaded(None, [problem])
@@ -126,11 +127,11 @@ def load_bytes(raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loa
 def decode(raw: bytes, file: str) -> tuple[str, Problem | None]:
     """UTF-8 text (BOM dropped, NFC) or the reason it is not."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "", error(file, 1, 1, "E102", "the file is saved as UTF-16; save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8)")
+        return "", error(file, 1, 1, "E102", _("the file is saved as UTF-16; save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8)"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw[:4096]:
-        return "", error(file, 1, 1, "E102", "the file holds NUL bytes: it is binary or UTF-16, not UTF-8 text; save it as UTF-8")
+        return "", error(file, 1, 1, "E102", _("the file holds NUL bytes: it is binary or UTF-16, not UTF-8 text; save it as UTF-8"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -139,9 +140,9 @@ def decode(raw: bytes, file: str) -> tuple[str, Problem | None]:
         column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
         return "", error(
             file, line, column, "E102",
-            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02X}): it looks like a legacy Vietnamese "
-            "encoding (Windows-1258, VNI or TCVN3); convert it to Unicode UTF-8 (e.g. with UniKey's "
-            "converter) and save it as UTF-8",
+            _("the file is not UTF-8 (byte 0x{byte}): it looks like a legacy Vietnamese "
+              "encoding (Windows-1258, VNI or TCVN3); convert it to Unicode UTF-8 (e.g. with UniKey's "
+              "converter) and save it as UTF-8").format(byte=f"{raw[exc.start]:02X}"),
         )
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
@@ -153,7 +154,7 @@ def load_text(text: str, file: str) -> Loaded:
     if bad is not None:
         before = text[: bad.start()]
         line, column = before.count("\n") + 1, bad.start() - (before.rfind("\n") + 1) + 1
-        return Loaded(None, [error(file, line, column, "E102", f"the file holds a control character (U+{ord(bad.group()):04X}) that text never holds: it is binary, or damaged; save it again as UTF-8 text")])
+        return Loaded(None, [error(file, line, column, "E102", _("the file holds a control character (U+{code}) that text never holds: it is binary, or damaged; save it again as UTF-8 text").format(code=f"{ord(bad.group()):04X}"))])
     builder = _Builder(file, text)
     try:
         data = builder.build()
@@ -203,44 +204,47 @@ class _Builder:
             self._syntax_error(exc)
             raise _Stop from None
         except RecursionError:
-            self.fail(Position(1, 1), "E110", "the document is nested too deeply")
+            self.fail(Position(1, 1), "E110", _("the document is nested too deeply"))
             raise _Stop from None
 
     def _document(self, events: Iterator[Any]) -> Any:
         next(events)  # StreamStart
         event = next(events)
         if _kind(event) == "StreamEnd":
-            self.fail(Position(1, 1), "E105", "the file is empty: it holds no YAML document")
+            self.fail(Position(1, 1), "E105", _("the file is empty: it holds no YAML document"))
             raise _Stop
         root_event = next(events)  # after DocumentStart
         root = self._node(root_event, events, (), 0)
         next(events)  # DocumentEnd
         following = next(events)
         if _kind(following) == "DocumentStart":
-            self.fail(_pos(following.start_mark), "E107", "a second YAML document starts here ('---'); a file holds one document: split it into two files or remove the '---'")
+            self.fail(_pos(following.start_mark), "E107", _("a second YAML document starts here ('---'); a file holds one document: split it into two files or remove the '---'"))
         if root is None:
-            self.fail(Position(1, 1), "E105", "the file is empty: it holds no keys or values")
+            self.fail(Position(1, 1), "E105", _("the file is empty: it holds no keys or values"))
             raise _Stop
         if not isinstance(root, dict):
-            got = "a list" if isinstance(root, list) else f"the single value {_show(root)}"
-            self.fail(_pos(root_event.start_mark), "E106", f"the file must be a mapping of keys to values (key: value on each line), but it is {got}")
+            if isinstance(root, list):
+                message = _("the file must be a mapping of keys to values (key: value on each line), but it is a list")
+            else:
+                message = _("the file must be a mapping of keys to values (key: value on each line), but it is the single value {value}").format(value=_show(root))
+            self.fail(_pos(root_event.start_mark), "E106", message)
             raise _Stop
         return root
 
     def _check_node(self, event: Any, depth: int) -> Position:
         pos = _pos(event.start_mark)
         if depth > MAX_DEPTH:
-            self.fail(pos, "E110", f"the document is nested more than {MAX_DEPTH} levels deep; no regulation or submission needs that")
+            self.fail(pos, "E110", _("the document is nested more than {depth} levels deep; no regulation or submission needs that").format(depth=MAX_DEPTH))
             raise _Stop
         if _kind(event) == "Alias":
-            self.fail(pos, "E108", f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full")
+            self.fail(pos, "E108", _("YAML aliases (*{anchor}) are not allowed: write the value out in full").format(anchor=event.anchor))
             raise _Stop
         if getattr(event, "anchor", None):
-            self.fail(pos, "E108", f"YAML anchors (&{event.anchor}) are not allowed: write each value out in full")
+            self.fail(pos, "E108", _("YAML anchors (&{anchor}) are not allowed: write each value out in full").format(anchor=event.anchor))
             raise _Stop
         tag = getattr(event, "tag", None)
         if tag and tag != "!":
-            self.fail(pos, "E109", f"YAML tags ({_short_tag(tag)}) are not allowed: remove the tag and write a plain value")
+            self.fail(pos, "E109", _("YAML tags ({tag}) are not allowed: remove the tag and write a plain value").format(tag=_short_tag(tag)))
         return pos
 
     def _node(self, event: Any, events: Iterator[Any], path: PathKey, depth: int) -> Any:
@@ -268,7 +272,7 @@ class _Builder:
                 return mapping
             key_pos = self._check_node(key_event, depth + 1)
             if _kind(key_event) != "Scalar":
-                self.fail(key_pos, "E204", "a key must be a plain name, not a list or mapping")
+                self.fail(key_pos, "E204", _("a key must be a plain name, not a list or mapping"))
                 self._skip(key_event, events)
                 self._skip(next(events), events)
                 continue
@@ -276,7 +280,7 @@ class _Builder:
             value_event = next(events)
             if key in mapping:
                 first = self.keys[(*path, key)]
-                self.problems.append(error(self.file, key_pos.line, key_pos.column, "E104", f"'{key}' appears twice in this mapping (first at line {first.line}); keep one of them"))
+                self.problems.append(error(self.file, key_pos.line, key_pos.column, "E104", _("'{key}' appears twice in this mapping (first at line {line}); keep one of them").format(key=key, line=first.line)))
                 self._skip(value_event, events)
                 continue
             child = (*path, key)
@@ -320,8 +324,9 @@ class _Builder:
         as_thousands = str(int(value.replace(".", "")))
         self.problems.append(warning(
             self.file, pos.line, pos.column, "W201",
-            f"{value} is read as {as_decimal}, but in Vietnamese writing it means {as_thousands}: "
-            f"write {as_thousands} if you meant {as_thousands}, or {as_decimal} if you meant {as_decimal}",
+            _("{value} is read as {as_decimal}, but in Vietnamese writing it means {as_thousands}: "
+              "write {as_thousands} if you meant {as_thousands}, or {as_decimal} if you meant {as_decimal}").format(
+                value=value, as_decimal=as_decimal, as_thousands=as_thousands),
         ))
 
     def _syntax_error(self, exc: Any) -> None:
@@ -334,14 +339,14 @@ class _Builder:
         lines = self.text.splitlines()
         line_text = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
         if "\t" in line_text[: max(pos.column, 1)] or (pos.column - 1 < len(line_text) and line_text[pos.column - 1 : pos.column] == "\t"):
-            self.fail(pos, "E103", "a tab is used for indentation; YAML needs spaces: replace the tab with spaces")
+            self.fail(pos, "E103", _("a tab is used for indentation; YAML needs spaces: replace the tab with spaces"))
             return
         context = getattr(exc, "context", None)
-        message = f"YAML syntax error: {problem}"
+        message = _("YAML syntax error: {problem}").format(problem=problem)
         if context:
             message += f" ({context})"
         if "mapping values are not allowed" in problem:
-            message += "; if a text value contains ': ', put the whole value in quotes"
+            message += "; " + _("if a text value contains ': ', put the whole value in quotes")
         self.fail(pos, "E103", message)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..engine import ComponentScore, CriterionScore, Ranking, RankedUnit, ScoreCard
 from ..evaluation import Evaluation
+from ..i18n import _
 from ..ruleset import (
     AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, PercentRule, RatingRule, Ruleset, TargetsRule,
 )
@@ -18,54 +19,65 @@ from . import number, percent, plain
 def component_formula(c: ComponentScore, rule: TargetsRule, places: int) -> str:
     comp = c.component
     if comp.direction == "lower" and comp.target == 0:
-        perf = f"target 0 and actual {plain(comp.actual)}, so performance {plain(c.performance)}"
-        text = f"{perf}; {plain(rule.points_each)} × {plain(min(c.performance, Decimal(1)))} = {number(c.points, places)}"
+        text = _("target 0 and actual {actual}, so performance {performance}; {each} × {capped} = {points}").format(
+            actual=plain(comp.actual), performance=plain(c.performance), each=plain(rule.points_each),
+            capped=plain(min(c.performance, Decimal(1))), points=number(c.points, places))
     else:
         ratio = f"(2×{plain(comp.target)} − {plain(comp.actual)})/{plain(comp.target)}" if comp.direction == "lower" else f"{plain(comp.actual)}/{plain(comp.target)}"
         text = f"{plain(rule.points_each)} × min({ratio}, 1) = {number(c.points, places)}"
     if c.performance > 1 and rule.bonus_per_percent > 0:
         beyond = number((c.performance - 1) * 100, places)
-        text += f"; bonus min({plain(rule.bonus_cap_each)}, {plain(rule.bonus_per_percent)} × {beyond}) = {number(c.bonus, places)}"
+        text += _("; bonus min({cap}, {per} × {beyond}) = {bonus}").format(
+            cap=plain(rule.bonus_cap_each), per=plain(rule.bonus_per_percent), beyond=beyond, bonus=number(c.bonus, places))
         if c.lost_to_cap:
-            text += f" (the cap cut off {number(c.lost_to_cap, places)})"
+            text += _cut_off(c.lost_to_cap, places)
     return text
+
+
+def _cut_off(points: Decimal, places: int) -> str:
+    return _(" (the cap cut off {points})").format(points=number(points, places))
 
 
 def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
     """Lines that show the criterion's arithmetic with its numbers."""
     rule, value = cs.criterion.rule, cs.value
     if value is None:
-        return [f"no value given: scored {number(cs.points, places)}"]
+        return [_("no value given: scored {points}").format(points=number(cs.points, places))]
     if isinstance(rule, TargetsRule):
         lines = []
         for c in cs.components:
             unit = f" ({c.component.unit})" if c.component.unit else ""
-            direction = ", lower is better" if c.component.direction == "lower" else ""
-            lines.append(f"component {c.number} {c.component.name}{unit}{direction}: {component_formula(c, rule, places)}")
+            direction = _(", lower is better") if c.component.direction == "lower" else ""
+            lines.append(_("component {number} {name}{unit}{direction}: {formula}").format(
+                number=c.number, name=c.component.name, unit=unit, direction=direction, formula=component_formula(c, rule, places)))
         return lines
     if isinstance(rule, RatingRule) and isinstance(value, RatingValue):
-        text = f"rating {value.rating} = {number(cs.points, places)}"
+        text = _("rating {rating} = {points}").format(rating=value.rating, points=number(cs.points, places))
         if rule.bonus is not None:
-            text += (f"; bonus {number(cs.bonus, places)} (rated {rule.bonus.at_least} or better)" if cs.bonus
-                     else f"; no bonus (below {rule.bonus.at_least})")
+            text += (_("; bonus {bonus} (rated {level} or better)").format(bonus=number(cs.bonus, places), level=rule.bonus.at_least)
+                     if cs.bonus else _("; no bonus (below {level})").format(level=rule.bonus.at_least))
         return [text]
     if isinstance(rule, PercentRule) and isinstance(value, PercentValue):
         return [f"{plain(rule.max)} × {plain(value.percent)} / 100 = {number(cs.points, places)}"]
     if isinstance(rule, ChecklistRule):
-        states = {True: "achieved", False: "not achieved"}
+        states = {True: _("achieved"), False: _("not achieved")}
         lines = []
         for item_id, state, points in cs.items:
             item = rule.items[item_id]
-            shown = states.get(state, "not applicable") if isinstance(state, bool) else "not applicable"
-            lines.append(f"{item_id} ({item.title}): {shown} → {number(points, places)} of {plain(item.points)}")
+            shown = states[state] if isinstance(state, bool) else _("not applicable")
+            lines.append(_("{item} ({title}): {state} → {points} of {maximum}").format(
+                item=item_id, title=item.title, state=shown, points=number(points, places), maximum=plain(item.points)))
         return lines
     if isinstance(rule, CountPointsRule) and isinstance(value, CountValue):
-        text = f"{plain(rule.per)} × {value.count} = {plain(rule.per * value.count)}, at most {plain(rule.cap)} → {number(cs.points, places)}"
-        return [text + (f" (the cap cut off {number(cs.lost_to_cap, places)})" if cs.lost_to_cap else "")]
+        text = _("{per} × {count} = {product}, at most {cap} → {points}").format(
+            per=plain(rule.per), count=value.count, product=plain(rule.per * value.count), cap=plain(rule.cap), points=number(cs.points, places))
+        return [text + (_cut_off(cs.lost_to_cap, places) if cs.lost_to_cap else "")]
     if isinstance(rule, CountPenaltyRule) and isinstance(value, CountValue):
-        return [f"{plain(rule.max)} − {plain(rule.per)} × {value.count} = {plain(rule.max - rule.per * value.count)}, not below 0 → {number(cs.points, places)}"]
+        return [_("{maximum} − {per} × {count} = {result}, not below 0 → {points}").format(
+            maximum=plain(rule.max), per=plain(rule.per), count=value.count, result=plain(rule.max - rule.per * value.count),
+            points=number(cs.points, places))]
     if isinstance(rule, AssessedRule) and isinstance(value, AssessedValue):
-        return [f"assessed {plain(value.points)} of {plain(rule.max)} → {number(cs.points, places)}"]
+        return [_("assessed {given} of {maximum} → {points}").format(given=plain(value.points), maximum=plain(rule.max), points=number(cs.points, places))]
     return []  # pragma: no cover
 
 
@@ -76,18 +88,18 @@ def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tup
     for check in ranking.awards:
         if check.department != department:
             continue
-        need = f"total {percent(check.share)} of the maximum (needs ≥ {percent(check.min_share, 0)})"
+        need = _("total {share} of the maximum (needs ≥ {minimum})").format(share=percent(check.share), minimum=percent(check.min_share, 0))
         if check.granted:
-            why = f"proposed: {need}"
+            why = _("proposed: {reason}").format(reason=need)
         elif check.already:
-            why = f"not proposed: already proposed for {check.already}"
+            why = _("not proposed: already proposed for {award}").format(award=check.already)
         elif check.share < check.min_share:
-            why = f"not eligible: {need}"
+            why = _("not eligible: {reason}").format(reason=need)
         elif check.nonzero:
-            counts = ", ".join(f"{name} count is {count} (must be 0)" for name, count in check.nonzero)
-            why = f"not eligible: {counts}"
+            counts = ", ".join(_("{name} count is {count} (must be 0)").format(name=name, count=count) for name, count in check.nonzero)
+            why = _("not eligible: {reason}").format(reason=counts)
         else:
-            why = f"eligible, but the quota was filled by better-ranked units ({need})"
+            why = _("eligible, but the quota was filled by better-ranked units ({reason})").format(reason=need)
         out.append((check.award_id, check.granted, why))
     del places
     return out
@@ -160,51 +172,67 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
     card: ScoreCard = unit.card
     effects = {e.adjustment.target: e for e in evaluation.effects_for(card.department)}
 
+    def styled(style: str, text: str) -> str:
+        return f"[{style}]{escape(text)}[/]"
+
     def adjusted(node: Any, target: str) -> None:
         if target in effects:
             e = effects[target]
-            node.add(f"[yellow]corrected by the review: self-declared {number(e.self_declared, places)} → reviewed "
-                     f"{number(e.reviewed, places)}[/] ({escape(e.adjustment.reason)})")
-    rank = f"{unit.rank}{' (shared)' if unit.tied else ''} of {len(ranking.units)}"
-    tree = Tree(f"[bold]{escape(card.name)}[/] ({card.department}) · {ranking.year} · total [bold]{number(card.total, places)}[/] · rank {rank}", guide_style="dim")
+            text = _("corrected by the review: self-declared {self_declared} → reviewed {reviewed}").format(
+                self_declared=number(e.self_declared, places), reviewed=number(e.reviewed, places))
+            node.add(styled("yellow", text) + f" ({escape(e.adjustment.reason)})")
+
+    def of(points: str, maximum: Decimal) -> str:
+        return _("{points} of {maximum}").format(points=points, maximum=number(maximum, places))
+
+    rank = (_("{rank} (shared) of {count}") if unit.tied else _("{rank} of {count}")).format(rank=unit.rank, count=len(ranking.units))
+    tree = Tree(_("{name} ({department}) · {year} · total {total} · rank {rank}").format(
+        name=styled("bold", card.name), department=card.department, year=ranking.year,
+        total=f"[bold]{number(card.total, places)}[/]", rank=escape(rank)),
+        guide_style="dim")
     for content in ruleset.contents:
-        branch = tree.add(f"[bold]{escape(content.id)}. {escape(content.title)}[/]: {number(card.contents[content.id], places)} of {number(content.max_points, places)}")
+        branch = tree.add(f"[bold]{escape(content.id)}. {escape(content.title)}[/]: "
+                          + of(number(card.contents[content.id], places), content.max_points))
         for cs in card.criteria:
             if cs.content_id != content.id:
                 continue
-            head = f"[cyan]{escape(cs.criterion.no)}[/] {escape(cs.criterion.title)}: [bold]{number(cs.points, places)}[/] of {number(cs.criterion.max_points, places)}"
+            head = (f"[cyan]{escape(cs.criterion.no)}[/] {escape(cs.criterion.title)}: "
+                    + of(f"[bold]{number(cs.points, places)}[/]", cs.criterion.max_points))
             if cs.criterion.max_bonus:
-                head += f" + bonus {number(cs.bonus, places)} of {number(cs.criterion.max_bonus, places)}"
+                head += _(" + bonus {bonus} of {maximum}").format(bonus=number(cs.bonus, places), maximum=number(cs.criterion.max_bonus, places))
             node = branch.add(head)
             for line in criterion_formula(cs, places):
                 node.add(escape(line))
             adjusted(node, cs.criterion.id)
             if cs.value is not None and cs.value.evidence:
-                node.add(f"[dim]evidence: {escape(cs.value.evidence)}[/]")
+                node.add(styled("dim", _("evidence: {evidence}").format(evidence=cs.value.evidence)))
             if cs.claimed is not None:
-                mark = "[yellow]differs[/]" if cs.claim_differs else "matches"
-                node.add(f"self-declared {number(cs.claimed, places)}, computed {number(cs.total, places)}: {mark}")
-            node.add(f"[dim]source: {escape(cs.criterion.source)}[/]")
+                mark = styled("yellow", _("differs")) if cs.claim_differs else escape(_("matches"))
+                node.add(_("self-declared {claimed}, computed {computed}: {verdict}").format(
+                    claimed=number(cs.claimed, places), computed=number(cs.total, places), verdict=mark))
+            node.add(styled("dim", _("source: {source}").format(source=cs.criterion.source)))
     if card.deductions:
-        branch = tree.add(f"[bold]Deductions[/]: {number(card.deducted, places)}")
+        branch = tree.add(styled("bold", _("Deductions")) + f": {number(card.deducted, places)}")
         for d in card.deductions:
             rule = ruleset.deduction(d.deduction_id)
             per = plain(rule.per) if rule else "?"
-            cap = f", at most {plain(rule.cap)}" if rule and rule.cap is not None else ""
+            cap = _(", at most {cap}").format(cap=plain(rule.cap)) if rule and rule.cap is not None else ""
             text = f"{d.deduction_id}: {d.count} × {per}{cap} = {number(d.points, places)}"
             if d.lost_to_cap:
-                text += f" (the cap cut off {number(d.lost_to_cap, places)})"
+                text += _cut_off(d.lost_to_cap, places)
             adjusted(branch.add(escape(text)), d.deduction_id)
     tree.add(
-        f"[bold]Total[/]: base {number(card.base, places)} + bonus {number(card.bonus, places)} − deductions "
-        f"{number(card.deducted, places)} = [bold]{number(card.total, places)}[/] "
-        f"({percent(card.share)} of {number(ruleset.max_points, places)})"
+        styled("bold", _("Total")) + ": "
+        + _("base {base} + bonus {bonus} − deductions {deductions} = {total} ({share} of {maximum})").format(
+            base=number(card.base, places), bonus=number(card.bonus, places), deductions=number(card.deducted, places),
+            total=f"[bold]{number(card.total, places)}[/]", share=percent(card.share), maximum=number(ruleset.max_points, places))
     )
-    ranked = tree.add(f"[bold]Rank[/]: {rank}")
+    ranked = tree.add(styled("bold", _("Rank")) + f": {escape(rank)}")
     if ruleset.tie_breakers:
-        used = f"; decided by {unit.decided_by}" if unit.decided_by else ""
-        ranked.add(f"tie-breakers: {', '.join(ruleset.tie_breakers)}{used}")
-    awards = tree.add("[bold]Awards[/]")
+        breakers = ", ".join(ruleset.tie_breakers)
+        ranked.add(escape(_("tie-breakers: {tie_breakers}; decided by {decided_by}").format(tie_breakers=breakers, decided_by=unit.decided_by)
+                          if unit.decided_by else _("tie-breakers: {tie_breakers}").format(tie_breakers=breakers)))
+    awards = tree.add(styled("bold", _("Awards")))
     for award_id, granted, why in award_lines(ruleset, ranking, card.department):
         awards.add(f"{'[green]' if granted else ''}{escape(award_id)}: {escape(why)}{'[/]' if granted else ''}")
     return tree

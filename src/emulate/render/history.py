@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from ..history import Standing, UnitHistory
+from ..i18n import _
 from . import number, percent
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -26,7 +27,7 @@ def _change_text(change: tuple[Decimal, int] | None, places: int) -> str:
 
 def _cell(standing: Standing | None) -> str:
     if standing is None:
-        return "absent"
+        return _("absent")
     tie = "=" if standing.tied else ""
     return f"{number(standing.total, standing.places)} · {percent(standing.share)} · #{standing.rank}{tie}"
 
@@ -64,9 +65,9 @@ def as_table(years: Sequence[int], units: Sequence[UnitHistory]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Totals, share of the maximum and rank by year", box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline",
-                  caption="▲/▼: places gained or lost against the year before")
-    table.add_column("Unit", overflow="fold", ratio=1, min_width=12)
+    table = Table(title=_("Totals, share of the maximum and rank by year"), box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline",
+                  caption=_("▲/▼: places gained or lost against the year before"))
+    table.add_column(_("Unit"), overflow="fold", ratio=1, min_width=12)
     for year in years:
         table.add_column(str(year), no_wrap=True)
     for unit in units:
@@ -74,7 +75,7 @@ def as_table(years: Sequence[int], units: Sequence[UnitHistory]) -> Any:
         for year in years:
             s = unit.standings.get(year)
             if s is None:
-                cells.append(Text("absent", style="dim"))
+                cells.append(Text(_("absent"), style="dim"))
                 continue
             change = unit.change(year, years)
             text = Text(_cell(s) + "\n")
@@ -105,7 +106,7 @@ def as_csv(years: Sequence[int], units: Sequence[UnitHistory]) -> str:
 
 
 def as_markdown(years: Sequence[int], units: Sequence[UnitHistory]) -> str:
-    lines = ["| Unit | " + " | ".join(str(y) for y in years) + " |", "|---|" + "---|" * len(years)]
+    lines = ["| " + _("Unit") + " | " + " | ".join(str(y) for y in years) + " |", "|---|" + "---|" * len(years)]
     for unit in units:
         cells = []
         for year in years:

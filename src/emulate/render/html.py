@@ -11,7 +11,9 @@ from decimal import Decimal
 from html import escape
 from typing import Sequence
 
+from .. import i18n
 from ..evaluation import Evaluation
+from ..i18n import _
 from . import number, percent
 
 _COLOURS = ["#2f6db5", "#5fa35a", "#e0a030", "#9b59b6", "#c0504d", "#4bacc6"]
@@ -56,9 +58,9 @@ def chart_svg(evaluation: Evaluation) -> str:
     scale = Decimal(bar_w) / (ruleset.max_points + ruleset.max_bonus or 1)
     height = top + row_h * len(units) + 10
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 70} {height}" role="img" '
-             f'aria-label="{escape("Totals by content")}" font-size="11" font-family="sans-serif">']
+             f'aria-label="{escape(_("Totals by content"))}" font-size="11" font-family="sans-serif">']
     x = label_w
-    legend = [(f"Content {c.id}", _COLOURS[i % len(_COLOURS)]) for i, c in enumerate(ruleset.contents)] + [("Bonus", _BONUS_COLOUR)]
+    legend = [(_("Content {id}").format(id=c.id), _COLOURS[i % len(_COLOURS)]) for i, c in enumerate(ruleset.contents)] + [(_("Bonus"), _BONUS_COLOUR)]
     for name, colour in legend:
         parts.append(f'<rect x="{x}" y="6" width="10" height="10" fill="{colour}"/><text x="{x + 14}" y="15">{escape(name)}</text>')
         x += 90
@@ -78,8 +80,13 @@ def chart_svg(evaluation: Evaluation) -> str:
     return "".join(parts)
 
 
-def score_page(evaluation: Evaluation, inputs: Sequence[tuple[str, str]], lang: str = "en") -> str:
-    """The page as text; `inputs` are (file, sha256) of the ruleset, each submission and the review."""
+def score_page(evaluation: Evaluation, inputs: Sequence[tuple[str, str]], lang: str | None = None) -> str:
+    """The page as text; `inputs` are (file, sha256) of the ruleset, each submission and the review.
+
+    `lang`: the page's language attribute; by default the language of the messages.
+    """
+    if lang is None:
+        lang = i18n.language()
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
     places = ruleset.rounding.places
     contents = [c.id for c in ruleset.contents]
@@ -94,38 +101,41 @@ def score_page(evaluation: Evaluation, inputs: Sequence[tuple[str, str]], lang: 
             percent(card.share), awards.get(unit.award or "", ""),
         ])
         classes.append("award" if unit.award else "")
-    headers = ["#", "Unit", *(f"C{c}" for c in contents), "Bonus", "Ded.", "Total", "Share", "Proposed award"]
+    headers = ["#", _("Unit"), *(f"C{c}" for c in contents), _("Bonus"), _("Ded."), _("Total"), _("Share"), _("Proposed award")]
     numeric = set(range(2, len(headers) - 1))
     body = [
         f"<h1>{escape(ruleset.title)}</h1>",
-        f"<p class=\"meta\">Minutes of the bloc's evaluation · {escape(ruleset.ruleset)} · ruleset version {escape(ruleset.version)} · {ranking.year}</p>",
-        f"<p class=\"meta\">Maximum {number(ruleset.max_points, places)} points, bonus at most {number(ruleset.max_bonus, places)}."
-        + (f" Based on {escape(ruleset.based_on)}." if ruleset.based_on else "") + "</p>",
-        "<h2>Ranking</h2>",
+        "<p class=\"meta\">" + _("Minutes of the bloc's evaluation · {ruleset} · ruleset version {version} · {year}").format(
+            ruleset=escape(ruleset.ruleset), version=escape(ruleset.version), year=ranking.year) + "</p>",
+        "<p class=\"meta\">" + _("Maximum {maximum} points, bonus at most {bonus}.").format(
+            maximum=number(ruleset.max_points, places), bonus=number(ruleset.max_bonus, places))
+        + (" " + _("Based on {regulation}.").format(regulation=escape(ruleset.based_on)) if ruleset.based_on else "") + "</p>",
+        "<h2>" + _("Ranking") + "</h2>",
         _table(headers, rows, numeric, classes),
-        "<p class=\"meta\">C1, C2, …: points of content 1, 2, …; Ded.: deductions; Share: total against the maximum.</p>",
+        "<p class=\"meta\">" + _("C1, C2, …: points of content 1, 2, …; Ded.: deductions; Share: total against the maximum.") + "</p>",
     ]
     if ranking.missing:
         names = {d.id: d.name for d in ruleset.departments}
-        body.append(f"<p>No submission (not ranked): {escape(', '.join(names.get(m, m) for m in ranking.missing))}</p>")
-    body.append("<h2>Awards proposed</h2>")
+        missing = _("No submission (not ranked): {units}").format(units=escape(", ".join(names.get(m, m) for m in ranking.missing)))
+        body.append(f"<p>{missing}</p>")
+    body.append("<h2>" + _("Awards proposed") + "</h2>")
     proposed = [(awards[u.award], u.card.name) for u in ranking.units if u.award]
     body.append("<ul>" + "".join(f"<li>{escape(title)}: {escape(name)}</li>" for title, name in proposed) + "</ul>" if proposed
-                else "<p>None.</p>")
-    body.append("<p class=\"meta\">Proposals only: the bloc's secret ballot decides.</p>")
-    body += ["<h2>Totals by content</h2>", chart_svg(evaluation)]
+                else "<p>" + _("None.") + "</p>")
+    body.append("<p class=\"meta\">" + _("Proposals only: the bloc's secret ballot decides.") + "</p>")
+    body += ["<h2>" + _("Totals by content") + "</h2>", chart_svg(evaluation)]
     if evaluation.effects:
         names = {d.id: d.name for d in ruleset.departments}
-        body.append("<h2>Self-declared and reviewed points</h2>")
+        body.append("<h2>" + _("Self-declared and reviewed points") + "</h2>")
         body.append(_table(
-            ["Unit", "No", "Criterion", "Self-declared", "Reviewed", "Reason"],
+            [_("Unit"), _("No"), _("Criterion"), _("Self-declared"), _("Reviewed"), _("Reason")],
             [[names.get(e.adjustment.department, e.adjustment.department), e.no, e.title,
               number(e.self_declared, places), number(e.reviewed, places), e.adjustment.reason] for e in evaluation.effects],
             {3, 4},
         ))
-    body.append("<h2>Inputs</h2>")
-    body.append(_table(["File", "sha256"], [[f, s] for f, s in inputs], set()).replace("<td>", "<td><code>").replace("</td>", "</code></td>"))
-    body.append('<div class="signatures"><div>Secretary</div><div>Bloc leader</div></div>')
+    body.append("<h2>" + _("Inputs") + "</h2>")
+    body.append(_table([_("File"), "sha256"], [[f, s] for f, s in inputs], set()).replace("<td>", "<td><code>").replace("</td>", "</code></td>"))
+    body.append('<div class="signatures"><div>' + _("Secretary") + "</div><div>" + _("Bloc leader") + "</div></div>")
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(ruleset.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"

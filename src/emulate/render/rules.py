@@ -10,6 +10,7 @@ from ..ruleset import (
     AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, Criterion, PercentRule, RatingRule, Ruleset,
     TargetsRule,
 )
+from ..i18n import _
 from . import number, plain
 
 
@@ -17,31 +18,32 @@ def describe_rule(criterion: Criterion) -> str:
     """The rule in one line, in the regulation's terms."""
     rule = criterion.rule
     if isinstance(rule, TargetsRule):
-        text = f"{rule.count} targets × {plain(rule.points_each)}"
+        text = _("{count} targets × {points}").format(count=rule.count, points=plain(rule.points_each))
         if rule.bonus_per_percent > 0:
-            text += f"; bonus {plain(rule.bonus_per_percent)} per 1 % beyond target, at most {plain(rule.bonus_cap_each)} each"
+            text += _("; bonus {per} per 1 % beyond target, at most {cap} each").format(
+                per=plain(rule.bonus_per_percent), cap=plain(rule.bonus_cap_each))
         return text
     if isinstance(rule, RatingRule):
         text = ", ".join(f"{label} {plain(points)}" for label, points in rule.scale.items())
         if rule.bonus is not None:
-            text += f"; bonus {plain(rule.bonus.points)} at {rule.bonus.at_least} or better"
+            text += _("; bonus {points} at {level} or better").format(points=plain(rule.bonus.points), level=rule.bonus.at_least)
         return text
     if isinstance(rule, PercentRule):
-        return f"percent done × {plain(rule.max)}"
+        return _("percent done × {maximum}").format(maximum=plain(rule.max))
     if isinstance(rule, ChecklistRule):
         parts = []
         for item_id, item in rule.items.items():
             part = f"{item_id} {plain(item.points)}"
             if item.if_not_applicable == "full":
-                part += " (not applicable: full points)"
+                part += _(" (not applicable: full points)")
             parts.append(part)
         return ", ".join(parts)
     if isinstance(rule, CountPointsRule):
-        return f"{plain(rule.per)} per occurrence, at most {plain(rule.cap)}"
+        return _("{per} per occurrence, at most {cap}").format(per=plain(rule.per), cap=plain(rule.cap))
     if isinstance(rule, CountPenaltyRule):
-        return f"{plain(rule.max)}, less {plain(rule.per)} per occurrence, not below 0"
+        return _("{maximum}, less {per} per occurrence, not below 0").format(maximum=plain(rule.max), per=plain(rule.per))
     if isinstance(rule, AssessedRule):
-        return f"assessed, 0 to {plain(rule.max)}"
+        return _("assessed, 0 to {maximum}").format(maximum=plain(rule.max))
     return rule.kind  # pragma: no cover
 
 
@@ -102,31 +104,42 @@ def as_tree(ruleset: Ruleset) -> Any:
 
     def maxima(points: Decimal, bonus: Decimal) -> str:
         text = f"[bold]{number(points, places)}[/]"
-        return text + (f" + bonus {number(bonus, places)}" if bonus else "")
+        return text + (_(" + bonus {bonus}").format(bonus=number(bonus, places)) if bonus else "")
+
+    def dim(text: str) -> str:
+        return f"[dim]{escape(text)}[/]"
+
+    def bold(text: str) -> str:
+        return f"[bold]{escape(text)}[/]"
 
     tree = Tree(
-        f"[bold]{escape(ruleset.title)}[/] ({escape(ruleset.ruleset)}, version {escape(ruleset.version)})"
-        f" · maximum {maxima(ruleset.max_points, ruleset.max_bonus)}",
+        _("{title} ({id}, version {version}) · maximum {maximum}").format(
+            title=f"[bold]{escape(ruleset.title)}[/]", id=escape(ruleset.ruleset), version=escape(ruleset.version),
+            maximum=maxima(ruleset.max_points, ruleset.max_bonus)),
         guide_style="dim",
     )
     if ruleset.based_on:
-        tree.add(f"[dim]based on: {escape(ruleset.based_on)}[/]")
+        tree.add(dim(_("based on: {regulation}").format(regulation=ruleset.based_on)))
     for content in ruleset.contents:
         branch = tree.add(f"[bold]{escape(content.id)}. {escape(content.title)}[/] · {maxima(content.max_points, content.max_bonus)}")
         for c in content.criteria:
             node = branch.add(f"[cyan]{escape(c.no)}[/] {escape(c.title)} · {maxima(c.max_points, c.max_bonus)}")
             node.add(f"[dim]{escape(c.id)} · {c.kind}: {escape(describe_rule(c))}[/]")
-            node.add(f"[dim]source: {escape(c.source)}[/]")
+            node.add(dim(_("source: {source}").format(source=c.source)))
     if ruleset.deductions:
-        branch = tree.add("[bold]Deductions[/]")
+        branch = tree.add(bold(_("Deductions")))
         for d in ruleset.deductions:
-            cap = f", at most {plain(d.cap)}" if d.cap is not None else ""
-            branch.add(f"{escape(d.id)}: {escape(d.title)} · {plain(d.per)} each{cap}")
+            each = (_("{per} each, at most {cap}").format(per=plain(d.per), cap=plain(d.cap)) if d.cap is not None
+                    else _("{per} each").format(per=plain(d.per)))
+            branch.add(f"{escape(d.id)}: {escape(d.title)} · {escape(each)}")
     if ruleset.awards:
-        branch = tree.add("[bold]Awards[/]")
+        branch = tree.add(bold(_("Awards")))
         for a in ruleset.awards:
-            zero = f", requires zero {', '.join(a.require_zero)}" if a.require_zero else ""
-            branch.add(f"{escape(a.id)}: {escape(a.title)} · {a.quota} unit(s), total ≥ {plain(a.min_share * 100)} % of the maximum{zero}")
+            values = {"quota": a.quota, "share": plain(a.min_share * 100)}
+            rule = (_("{quota} unit(s), total ≥ {share} % of the maximum, requires zero {deductions}").format(
+                        deductions=", ".join(a.require_zero), **values) if a.require_zero
+                    else _("{quota} unit(s), total ≥ {share} % of the maximum").format(**values))
+            branch.add(f"{escape(a.id)}: {escape(a.title)} · {escape(rule)}")
     if ruleset.tie_breakers:
-        tree.add(f"[bold]Tie-breakers[/]: {', '.join(ruleset.tie_breakers)}")
+        tree.add(bold(_("Tie-breakers")) + f": {', '.join(ruleset.tie_breakers)}")
     return tree

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..engine import Ranking, RankedUnit
 from ..evaluation import Evaluation
+from ..i18n import _
 from ..ruleset import Ruleset
 from . import number, percent
 
@@ -91,8 +92,10 @@ def _adjustment_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str, s
 def _review_heading(evaluation: Evaluation) -> str:
     review = evaluation.review
     assert review is not None
-    when = f", {review.date}" if review.date else ""
-    return f"Corrected by the bloc's review ({review.reviewed_by}{when}): self-declared and reviewed points"
+    if review.date:
+        return _("Corrected by the bloc's review ({reviewed_by}, {date}): self-declared and reviewed points").format(
+            reviewed_by=review.reviewed_by, date=review.date)
+    return _("Corrected by the bloc's review ({reviewed_by}): self-declared and reviewed points").format(reviewed_by=review.reviewed_by)
 
 
 def _differences(ruleset: Ruleset, ranking: Ranking) -> list[tuple[str, str, str, str, str]]:
@@ -122,19 +125,36 @@ def _row(ruleset: Ruleset, unit: RankedUnit) -> list[str]:
 
 
 def _headers(ruleset: Ruleset) -> list[str]:
-    """Column heads; the deductions column only when the ruleset has deductions."""
-    return ["#", "Unit", *(f"C{c.id}" for c in ruleset.contents), "Bonus", *(["Ded."] if ruleset.deductions else []), "Total", "%", "Award"]
+    """Column heads; the deductions column only when the ruleset has deductions.
+
+    The first two (rank, unit) and the last (award) are text; the others are numbers.
+    """
+    return ["#", _("Unit"), *(f"C{c.id}" for c in ruleset.contents), _("Bonus"), *([_("Ded.")] if ruleset.deductions else []),
+            _("Total"), "%", _("Award")]
+
+
+def _adjustment_headers() -> list[str]:
+    return [_("Unit"), _("No"), _("Criterion"), _("Self"), _("Reviewed"), _("Reason")]
+
+
+def _difference_headers() -> list[str]:
+    return [_("Unit"), _("No"), _("Criterion"), _("Claimed"), _("Computed")]
 
 
 def _notes(ruleset: Ruleset, ranking: Ranking) -> list[str]:
     notes = []
     for award in ruleset.awards:
-        zero = f", no {', '.join(award.require_zero)}" if award.require_zero else ""
-        notes.append(f"{award.id}: {award.title} (up to {award.quota}, total ≥ {percent(award.min_share, 0)} of {number(ruleset.max_points, ruleset.rounding.places)}{zero})")
+        values = {"award": award.id, "title": award.title, "quota": award.quota, "share": percent(award.min_share, 0),
+                  "maximum": number(ruleset.max_points, ruleset.rounding.places)}
+        if award.require_zero:
+            notes.append(_("{award}: {title} (up to {quota}, total ≥ {share} of {maximum}, no {deductions})").format(
+                deductions=", ".join(award.require_zero), **values))
+        else:
+            notes.append(_("{award}: {title} (up to {quota}, total ≥ {share} of {maximum})").format(**values))
     if any(u.tied for u in ranking.units):
-        notes.append("'=' marks a shared rank")
+        notes.append(_("'=' marks a shared rank"))
     if ranking.missing:
-        notes.append("no submission (not ranked): " + ", ".join(ranking.missing))
+        notes.append(_("no submission (not ranked): {departments}").format(departments=", ".join(ranking.missing)))
     return notes
 
 
@@ -146,36 +166,40 @@ def as_table(evaluation: Evaluation) -> list[Any]:
 
     places = ruleset.rounding.places
     table = Table(
-        title=f"{ruleset.title} (version {ruleset.version})",
-        caption=f"maximum {number(ruleset.max_points, places)} + bonus {number(ruleset.max_bonus, places)}; C = content",
+        title=_("{title} (version {version})").format(title=ruleset.title, version=ruleset.version),
+        caption=_("maximum {maximum} + bonus {bonus}; C = content").format(
+            maximum=number(ruleset.max_points, places), bonus=number(ruleset.max_bonus, places)),
         # no column rules: in 80 columns every character goes to the units' names
         box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline",
     )
     award_width = max([len(a.id) for a in ruleset.awards] + [5])
-    for header in _headers(ruleset):
-        if header == "Unit":
+    headers = _headers(ruleset)
+    for i, header in enumerate(headers):
+        if i == 1:  # the unit
             table.add_column(header, overflow="fold", ratio=1, min_width=12)
-        elif header == "Award":
+        elif i == len(headers) - 1:  # the award
             table.add_column(header, no_wrap=True, min_width=award_width)
         else:
-            table.add_column(header, justify="left" if header == "#" else "right", no_wrap=True)
+            table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
     for unit in ranking.units:
         row = _row(ruleset, unit)
         table.add_row(*row, style="bold" if unit.award else None)
     out: list[Any] = [table]
     if evaluation.effects:
         adjusted = Table(title=_review_heading(evaluation), box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline")
-        for header in ("Unit", "No", "Criterion", "Self", "Reviewed", "Reason"):
-            adjusted.add_column(header, overflow="fold", justify="right" if header in ("Self", "Reviewed") else "left",
-                                ratio=2 if header == "Reason" else (1 if header in ("Unit", "Criterion") else None))
+        for i, header in enumerate(_adjustment_headers()):
+            # unit, no, criterion, self, reviewed, reason
+            adjusted.add_column(header, overflow="fold", justify="right" if i in (3, 4) else "left",
+                                ratio=2 if i == 5 else (1 if i in (0, 2) else None))
         for row in _adjustment_rows(evaluation):
             adjusted.add_row(*row)
         out.append(adjusted)
     differences = _differences(ruleset, ranking)
     if differences:
-        diff = Table(title="Self-declared points that differ from the computed points", box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline")
-        for header in ("Unit", "No", "Criterion", "Claimed", "Computed"):
-            diff.add_column(header, overflow="fold", justify="right" if header in ("Claimed", "Computed") else "left")
+        diff = Table(title=_("Self-declared points that differ from the computed points"), box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline")
+        for i, header in enumerate(_difference_headers()):
+            # unit, no, criterion, claimed, computed
+            diff.add_column(header, overflow="fold", justify="right" if i in (3, 4) else "left")
         for row in differences:
             diff.add_row(*row)
         out.append(diff)
@@ -195,12 +219,14 @@ def as_csv(evaluation: Evaluation) -> str:
     for unit in ranking.units:
         card = unit.card
         differences = "; ".join(
-            f"{c.criterion.no}: claimed {number(c.claimed, places)}, computed {number(c.total, places)}"
+            _("{no}: claimed {claimed}, computed {computed}").format(
+                no=c.criterion.no, claimed=number(c.claimed, places), computed=number(c.total, places))
             for c in card.claimed_differences if c.claimed is not None
         )
         adjustments = "; ".join(
-            f"{e.no if e.adjustment.criterion else e.adjustment.deduction}: self-declared {number(e.self_declared, places)}, "
-            f"reviewed {number(e.reviewed, places)} ({e.adjustment.reason})"
+            _("{no}: self-declared {self_declared}, reviewed {reviewed} ({reason})").format(
+                no=e.no if e.adjustment.criterion else e.adjustment.deduction, self_declared=number(e.self_declared, places),
+                reviewed=number(e.reviewed, places), reason=e.adjustment.reason)
             for e in evaluation.effects_for(card.department)
         )
         writer.writerow([
@@ -219,19 +245,19 @@ def _md(cell: str) -> str:
 def as_markdown(evaluation: Evaluation) -> str:
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
     headers = _headers(ruleset)
-    lines = [f"## {_md(ruleset.title)} (version {_md(ruleset.version)})", ""]
-    lines.append("| " + " | ".join(headers) + " |")
-    lines.append("|" + "|".join("---" if h in ("#", "Unit", "Award") else "---:" for h in headers) + "|")
+    lines = ["## " + _("{title} (version {version})").format(title=_md(ruleset.title), version=_md(ruleset.version)), ""]
+    lines.append("| " + " | ".join(_md(h) for h in headers) + " |")
+    lines.append("|" + "|".join("---" if i in (0, 1, len(headers) - 1) else "---:" for i in range(len(headers))) + "|")
     for unit in ranking.units:
         lines.append("| " + " | ".join(_md(c) for c in _row(ruleset, unit)) + " |")
     if evaluation.effects:
         lines += ["", f"### {_review_heading(evaluation)}", "",
-                  "| Unit | No | Criterion | Self | Reviewed | Reason |", "|---|---|---|---:|---:|---|"]
+                  "| " + " | ".join(_md(h) for h in _adjustment_headers()) + " |", "|---|---|---|---:|---:|---|"]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _adjustment_rows(evaluation)]
     differences = _differences(ruleset, ranking)
     if differences:
-        lines += ["", "### Self-declared points that differ from the computed points", "",
-                  "| Unit | No | Criterion | Claimed | Computed |", "|---|---|---|---:|---:|"]
+        lines += ["", "### " + _("Self-declared points that differ from the computed points"), "",
+                  "| " + " | ".join(_md(h) for h in _difference_headers()) + " |", "|---|---|---|---:|---:|"]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in differences]
     notes = _notes(ruleset, ranking)
     if notes:

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 from ..evaluation import Evaluation
 from ..engine import round_points
+from ..i18n import _
 
 
 def _value(value: Decimal, places: int) -> Any:
@@ -49,9 +50,10 @@ def score_workbook(evaluation: Evaluation) -> bytes:
     fmt = _number_format(places)
     book = Workbook()
     sheet = book.active
-    sheet.title = "Ranking"
+    sheet.title = _("Ranking")
     contents = [c.id for c in ruleset.contents]
-    headers = ["Rank", "Unit", *(f"Content {c}" for c in contents), "Bonus", "Deductions", "Total", "Share", "Award"]
+    headers = [_("Rank"), _("Unit"), *(_("Content {id}").format(id=c) for c in contents), _("Bonus"), _("Deductions"), _("Total"),
+               _("Share"), _("Award")]
     sheet.append(headers)
     awards = {a.id: a.title for a in ruleset.awards}
     for unit in ranking.units:
@@ -78,8 +80,8 @@ def score_workbook(evaluation: Evaluation) -> bytes:
         chart.type = "bar"
         chart.grouping = "stacked"
         chart.overlap = 100
-        chart.title = "Total by content"
-        chart.y_axis.title = "Points"
+        chart.title = _("Total by content")
+        chart.y_axis.title = _("Points")
         # the content columns and the bonus column right after them: the bars add up to base + bonus
         data = Reference(sheet, min_col=3, max_col=3 + len(contents), min_row=1, max_row=1 + count)
         chart.add_data(data, titles_from_data=True)
@@ -87,16 +89,16 @@ def score_workbook(evaluation: Evaluation) -> bytes:
         chart.height, chart.width = 4 + count * 0.8, 22
         sheet.add_chart(chart, f"A{count + 4}")
 
-    criteria = book.create_sheet("Criteria")
-    criteria.append(["No", "Criterion", "Maximum", *(u.card.name for u in ranking.units)])
+    criteria = book.create_sheet(_("Criteria"))
+    criteria.append([_("No"), _("Criterion"), _("Maximum"), *(u.card.name for u in ranking.units)])
     for content in ruleset.contents:
         criteria.append([content.id, content.title, _value(content.max_points, places),
                          *(_value(u.card.contents[content.id], places) for u in ranking.units)])
         for c in content.criteria:
             criteria.append([c.no, c.title, _value(c.max_points + c.max_bonus, places),
                              *(_value(u.card.criterion(c.id).total, places) for u in ranking.units)])
-    criteria.append(["", "Deductions", None, *(_value(u.card.deducted, places) for u in ranking.units)])
-    criteria.append(["", "Total", _value(ruleset.max_points, places), *(_value(u.card.total, places) for u in ranking.units)])
+    criteria.append(["", _("Deductions"), None, *(_value(u.card.deducted, places) for u in ranking.units)])
+    criteria.append(["", _("Total"), _value(ruleset.max_points, places), *(_value(u.card.total, places) for u in ranking.units)])
     for row in criteria.iter_rows(min_row=2, min_col=3):
         for cell in row:
             cell.number_format = fmt
@@ -105,8 +107,8 @@ def score_workbook(evaluation: Evaluation) -> bytes:
     _widths(criteria, [6, 48, 10, *([16] * count)])
 
     if evaluation.effects:
-        review = book.create_sheet("Review")
-        review.append(["Unit", "No", "Criterion", "Self-declared", "Reviewed", "Reason"])
+        review = book.create_sheet(_("Review"))
+        review.append([_("Unit"), _("No"), _("Criterion"), _("Self-declared"), _("Reviewed"), _("Reason")])
         names = {d.id: d.name for d in ruleset.departments}
         for e in evaluation.effects:
             review.append([names.get(e.adjustment.department, e.adjustment.department), e.no, e.title,
@@ -125,13 +127,14 @@ def history_workbook(years: Sequence[int], units: Sequence[Any]) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "History"
-    sheet.append(["Unit", *(f"{y} {what}" for y in years for what in ("total", "share", "rank"))])
+    sheet.title = _("History")
+    heads = [_("{year} total"), _("{year} share"), _("{year} rank")]
+    sheet.append([_("Unit"), *(head.format(year=y) for y in years for head in heads)])
     for unit in units:
         row: list[Any] = [unit.name]
         for year in years:
             s = unit.standings.get(year)
-            row += ["absent", None, None] if s is None else [_value(s.total, s.places), round_points(s.share, 4), s.rank]
+            row += [_("absent"), None, None] if s is None else [_value(s.total, s.places), round_points(s.share, 4), s.rank]
         sheet.append(row)
     for row in sheet.iter_rows(min_row=2, min_col=2):
         for i, cell in enumerate(row):
