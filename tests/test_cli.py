@@ -241,3 +241,24 @@ def test_bash_completion_offers_years_and_departments(words: str, cword: str, ex
     env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": cword, "_EMULATE_COMPLETE": "complete_bash", "EMULATE_ROOT": str(REPO)}
     result = subprocess.run([sys.executable, "-c", "from emulate.entry import main; main()"], capture_output=True, text=True, env=env)
     assert result.stdout.split() == expected
+
+
+def test_rules_tree_shows_numbers_maxima_and_sources(run: Callable[..., Any]) -> None:
+    out = " ".join(run("rules", "2017").stdout.split())
+    assert "maximum 650.00 + bonus 40.00" in out
+    assert "3.2 Phong trào" in out and "assumed: not in the 2017 meeting report" in out
+
+
+def test_max_bytes_refuses_a_larger_file(run: Callable[..., Any]) -> None:
+    result = run("validate", "submissions/2017/so-xay-dung.yaml", "--max-bytes", "100", "--format", "json")
+    problems = json.loads(result.stdout)
+    assert result.exit_code == 1 and [p["code"] for p in problems] == ["E101"]
+
+
+def test_check_rules_github_format_and_diff_of_a_broken_ruleset(run: Callable[..., Any], workspace: Path) -> None:
+    path = workspace / "rules" / "2017.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("points_each: 70", "point_each: 70", 1), encoding="utf-8")
+    out = run("check-rules", "--format", "github", root=workspace).stdout
+    assert out.startswith("::error file=") and "title=emulate E201::" in out
+    result = run("diff-rules", "2016", "2017", root=workspace)
+    assert result.exit_code == 1 and "cannot be compared until the problems above are fixed" in result.stderr

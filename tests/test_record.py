@@ -111,3 +111,9 @@ def test_history_shows_an_absent_unit_as_absent(run: Callable[..., Any], workspa
 def test_history_of_an_unknown_unit_exits_2(run: Callable[..., Any]) -> None:
     result = run("history", "so-xay-dun")
     assert result.exit_code == 2 and "did you mean 'so-xay-dung'" in result.stderr
+
+
+def test_history_markdown(run: Callable[..., Any]) -> None:
+    out = run("history", "--format", "markdown").stdout
+    assert out.startswith("| Unit | 2016 | 2017 |")
+    assert "| Sở Xây dựng | 497.50 · 86.5 % · #4 | 610.30 · 93.9 % · #2 (+112.80 ▲2) |" in out

@@ -131,19 +131,30 @@ def _report(problems: Iterable[Problem], fmt: ProblemFormat = ProblemFormat.text
     (stream or sys.stdout).write(text)
 
 
-def _valid_ruleset(workspace: Any, year: int) -> Any:
-    """The year's ruleset; exit 2 for an unknown year, 1 (with its problems) for an invalid one."""
+def _loaded_year(workspace: Any, year: int) -> Any:
+    """The year's LoadedRuleset; exit 2 for an unknown year."""
     from .workspace import UnknownYear
 
     try:
-        loaded = workspace.loaded_ruleset(year)
+        return workspace.loaded_ruleset(year)
     except UnknownYear as exc:
         _usage_error(str(exc))
+
+
+def _usable(loaded: Any, why: str | None = None) -> Any:
+    """The ruleset of a LoadedRuleset; its problems go to stderr, and exit 1 (saying `why`) when it is invalid."""
     if loaded.problems:
         _report(loaded.problems, stream=sys.stderr)
     if loaded.ruleset is None or has_errors(loaded.problems):
+        if why is not None:
+            sys.stderr.write(f"emulate: {why}\n")
         raise typer.Exit(1)
     return loaded.ruleset
+
+
+def _valid_ruleset(workspace: Any, year: int) -> Any:
+    """The year's ruleset; exit 2 for an unknown year, 1 (with its problems) for an invalid one."""
+    return _usable(_loaded_year(workspace, year))
 
 
 def _unknown_department(department: str, known: list[str], year: int | None) -> NoReturn:
@@ -485,13 +496,10 @@ class DiffFormat(str, Enum):
 def _ruleset_argument(workspace: Any, argument: str) -> Any:
     """OLD or NEW of diff-rules: a year of the workspace (all digits) or a ruleset file; exits on problems."""
     from .ruleset import load_ruleset
-    from .workspace import UnknownYear, display_path
+    from .workspace import display_path
 
     if argument.isascii() and argument.isdigit():
-        try:
-            loaded = workspace.loaded_ruleset(int(argument))
-        except UnknownYear as exc:
-            _usage_error(str(exc))
+        loaded = _loaded_year(workspace, int(argument))
     else:
         path = Path(argument)
         if not path.exists():
@@ -500,13 +508,7 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
         # no known years: a file taken out of its folder (`git show main:rules/2017.yaml > main.yaml`)
         # is compared as it is, without looking for its `previous` year beside it
         loaded = load_ruleset(path, display_path(path), known_years=None)
-    if loaded.problems:
-        _report(loaded.problems, stream=sys.stderr)
-    if loaded.ruleset is None or has_errors(loaded.problems):
-        message = _("the rules of {argument} cannot be compared until the problems above are fixed").format(argument=argument)
-        sys.stderr.write(f"emulate: {message}\n")
-        raise typer.Exit(1)
-    return loaded.ruleset
+    return _usable(loaded, _("the rules of {argument} cannot be compared until the problems above are fixed").format(argument=argument))
 
 
 @app.command("diff-rules", help=_("""Show what changed between two rulesets, criteria matched by id; with --rescore, whom it moves."""))
