@@ -8,7 +8,6 @@ computes points; every error a user can cause ends in a message, not a traceback
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,14 +15,17 @@ from typing import Annotated, Any, Iterable, NoReturn, Optional
 
 import typer
 
+from .commands import description, help_texts, lang_help
 from .completion import departments as complete_departments
 from .completion import years as complete_years
+from .front import summary, yaml_files
 from .i18n import _
 from .problems import Problem, has_errors
 
+HELP_TEXTS = help_texts()
 app = typer.Typer(
     name="emulate",
-    help=_("Emulation regulations (quy chế thi đua) as data: check rules, validate submissions, score and rank units, explain every point, diff two years' rules."),
+    help=description(),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -36,7 +38,7 @@ RootOption = Annotated[
 ]
 LangOption = Annotated[
     Optional[str],
-    typer.Option("--lang", help=_("The language of messages and tables: vi or en. Default: $EMULATE_LANG, then the locale."), show_default=False),
+    typer.Option("--lang", help=lang_help(), show_default=False),
 ]
 MaxBytesOption = Annotated[
     int,
@@ -190,31 +192,13 @@ def _existing(paths: list[Path]) -> list[Path]:
     return paths
 
 
-def _yaml_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        files += sorted(p for p in path.rglob("*.yaml") if p.is_file()) if path.is_dir() else [path]
-    return files
-
-
-def _summary(count: int, problems: list[Problem], found: str, clean: str) -> None:
-    """`found` and `clean`: the translated summary with and without problems."""
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    files = len({p.file for p in problems})
-    if problems:
-        sys.stderr.write(found.format(count=count, errors=errors, warnings=warnings, files=files) + "\n")
-    else:
-        sys.stderr.write(clean.format(count=count) + "\n")
-
-
 @app.callback()
 def _everywhere(lang: LangOption = None) -> None:
     # `emulate --lang vi --help` as well as `emulate score 2017 --lang vi`
     _language(lang)
 
 
-@app.command("rules", help=_("""Show a year's criteria tree: numbers, titles, rules, maxima and sources."""))
+@app.command("rules", help=HELP_TEXTS["rules"])
 def rules_command(
     year: Annotated[int, typer.Argument(help=_("The year of the ruleset (rules/YEAR.yaml)."), autocompletion=complete_years)],
     format_: Annotated[RulesFormat, typer.Option("--format", "-f", help=_("tree for people, json for programs."))] = RulesFormat.tree,
@@ -231,7 +215,7 @@ def rules_command(
         _console().print(render_rules.as_tree(ruleset))
 
 
-@app.command("check-rules", help=_("""Check ruleset files: syntax, keys, types, ids, numbering, sources and references."""))
+@app.command("check-rules", help=HELP_TEXTS["check-rules"])
 def check_rules_command(
     paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Ruleset files or folders. Default: every file of rules/."), show_default=False)] = None,
     format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help=_("text (file:line:column), json, or github (Actions annotations)."))] = ProblemFormat.text,
@@ -241,18 +225,16 @@ def check_rules_command(
 ) -> None:
     _language(lang)
     workspace = _workspace(root, max_bytes)
-    files = _yaml_files(_existing(paths) if paths else [workspace.rules_dir] if workspace.rules_dir.is_dir() else [])
+    files = yaml_files(_existing(paths) if paths else [workspace.rules_dir] if workspace.rules_dir.is_dir() else [])
     problems: list[Problem] = []
     for path in files:
         problems += workspace.load_ruleset_file(path).problems
     _report(problems, format_)
-    _summary(len(files), problems,
-             _("{count} ruleset file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)"),
-             _("{count} ruleset file(s) checked: no problems"))
+    sys.stderr.write(summary("rules", len(files), problems) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
-@app.command("validate", help=_("""Check submission files (and review files) against the ruleset of their own year."""))
+@app.command("validate", help=HELP_TEXTS["validate"])
 def validate_command(
     paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Submission or review files, or folders. Default: everything under submissions/ and reviews/."), show_default=False)] = None,
     format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help=_("text (file:line:column), json, or github (Actions annotations)."))] = ProblemFormat.text,
@@ -263,22 +245,16 @@ def validate_command(
     _language(lang)
     workspace = _workspace(root, max_bytes)
     defaults = [d for d in (workspace.submissions_dir, workspace.reviews_dir) if d.is_dir()]
-    files = _yaml_files(_existing(paths) if paths else defaults)
+    files = yaml_files(_existing(paths) if paths else defaults)
     problems: list[Problem] = []
     for path in files:
         problems += workspace.load_any_file(path)
     _report(problems, format_)
-    _summary(len(files), problems,
-             _("{count} submission file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)"),
-             _("{count} submission file(s) checked: no problems"))
+    sys.stderr.write(summary("submissions", len(files), problems) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
-@app.command("score", help=_("""Score every submission of a year and print the ranked table with proposed awards.
-
-    When reviews/YEAR.yaml exists, the reviewed values are ranked and every format
-    shows the self-declared against the reviewed points; --self ranks the
-    self-declared values alone."""))
+@app.command("score", help=HELP_TEXTS["score"])
 def score_command(
     year: Annotated[int, typer.Argument(help=_("The year to score (rules/YEAR.yaml and submissions/YEAR/)."), autocompletion=complete_years)],
     format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("table for people, json (the published record), csv (for Excel), markdown (for a report), xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output."))] = ScoreFormat.table,
@@ -345,7 +321,7 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
         _usage_error(_("--explain prints a tree (--format table) or JSON (--format json)"))
 
 
-@app.command("new", help=_("""Write a submission template for a department, with every criterion explained. Never overwrites."""))
+@app.command("new", help=HELP_TEXTS["new"])
 def new_command(
     year: Annotated[int, typer.Argument(help=_("The year of the submission."), autocompletion=complete_years)],
     department: Annotated[str, typer.Argument(help=_("The department id, as listed by `emulate rules YEAR`."), autocompletion=complete_departments)],
@@ -375,7 +351,7 @@ def new_command(
     sys.stderr.write(_("wrote {file}: fill in the empty values, then run `emulate validate {file}`").format(file=display_path(target)) + "\n")
 
 
-@app.command("schema", help=_("""Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""))
+@app.command("schema", help=HELP_TEXTS["schema"])
 def schema_command(
     year: Annotated[int, typer.Argument(help=_("The year whose submissions the schema describes."), autocompletion=complete_years)],
     root: RootOption = Path("."),
@@ -392,7 +368,7 @@ class VerifyFormat(str, Enum):
     json = "json"
 
 
-@app.command("verify", help=_("""Recompute a published ranking from the workspace: are the inputs unchanged and every number reproduced?"""))
+@app.command("verify", help=HELP_TEXTS["verify"])
 def verify_command(
     record_file: Annotated[Path, typer.Argument(metavar="RECORD.json", help=_("A ranking saved with `emulate score YEAR --format json`."))],
     format_: Annotated[VerifyFormat, typer.Option("--format", "-f", help=_("text for people, json for programs."))] = VerifyFormat.text,
@@ -445,7 +421,7 @@ def verify_command(
     raise typer.Exit(0 if ok else 1)
 
 
-@app.command("history", help=_("""Each unit's total, share of the maximum and rank in every year of the workspace, with the change from year to year."""))
+@app.command("history", help=HELP_TEXTS["history"])
 def history_command(
     department: Annotated[Optional[str], typer.Argument(help=_("Only this department (default: every unit)."), show_default=False, autocompletion=complete_departments)] = None,
     format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("table for people, json, csv, markdown, or xlsx (with --output)."))] = ScoreFormat.table,
@@ -555,15 +531,5 @@ def diff_rules_command(
 
 
 def main() -> None:
-    """Run the command line (`entry.main` chooses the language first): UTF-8 output everywhere,
-    and no traceback for anything a user can cause."""
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
-            stream.reconfigure(encoding="utf-8")
-    try:
-        app(prog_name="emulate")
-    except KeyboardInterrupt:
-        sys.stderr.write("emulate: " + _("interrupted") + "\n")
-        sys.exit(130)
-    except BrokenPipeError:
-        os._exit(0)
+    """Run the whole command line (`entry.main` chose the language and set up the streams)."""
+    app(prog_name="emulate")

@@ -1,4 +1,4 @@
-"""The console script `emulate`: choose the language, then build and run the command line.
+"""The console script `emulate`: choose the language, answer at once what `front` can, else run `cli`.
 
 The language must be known before `cli` (and typer) are imported, because
 help texts are translated when the commands are defined.
@@ -6,14 +6,30 @@ help texts are translated when the commands are defined.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def main() -> None:
+    """UTF-8 output everywhere, the language first, and no traceback for anything a user can cause."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
     from . import i18n
 
     asked = i18n.from_argv(sys.argv[1:])
     i18n.use(i18n.resolve(asked), explicit=asked is not None)
-    from .cli import main as run
+    try:
+        from .front import run as run_fast
 
-    run()
+        code = run_fast(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
+        from .cli import main as run
+
+        run()
+    except KeyboardInterrupt:
+        sys.stderr.write("emulate: " + i18n._("interrupted") + "\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        os._exit(0)

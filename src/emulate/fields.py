@@ -18,12 +18,12 @@ from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from .i18n import _
+from .quick import ID_PATTERN as _ID
 from .yamlio import MAX_DECIMALS, MAX_INTEGER_DIGITS, OutOfRange
 
 _COMMA_DECIMAL = re.compile(r"\s*[-+]?[0-9]+,[0-9]+\s*\Z")
 _DOT_THOUSANDS = re.compile(r"\s*[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]+)?\s*\Z")
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)\s*\Z")
-_ID = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\Z")
 _PERCENT_TEXT = re.compile(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*%\s*\Z")
 YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF", "Y", "N"})
 

@@ -22,6 +22,7 @@ from .fields import (
 )
 from .i18n import _
 from .problems import Problem, error
+from .quick import NUMBER_PATTERN as _NUMBER
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
@@ -332,7 +333,6 @@ def _year_of(path: Path) -> int | None:
     return int(path.stem) if path.stem.isdigit() else None
 
 
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*\Z")
 
 
 def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = None, known_years: set[int] | None = None) -> list[Problem]:

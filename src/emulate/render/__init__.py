@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..engine import round_points
-
 
 def number(value: Decimal, places: int) -> str:
     """A decimal as the published record writes it: fixed places, no exponent."""
+    from ..engine import round_points  # here, so that render.problems needs no engine (see emulate.front)
+
     return f"{round_points(value, places):f}"
 
 
@@ -22,4 +22,6 @@ def plain(value: Decimal) -> str:
 
 
 def percent(share: Decimal, places: int = 1) -> str:
+    from ..engine import round_points
+
     return f"{round_points(share * 100, places):f} %"
