@@ -291,7 +291,8 @@ def score_command(
             inputs.append((evaluation.review.file, evaluation.review.sha256))
         _write_output(output, score_page(evaluation, inputs), force, "html")
     elif format_ is ScoreFormat.json:
-        _out(render_score.as_json(evaluation, data.ruleset_sha256))
+        for chunk in render_score.json_chunks(evaluation, data.ruleset_sha256):
+            _out(chunk)
     elif format_ is ScoreFormat.csv:
         _out(render_score.as_csv(evaluation))
     elif format_ is ScoreFormat.markdown:
