@@ -264,7 +264,7 @@ def test_a_file_with_a_problem_is_left_to_the_full_command_line(workspace: Path,
 # --- the top-level help ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("width", [80, 100, 120])
 def test_the_help_is_typers_help(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", str(width))
     code, out, _err = fast("--help")
@@ -281,3 +281,15 @@ def test_the_vietnamese_help_is_all_vietnamese(monkeypatch: pytest.MonkeyPatch) 
         assert english not in out
     for vietnamese in ("Cách dùng:", "Tùy chọn", "Lệnh", "check-rules", "diff-rules"):
         assert vietnamese in out
+
+
+def test_the_help_is_coloured_like_typers_on_a_terminal() -> None:
+    import re
+
+    i18n.use("en")
+    plain, coloured = io.StringIO(), io.StringIO()
+    front.print_help(plain, width=90, color=False)
+    front.print_help(coloured, width=90, color=True)
+    assert "\033[1;36m--lang" in coloured.getvalue() and "\033[1;32m-h" in coloured.getvalue()
+    assert re.sub("\033\\[[0-9;]*m", "", coloured.getvalue()) == plain.getvalue()
+    assert all(len(line) <= 90 for line in plain.getvalue().splitlines())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -106,3 +107,158 @@ def test_html_prints_to_a4_pdf_and_nothing_overflows(run: Callable[..., Any], tm
     dom = _chromium(tmp_path, "--window-size=794,1123", "--dump-dom", probe.as_uri()).stdout
     assert 'data-overflow="false"' in dom
     assert 'data-text="ok"' in dom
+
+
+def _table_rows(lines: list[str], count: int) -> list[list[str]]:
+    """The ranking's rows as printed: each unit's first line, then the lines its wrapped name continues on."""
+    start = next(i for i, line in enumerate(lines) if line.startswith("1 "))
+    rows: list[list[str]] = []
+    for line in lines[start:]:
+        if re.match(r"\d+=? ", line):
+            rows.append([line])
+        elif line.startswith("  ") and line.strip() and len(rows) <= count and not re.search(r"\d\.\d", line):
+            rows[-1].append(line)
+        else:
+            break
+    return rows[:count]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize("basis", [(), ("--self",)])
+def test_score_table_fits_80_columns_without_cutting_a_cell(run: Callable[..., Any], lang: str, basis: tuple[str, ...]) -> None:
+    from rich.cells import cell_len
+
+    from emulate import i18n
+
+    env = {"COLUMNS": "80"}
+    record = json.loads(run("score", "2017", "--format", "json", *basis).stdout)
+    awards = json.loads(run("rules", "2017", "--format", "json").stdout)["awards"]
+    result = run("score", "2017", "--lang", lang, *basis, env=env)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    assert "…" not in result.stdout
+    i18n.use(lang)
+    heads = [i18n._(h) for h in ("Unit", "Bonus", "Ded.", "Total", "Award")]
+    review_heads = [i18n._(h) for h in ("Unit", "No", "Criterion", "Self", "Reviewed", "Reason")]
+    i18n.use("en")
+    if not basis:  # the review's corrections: their column heads on one line too
+        assert any(all(head in line for head in review_heads) for line in lines)
+    header = next(line for line in lines if line.startswith("# "))
+    assert all(head in header for head in heads), header  # every column head whole, on one line
+    assert header.rstrip().endswith(heads[-1])
+    rows = _table_rows(lines, len(record["ranking"]))
+    assert len(rows) == len(record["ranking"])
+    for unit, row in zip(record["ranking"], rows):
+        first = row[0]
+        cells = first.split()
+        assert cells[0] == str(unit["rank"])
+        assert unit["total"] in cells
+        if unit["award"]:  # the award id, whole, ends the unit's first line
+            assert cells[-1] == unit["award"]
+        # the name, wrapped between words only: nothing cut, no word broken
+        name_parts = [re.split(r"\s+\d", first[len(cells[0]) + 1:], maxsplit=1)[0].strip()] + [line.strip() for line in row[1:]]
+        assert " ".join(name_parts) == unit["name"]
+    for award in awards:  # the notes name every award in full
+        assert award["title"] in result.stdout
+
+
+# --- diff-rules --format xlsx ------------------------------------------------------------------
+
+DIFF_CASES = Path(__file__).resolve().parent / "diff_cases"
+
+
+def _sheet_rows(sheet: Any, first: int = 3) -> list[list[Any]]:
+    return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=first)]
+
+
+def _assert_changes_sheet_matches(sheet: Any, changes: list[dict[str, Any]]) -> None:
+    """One row per change of the JSON, in its order: kind, criterion, and the old and new values."""
+    assert [c.value for c in sheet[2]] == ["Change", "Part", "No", "Criterion", "Criterion title", "What changed", "Old", "New"]
+    assert sheet.freeze_panes == "A3"
+    rows = _sheet_rows(sheet)
+    assert len(rows) == len(changes)
+    for row, change in zip(rows, changes):
+        kind, _part, no, criterion, title, what, old, new = row
+        assert kind == change["op"]
+        assert criterion == change["criterion"]  # an empty cell reads back as None
+        assert (no is not None) == (change["criterion"] is not None)
+        assert what == change["path"] or change["path"] in ("", "no") or change["path"].startswith("contents.")
+        if (old, new) == (change["old"], change["new"]):
+            continue
+        # a whole criterion, content, deduction or award added or removed: described in words, as the text shows it
+        assert change["op"] in ("added", "removed")
+        shown, named = (new, change["new"]) if change["op"] == "added" else (old, change["old"])
+        assert shown is not None
+        if change["path"] == "":  # a criterion: the JSON names it by number and title, the sheet has both
+            assert named == f"{no} {title}"
+        else:  # a content, deduction or award: its title, then what it is
+            assert shown.startswith(named)
+
+
+def test_diff_xlsx_has_the_changes_and_the_rescoring_of_the_json(run: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "diff.xlsx"
+    result = run("diff-rules", "2016", "2017", "--rescore", "2017", "--format", "xlsx", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    record = json.loads(run("diff-rules", "2016", "2017", "--rescore", "2017", "--format", "json").stdout)
+    names = {d["id"]: d["name"] for d in json.loads(run("rules", "2017", "--format", "json").stdout)["departments"]}
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Changes", "Re-scoring"]
+    changes = book["Changes"]
+    assert changes["A1"].value.startswith("khoi-thi-dua-3: 2016 (version 2016.1) → 2017 (version 2017.1)")
+    _assert_changes_sheet_matches(changes, record["changes"])
+
+    moved = book["Re-scoring"]
+    assert moved["A1"].value == "Re-scored: the 7 submission(s) of 2017 under both rules"
+    assert [c.value for c in moved[2]] == ["Unit", "2016 total", "2017 total", "Δ total", "2016 rank", "2017 rank", "Δ rank", "Award"]
+    assert moved.freeze_panes == "B3"
+    impact = record["impact"]
+    rows = moved.iter_rows(min_row=3, max_row=2 + len(impact))
+    for unit, row in zip(impact, rows):
+        name, old_total, new_total, change, old_rank, new_rank, moved_by, _award = row
+        assert name.value == names[unit["department"]]
+        for cell in (old_total, new_total, change, old_rank, new_rank, moved_by):
+            assert isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+        assert Decimal(str(old_total.value)) == Decimal(unit["old_total"]) and old_total.number_format == "0.00"
+        assert Decimal(str(new_total.value)) == Decimal(unit["new_total"]) and new_total.number_format == "0.00"
+        assert Decimal(str(change.value)).quantize(Decimal("0.01")) == Decimal(unit["new_total"]) - Decimal(unit["old_total"])
+        assert change.number_format == "+0.00;-0.00;0.00"
+        assert (old_rank.value, new_rank.value) == (unit["old_rank"], unit["new_rank"])
+        assert moved_by.value == unit["old_rank"] - unit["new_rank"]  # places gained
+    assert moved.cell(row=3, column=8).value == "co-thi-dua"
+    notes = [r[0] for r in _sheet_rows(moved, 3 + len(impact)) if r[0]]
+    assert any("nong-thon-moi" in note for note in notes)  # why the old rules score 3.2 nothing
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in DIFF_CASES.iterdir() if (p / "old.yaml").is_file()))
+def test_diff_xlsx_changes_sheet_matches_every_diff_case(run: Callable[..., Any], tmp_path: Path, case: str) -> None:
+    out = tmp_path / "diff.xlsx"
+    files = (str(DIFF_CASES / case / "old.yaml"), str(DIFF_CASES / case / "new.yaml"))
+    assert run("diff-rules", *files, "--format", "xlsx", "--output", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Changes"]  # no --rescore: the changes only
+    expected = json.loads((DIFF_CASES / case / "expected.json").read_text(encoding="utf-8"))
+    _assert_changes_sheet_matches(book["Changes"], expected["changes"])
+
+
+def test_diff_xlsx_needs_output_and_force(run: Callable[..., Any], tmp_path: Path) -> None:
+    result = run("diff-rules", "2016", "2017", "--format", "xlsx")
+    assert result.exit_code == 2 and "--output" in result.stderr
+    out = tmp_path / "diff.xlsx"
+    out.write_bytes(b"precious")
+    assert run("diff-rules", "2016", "2017", "--format", "xlsx", "--output", str(out)).exit_code == 1
+    assert out.read_bytes() == b"precious"
+    assert run("diff-rules", "2016", "2017", "--format", "xlsx", "--output", str(out), "--force").exit_code == 0
+    assert out.read_bytes().startswith(b"PK")
+
+
+def test_diff_xlsx_in_vietnamese(run: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "diff.xlsx"
+    assert run("diff-rules", "2016", "2017", "--rescore", "2017", "--format", "xlsx", "--output", str(out), "--lang", "vi").exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Các thay đổi", "Chấm điểm lại"]
+    kinds = {row[0] for row in _sheet_rows(book["Các thay đổi"])}
+    assert kinds == {"đã thay đổi", "thêm mới", "đánh số lại"}
+    assert [c.value for c in book["Chấm điểm lại"][2]][-1] == "Khen thưởng"
+    assert book["Chấm điểm lại"]["A3"].value == "Sở Tài chính"  # names and ids do not change with the language

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Iterable, NoReturn, Optional
+from typing import Annotated, Any, Iterable, Iterator, NoReturn, Optional
 
 import typer
 
@@ -169,11 +170,29 @@ def _unknown_department(department: str, known: list[str], year: int | None) -> 
     _usage_error(_("unknown department '{department}'{hint}; the departments of {year} are: {known}").format(year=year, **values))
 
 
-def _year_data(workspace: Any, year: int) -> Any:
+@contextmanager
+def _progress(label: str, wanted: bool = True, stream: Any = None) -> Iterator[Any]:
+    """A LazyBar on stderr while the block runs, when wanted and stderr is a terminal; else None."""
+    stream = stream if stream is not None else sys.stderr
+    if not wanted or not stream.isatty():
+        yield None
+        return
+    from .render.progress import LazyBar
+
+    bar = LazyBar(label, _console(stderr=True))
+    try:
+        yield bar
+    finally:
+        bar.stop()
+
+
+def _year_data(workspace: Any, year: int, show_progress: bool = True) -> Any:
+    """The year's data, or exit; a progress bar on a terminal's stderr if reading takes long."""
     from .workspace import UnknownYear
 
     try:
-        data = workspace.load_year(year)
+        with _progress(_("reading the submissions of {year}").format(year=year), show_progress) as bar:
+            data = workspace.load_year(year, bar)
     except UnknownYear as exc:
         _usage_error(str(exc))
     if data.problems:
@@ -246,9 +265,8 @@ def validate_command(
     workspace = _workspace(root, max_bytes)
     defaults = [d for d in (workspace.submissions_dir, workspace.reviews_dir) if d.is_dir()]
     files = yaml_files(_existing(paths) if paths else defaults)
-    problems: list[Problem] = []
-    for path in files:
-        problems += workspace.load_any_file(path)
+    with _progress(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
+        problems = workspace.check_files(files, bar)
     _report(problems, format_)
     sys.stderr.write(summary("submissions", len(files), problems) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
@@ -269,7 +287,7 @@ def score_command(
     _language(lang)
     from .evaluation import evaluate
 
-    data = _year_data(_workspace(root, max_bytes), year)
+    data = _year_data(_workspace(root, max_bytes), year, show_progress=format_ is not ScoreFormat.json)
     evaluation = evaluate(data.ruleset, data.submissions, data.missing, None if self_declared else data.review)
     if explain is not None:
         _explain(evaluation, explain, format_)
@@ -391,7 +409,7 @@ def verify_command(
         reason = exc if isinstance(exc, NotARecord) else _("it is not valid UTF-8 JSON")
         _usage_error(_("{file} is not a record of `emulate score --format json`: {reason}").format(file=record_file, reason=reason))
     workspace = _workspace(root, max_bytes)
-    data = _year_data(workspace, record["year"])
+    data = _year_data(workspace, record["year"], show_progress=format_ is not VerifyFormat.json)
     review = data.review if uses_review(record) else None
     current = render_score.as_data(evaluate(data.ruleset, data.submissions, data.missing, review), data.ruleset_sha256)
     names = {"ruleset": display_path(workspace.ruleset_path(data.year)), "review": display_path(workspace.review_path(data.year))}
@@ -440,7 +458,7 @@ def history_command(
     workspace = _workspace(root, max_bytes)
     evaluations = []
     for year in workspace.years():
-        data = _year_data(workspace, year)
+        data = _year_data(workspace, year, show_progress=format_ is not ScoreFormat.json)
         evaluations.append(evaluate(data.ruleset, data.submissions, data.missing, data.review))
     years, units = build_history(evaluations)
     if department is not None:
@@ -468,6 +486,7 @@ class DiffFormat(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 def _ruleset_argument(workspace: Any, argument: str) -> Any:
@@ -488,13 +507,15 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
     return _usable(loaded, _("the rules of {argument} cannot be compared until the problems above are fixed").format(argument=argument))
 
 
-@app.command("diff-rules", help=_("""Show what changed between two rulesets, criteria matched by id; with --rescore, whom it moves."""))
+@app.command("diff-rules", help=HELP_TEXTS["diff-rules"])
 def diff_rules_command(
     old: Annotated[str, typer.Argument(help=_("The old rules: a year of the workspace (2016) or a ruleset file (rules/2016.yaml)."), show_default=False)],
     new: Annotated[str, typer.Argument(help=_("The new rules: a year of the workspace or a ruleset file."), show_default=False)],
-    format_: Annotated[DiffFormat, typer.Option("--format", "-f", help=_("text for people (coloured on a terminal), markdown for a report, json for programs."))] = DiffFormat.text,
+    format_: Annotated[DiffFormat, typer.Option("--format", "-f", help=_("text for people (coloured on a terminal), markdown for a report, json for programs, xlsx (a workbook of the changes and the re-scoring; needs --output)."))] = DiffFormat.text,
     exit_code: Annotated[bool, typer.Option("--exit-code", help=_("Exit 1 when there is any difference (titles and sources included), 0 when none: for CI."))] = False,
     rescore_year: Annotated[Optional[int], typer.Option("--rescore", metavar="YEAR", help=_("Score that year's submissions (with its review, if any) under both rules and show how each unit's total and rank move."), show_default=False)] = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
     root: RootOption = Path("."),
     lang: LangOption = None,
 ) -> None:
@@ -509,7 +530,7 @@ def diff_rules_command(
     changes = diff_rulesets(before, after)
     impact = None
     if rescore_year is not None:
-        data = _year_data(workspace, rescore_year)
+        data = _year_data(workspace, rescore_year, show_progress=format_ is not DiffFormat.json)
         submissions = data.submissions
         if data.review is not None:
             # the meeting approves the reviewed values, so they are what a rule change moves
@@ -517,7 +538,11 @@ def diff_rules_command(
             message = _("re-scoring the reviewed values of {year} ({file})").format(year=rescore_year, file=data.review.file)
             sys.stderr.write(f"emulate: {message}\n")
         impact = rescore(before, after, submissions, data.ruleset)
-    if format_ is DiffFormat.json:
+    if format_ is DiffFormat.xlsx:
+        from .render.xlsx import diff_workbook
+
+        _write_output(output, diff_workbook(before, after, changes, impact), force, "xlsx")
+    elif format_ is DiffFormat.json:
         _out(render_diff.as_json(before, after, changes, impact))
         if impact is not None:
             sys.stderr.write(render_diff.notes_only(before, after, impact))

@@ -18,11 +18,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from . import i18n
 from .i18n import _
-from .problems import Problem
+
+if TYPE_CHECKING:
+    from .problems import Problem
 
 PROBLEM_FORMATS = ("text", "json", "github")
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -149,89 +151,127 @@ def _check_rules(paths: list[Path], root: Path, max_bytes: int) -> int | None:
 
 
 def _validate(paths: list[Path], root: Path, max_bytes: int) -> int | None:
+    defaults = [d for d in (root / "submissions", root / "reviews") if d.is_dir()]
+    files = yaml_files(paths if paths else defaults)
+    if any(path.parent.name == "reviews" for path in files):
+        return None  # reviews are checked by cli only
+    from functools import partial
+
+    from .batch import map_chunks
+
+    return len(files) if all(map_chunks(partial(_clean_submissions, root, max_bytes), files)) else None
+
+
+def _clean_submissions(root: Path, max_bytes: int, files: Sequence[Path]) -> list[bool]:
+    """Is each file a submission with no problem at all? (Run in a worker process for many files.)"""
     from .quick import clean_submission, year_of
     from .yamlio import load_file
 
-    defaults = [d for d in (root / "submissions", root / "reviews") if d.is_dir()]
-    files = yaml_files(paths if paths else defaults)
     rules: dict[int, Any] = {}
+    clean: list[bool] = []
     for path in files:
-        if path.parent.name == "reviews":
-            return None  # reviews are checked by cli only
         loaded = load_file(path, max_bytes=max_bytes)
-        if loaded.document is None or loaded.problems:
-            return None
-        year = year_of(loaded.document.data)
-        if year is None:
-            return None
-        if year not in rules:
+        year = year_of(loaded.document.data) if loaded.document is not None and not loaded.problems else None
+        if year is not None and year not in rules:
             ruleset = root / "rules" / f"{year}.yaml"
             rules[year] = _clean_ruleset(ruleset, max_bytes) if ruleset.is_file() else None
-        if rules[year] is None or not clean_submission(loaded.document.data, rules[year], path):
-            return None
-    return len(files)
+        clean.append(year is not None and rules[year] is not None and clean_submission(loaded.document.data, rules[year], path))
+    return clean
 
 
 # --- the top-level help ------------------------------------------------------------------
 
+# The ANSI styles typer gives each part of a help page (typer.rich_utils)
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+_STYLES = {"option": "\033[1;36m", "switch": "\033[1;32m", "type": "\033[1;33m", "usage": "\033[1;33m", "command": "\033[1;36m"}
 
-def print_help() -> None:
-    """`emulate --help`, laid out as typer lays out every command's help (rich panels)."""
-    from rich.align import Align
-    from rich.columns import Columns
-    from rich.console import Console, Group
-    from rich.highlighter import RegexHighlighter
-    from rich.padding import Padding
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-    from rich.theme import Theme
+
+def print_help(stream: Any = None, width: int | None = None, color: bool | None = None) -> None:
+    """`emulate --help`, laid out as typer lays out every command's help, without importing rich.
+
+    Rich and typer cost a tenth of a second to import; this page is plain text
+    with the same panels (tests/test_quick.py compares the two), coloured as
+    typer colours it when the output is a terminal.
+    """
+    import textwrap
 
     from .commands import description, help_texts, lang_help
 
-    class Options(RegexHighlighter):
-        highlights = [
-            r"(^|\W)(?P<switch>\-\w+)(?![a-zA-Z0-9])",
-            r"(^|\W)(?P<option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
-            r"(?P<types>\<[^\>]+\>)",
-            r"(?P<usage>Usage: )",
-        ]
+    stream = stream if stream is not None else sys.stdout
+    width = width or _terminal_width(stream)
+    paint = _painter(_wants_color(stream) if color is None else color)
+    inner = width - 4  # a panel's border and padding
 
-    class Types(RegexHighlighter):
-        highlights = [r"^(?P<types_sep>(\[|<))", r"(?P<types_sep>\|)", r"(?P<types_sep>(\]|>))(\.\.\.)?$"]
+    def wrap(text: str, size: int) -> list[str]:
+        return textwrap.wrap(text, max(size, 1), break_on_hyphens=False) or [""]
 
-    options, types = Options(), Types()
-    theme = Theme({"option": "bold cyan", "switch": "bold green", "types": "bold yellow", "types_sep": "dim", "usage": "yellow"})
-    console = Console(theme=theme, highlighter=options)
-    console.print(Padding(options(_("Usage:") + " emulate [OPTIONS] COMMAND [ARGS]..."), 1), style="bold")
-    console.print(Padding(Align(Group(options(Text.from_markup(description()))), pad=False), (0, 1, 1, 1)))
+    def panel(title: str, rows: list[list[tuple[str, str]]], widths: list[int]) -> list[str]:
+        """Rows of cells (text, style) in columns of `widths`; the last column wraps."""
+        lines = [paint(f"╭─ {title} " + "─" * max(width - len(title) - 5, 0) + "╮", "dim")]
+        for row in rows:
+            *fixed, (text, style) = row
+            for n, part in enumerate(wrap(text, widths[-1])):
+                cells = [paint(t.ljust(w), s) if n == 0 else " " * w for (t, s), w in zip(fixed, widths)]
+                cells.append(paint(part.ljust(widths[-1]), style))
+                lines.append(paint("│", "dim") + " " + "  ".join(cells) + " " + paint("│", "dim"))
+        lines.append(paint("╰" + "─" * (width - 2) + "╯", "dim"))
+        return lines
 
-    def panel(title: str, table: Table) -> Panel:
-        return Panel(table, border_style="dim", title=title, title_align="left")
+    usage, command_line = _("Usage:"), " emulate [OPTIONS] COMMAND [ARGS]..."
+    padding = " " * max(width - len(usage) - len(command_line) - 1, 0)
+    lines = [" " * width, " " + paint(usage, "usage") + paint(command_line, "bold") + padding, " " * width]
+    lines += [" " + line.ljust(width - 2) + " " for line in wrap(description(), width - 2)]
+    lines.append(" " * width)
 
-    table = Table(highlight=True, show_header=False, expand=True, box=None, show_lines=False, leading=0, pad_edge=False, padding=(0, 1))
-    rows = [
+    options = [
         ("--lang", "", "<str>", lang_help()),
         ("--install-completion", "", "<bool>", _("Install completion for the current shell.")),
         ("--show-completion", "", "<bool>", _("Show completion for the current shell, to copy it or customize the installation.")),
         ("--help", "-h", "<bool>", _("Show this message and exit.")),
     ]
-    for long, short, kind, text in rows:
-        table.add_row(options(long), options(short), "", "", types(Text(kind, style="bold yellow", overflow="fold")), Columns([options(Text.from_markup(text))]))
-    console.print(panel(_("Options"), table))
+    widths = [max(len(o[0]) for o in options), max(len(o[1]) for o in options), 0, 0, max(len(o[2]) for o in options)]
+    widths.append(inner - sum(widths) - 2 * len(widths))
+    lines += panel(_("Options"), [[(o[0], "option"), (o[1], "switch"), ("", ""), ("", ""), (o[2], "type"), (o[3], "")] for o in options], widths)
 
     texts = help_texts()
-    commands = Table(highlight=False, show_header=False, expand=True, box=None, show_lines=False, leading=0, pad_edge=False, padding=(0, 1))
-    commands.add_column(style="bold cyan", no_wrap=True, width=max(map(len, texts)))
-    commands.add_column("Description", justify="left", no_wrap=False, ratio=10)
-    for name, text in texts.items():
-        first = _first_paragraph(text)
-        commands.add_row(Text(name), options(Text.from_markup(first)))
-    console.print(panel(_("Commands"), commands))
-    sys.stdout.write("\n")  # as click ends every help
+    name_width = max(map(len, texts))
+    first = {name: _first_paragraph(text) for name, text in texts.items()}
+    lines += panel(_("Commands"), [[(name, "command"), (first[name], "")] for name in texts], [name_width, inner - name_width - 2])
+    stream.write("\n".join(lines) + "\n\n")  # a blank line ends every help, as click ends it
+
+
+def _painter(color: bool) -> Any:
+    def paint(text: str, style: str) -> str:
+        if not color or not style or not text.strip():
+            return text
+        if style == "type":  # <str>: the brackets dim, the name bold yellow
+            core = text.rstrip()
+            return f"{_DIM}<{_RESET}{_STYLES['type']}{core[1:-1]}{_RESET}{_DIM}>{_RESET}" + text[len(core):]
+        code = {"dim": _DIM, "bold": _BOLD}.get(style) or _STYLES[style]
+        return f"{code}{text}{_RESET}"
+
+    return paint
+
+
+def _wants_color(stream: Any) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)()) and os.environ.get("TERM") != "dumb"
+
+
+def _terminal_width(stream: Any) -> int:
+    """As rich measures it: $COLUMNS, else the terminal's width, else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns if stream.isatty() else 80
+    except (AttributeError, OSError, ValueError):
+        return 80
 
 
 def _first_paragraph(text: str) -> str:
-    import inspect
-
-    return inspect.cleandoc(text).split("\n\n")[0].strip()
+    """The first paragraph of a help text, as a command list shows it."""
+    return " ".join(line.strip() for line in text.split("\n\n")[0].splitlines()).strip()

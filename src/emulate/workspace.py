@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
+from . import i18n
+from .batch import Progress, map_chunks
 from .i18n import _
 from .problems import Problem, has_errors
 from .review import LoadedReview, Review, load_review
@@ -119,16 +122,18 @@ class Workspace:
     def load_submission_file(self, path: Path) -> LoadedSubmission:
         return load_submission(path, self.ruleset_or_none, display_path(path), self.criterion_years, self.max_bytes)
 
-    def load_year(self, year: int) -> YearData:
-        """The year's ruleset and every submission of `submissions/<year>/` (raises UnknownYear)."""
+    def load_year(self, year: int, progress: Progress | None = None) -> YearData:
+        """The year's ruleset and every submission of `submissions/<year>/` (raises UnknownYear).
+
+        Many submissions are read on every core (`batch`); `progress(done, total)` follows them.
+        """
         loaded = self.loaded_ruleset(year)
         problems = list(loaded.problems)
         if loaded.ruleset is None or has_errors(loaded.problems):
             return YearData(year, None, loaded.sha256, [], [], problems)
         ruleset = loaded.ruleset
         submissions = []
-        for path in self.submission_files(year):
-            result = self.load_submission_file(path)
+        for result in map_chunks(partial(_load_submissions, self.root, self.max_bytes, i18n.language()), self.submission_files(year), progress):
             problems += result.problems
             if result.submission is not None:
                 submissions.append(result.submission)
@@ -146,8 +151,32 @@ class Workspace:
         submitted = submitted_for or (lambda year: {p.stem for p in self.submission_files(year)})
         return load_review(path, self.ruleset_or_none, display_path(path), submitted, self.criterion_years, self.max_bytes)
 
+    def check_files(self, paths: Sequence[Path], progress: Progress | None = None) -> list[Problem]:
+        """The problems of many submission and review files, read on every core when there are many."""
+        found = map_chunks(partial(_check_files, self.root, self.max_bytes, i18n.language()), paths, progress)
+        return [problem for problems in found for problem in problems]
+
     def load_any_file(self, path: Path) -> list[Problem]:
         """The problems of a submission or review file (a review lives in a folder named reviews)."""
         if path.parent.name == "reviews":
             return self.load_review_file(path).problems
         return self.load_submission_file(path).problems
+
+
+def _in_worker(root: Path, max_bytes: int, language: str) -> Workspace:
+    """The workspace as a worker process sees it (one started afresh, not forked, speaks English until told)."""
+    if i18n.language() != language:
+        i18n.use(language)
+    return Workspace(root, max_bytes)
+
+
+def _load_submissions(root: Path, max_bytes: int, language: str, paths: Sequence[Path]) -> list[LoadedSubmission]:
+    """Read and check submission files of one workspace (run in a worker process by `load_year`)."""
+    workspace = _in_worker(root, max_bytes, language)
+    return [workspace.load_submission_file(path) for path in paths]
+
+
+def _check_files(root: Path, max_bytes: int, language: str, paths: Sequence[Path]) -> list[list[Problem]]:
+    """The problems of each submission or review file (run in a worker process by `check_files`)."""
+    workspace = _in_worker(root, max_bytes, language)
+    return [workspace.load_any_file(path) for path in paths]

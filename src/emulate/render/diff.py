@@ -78,6 +78,18 @@ def criterion_heading(criterion_id: str, old: Ruleset, new: Ruleset) -> str:
     return f"{criterion.no} {criterion.title} ({criterion_id})" if criterion else criterion_id
 
 
+def criterion_title(criterion_id: str, old: Ruleset, new: Ruleset) -> tuple[str, str]:
+    """(number, title) of a criterion, the new rules' first; empty when neither side has it."""
+    criterion = _criterion(criterion_id, old, new)
+    return (criterion.no, criterion.title) if criterion else ("", "")
+
+
+def kind_word(op: str) -> str:
+    """added, removed, changed or renumbered, in the user's language."""
+    words = {"added": _("added"), "removed": _("removed"), "changed": _("changed"), "renumbered": _("renumbered")}
+    return words.get(op, op)
+
+
 # --- one change in words --------------------------------------------------------------------
 
 
@@ -128,7 +140,7 @@ def shown_path(change: Change) -> str:
     return change.path  # a content's own maxima keep their full path, not to be read as the criterion's above
 
 
-def _values(change: Change, old: Ruleset, new: Ruleset) -> tuple[str | None, str | None]:
+def shown_values(change: Change, old: Ruleset, new: Ruleset) -> tuple[str | None, str | None]:
     """Old and new as shown: a whole node described in full where the ruleset says more than its name."""
     words = _whole_node(change, old, new)
     if words is None:
@@ -173,7 +185,7 @@ Line = list[tuple[str, str]]  # (text, rich style) segments
 def _change_lines(change: Change, old: Ruleset, new: Ruleset, indent: str) -> list[Line]:
     mark, style = MARKS[change.op], STYLES[change.op]
     path = shown_path(change)
-    before, after = _values(change, old, new)
+    before, after = shown_values(change, old, new)
     if change.op in ("changed", "renumbered"):
         if len(before or "") + len(after or "") <= _BLOCK:
             return [[(indent, ""), (f"{mark} {path}: ", style), (before or "", "red"), (" → ", ""), (after or "", "green")]]
@@ -223,7 +235,8 @@ def _total_change(unit: UnitImpact) -> str:
     return text if change < 0 else f"+{text}"
 
 
-def _award(unit: UnitImpact) -> str:
+def award_cell(unit: UnitImpact) -> str:
+    """The award under both rules: one id when it is the same, else `old → new`."""
     before = unit.old.award if unit.old else None
     after = unit.new.award if unit.new else None
     if before == after:
@@ -231,8 +244,13 @@ def _award(unit: UnitImpact) -> str:
     return f"{before or '—'} → {after or '—'}"
 
 
+def side_labels(old: Ruleset, new: Ruleset) -> tuple[str, str]:
+    """How the columns of the re-scoring name the old and the new side."""
+    return side_label(old, new, _("old")), side_label(new, old, _("new"))
+
+
 def impact_rows(old: Ruleset, new: Ruleset, impact: Impact) -> tuple[list[str], list[list[str]]]:
-    a, b = side_label(old, new, _("old")), side_label(new, old, _("new"))
+    a, b = side_labels(old, new)
     headers = [
         _("Unit"),
         _("{side} total").format(side=a),
@@ -244,7 +262,7 @@ def impact_rows(old: Ruleset, new: Ruleset, impact: Impact) -> tuple[list[str], 
         _("Award"),
     ]
     rows = [
-        [unit.name, _total(unit.old), _rank(unit.old), _total(unit.new), _rank(unit.new), _total_change(unit), _movement(unit), _award(unit)]
+        [unit.name, _total(unit.old), _rank(unit.old), _total(unit.new), _rank(unit.new), _total_change(unit), _movement(unit), award_cell(unit)]
         for unit in impact.units
     ]
     return headers, rows
@@ -279,7 +297,7 @@ def impact_notes(old: Ruleset, new: Ruleset, impact: Impact) -> list[str]:
     return notes
 
 
-def _impact_title(impact: Impact) -> str:
+def impact_title(impact: Impact) -> str:
     if not impact.units:
         return _("Re-scored: there is no submission to score")
     return _("Re-scored: the {count} submission(s) of {year} under both rules").format(count=len(impact.units), year=impact.year)
@@ -302,7 +320,7 @@ def _impact_lines(old: Ruleset, new: Ruleset, impact: Impact) -> list[Line]:
             parts.append(cell + pad if i in (0, len(row) - 1) else pad + cell)
         return "  " + "  ".join(parts).rstrip()
 
-    lines: list[Line] = [[], [(_impact_title(impact), "bold")], [(cells(headers), "bold")]]
+    lines: list[Line] = [[], [(impact_title(impact), "bold")], [(cells(headers), "bold")]]
     for unit, row in zip(impact.units, rows):
         moved = unit.rank_movement
         style = "green" if moved and moved > 0 else "red" if moved and moved < 0 else ""
@@ -340,11 +358,11 @@ def as_markdown(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: I
         for section in group.sections:
             where = _md(criterion_heading(section.criterion, old, new)) if section.criterion else ""
             for change in section.changes:
-                before, after = _values(change, old, new)
+                before, after = shown_values(change, old, new)
                 lines.append(f"| {MARKS[change.op]} | {where} | `{shown_path(change)}` | {_md(before)} | {_md(after)} |")
     if impact is not None:
         headers, rows = impact_rows(old, new, impact)
-        lines += ["", f"### {_impact_title(impact)}", "", "| " + " | ".join(headers) + " |",
+        lines += ["", f"### {impact_title(impact)}", "", "| " + " | ".join(headers) + " |",
                   "|---|" + "---:|" * (len(headers) - 2) + "---|"]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
         lines.append("")

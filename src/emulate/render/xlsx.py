@@ -1,4 +1,4 @@
-"""An Excel workbook for the provincial board: ranking, points per criterion, a native chart.
+"""Excel workbooks for the provincial board: ranking, points per criterion, a native chart; history; rule changes.
 
 Written with openpyxl; numbers are real numbers in the cells (not text), with
 a number format of the ruleset's decimal places, so that Excel can sum them.
@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..evaluation import Evaluation
 from ..engine import round_points
 from ..i18n import _
+
+if TYPE_CHECKING:
+    from ..diff import Change, Impact
+    from ..ruleset import Ruleset
 
 
 def _value(value: Decimal, places: int) -> Any:
@@ -142,6 +146,82 @@ def history_workbook(years: Sequence[int], units: Sequence[Any]) -> bytes:
     _bold_header(sheet)
     sheet.freeze_panes = "B2"
     _widths(sheet, [36, *([10] * (3 * len(years)))])
+    return _save(book)
+
+
+def _number_cells(sheet: Any, formats: dict[int, str], min_row: int) -> None:
+    """Give the number cells of the columns in `formats` (1-based) their number format."""
+    for row in sheet.iter_rows(min_row=min_row):
+        for cell in row:
+            if cell.column in formats and isinstance(cell.value, (int, Decimal)):
+                cell.number_format = formats[cell.column]
+
+
+def _signed(number_format: str) -> str:
+    """A format that shows gains with +, losses with - and no change as 0."""
+    return f"+{number_format};-{number_format};{number_format}"
+
+
+def diff_workbook(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impact | None = None) -> bytes:
+    """`diff-rules --format xlsx`: a sheet of the changes, and with --rescore one of how each unit moves.
+
+    Each sheet starts with a title row and a header row, both frozen. The changes keep the values
+    as the rulesets write them (text: 0.6, "tot", a version 2017.1); the re-scoring's totals and
+    ranks are numbers, each side's totals with its ruleset's decimal places.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from .diff import award_cell, criterion_title, groups, headline, impact_notes, impact_title, kind_word, shown_path
+    from .diff import shown_values, side_labels, summary
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Changes")
+    sheet.append([f"{headline(old, new)} — {summary(changes)}"])
+    sheet.append([_("Change"), _("Part"), _("No"), _("Criterion"), _("Criterion title"), _("What changed"), _("Old"), _("New")])
+    for group in groups(old, new, changes):
+        for section in group.sections:
+            no, title = criterion_title(section.criterion, old, new) if section.criterion else ("", "")
+            for change in section.changes:
+                before, after = shown_values(change, old, new)
+                sheet.append([kind_word(change.op), group.title, no, change.criterion or "", title, shown_path(change), before, after])
+    sheet["A1"].font = Font(bold=True, size=12)
+    _bold_header(sheet, 2)
+    sheet.freeze_panes = "A3"
+    _widths(sheet, [13, 34, 7, 24, 40, 28, 40, 40])
+    book.properties.title = headline(old, new)
+
+    if impact is not None:
+        old_fmt, new_fmt = _number_format(old.rounding.places), _number_format(new.rounding.places)
+        places = max(old.rounding.places, new.rounding.places)
+        a, b = side_labels(old, new)
+        moved = book.create_sheet(_("Re-scoring"))
+        moved.append([impact_title(impact)])
+        moved.append([_("Unit"), _("{side} total").format(side=a), _("{side} total").format(side=b), _("Δ total"),
+                      _("{side} rank").format(side=a), _("{side} rank").format(side=b), _("Δ rank"), _("Award")])
+        for unit in impact.units:
+            change = unit.total_change
+            moved.append([
+                unit.name,
+                _value(unit.old.total, unit.old.places) if unit.old else None,
+                _value(unit.new.total, unit.new.places) if unit.new else None,
+                _value(change, places) if change is not None else None,
+                unit.old.rank if unit.old else None,
+                unit.new.rank if unit.new else None,
+                unit.rank_movement,
+                award_cell(unit),
+            ])
+        _number_cells(moved, {2: old_fmt, 3: new_fmt, 4: _signed(_number_format(places)), 5: "0", 6: "0", 7: _signed("0")}, min_row=3)
+        notes = impact_notes(old, new, impact)
+        if notes:
+            moved.append([])
+            for note in notes:
+                moved.append([note])
+        moved["A1"].font = Font(bold=True, size=12)
+        _bold_header(moved, 2)
+        moved.freeze_panes = "B3"
+        _widths(moved, [36, 11, 11, 10, 9, 9, 9, 26])
     return _save(book)
 
 

@@ -1,0 +1,39 @@
+"""A progress bar for long runs: drawn on a terminal, and only once a run has lasted a second.
+
+A bloc's seven files are read in a blink and need no bar; a province's
+thousands take seconds, and a person at a terminal should see that the run is
+alive. The bar goes to stderr and is transient (it leaves no trace in the
+output), and `cli` asks for one only when stderr is a terminal and the output
+is not JSON.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+
+class LazyBar:
+    """Called as `bar(done, total)`; draws a rich progress bar once `after` seconds have passed."""
+
+    def __init__(self, label: str, console: Any, after: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.label, self.console, self.after, self.clock = label, console, after, clock
+        self.started = clock()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if done >= total or self.clock() - self.started < self.after:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=self.console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,96 @@
+"""Many files at once: chunks on a process pool give what one process gives, and the progress bar."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+from typing import Sequence
+
+import pytest
+from rich.console import Console
+
+from emulate import batch, cli, i18n
+from emulate.batch import map_chunks
+from emulate.render.progress import LazyBar
+from emulate.workspace import Workspace
+
+
+def squares(chunk: Sequence[int]) -> list[int]:
+    return [n * n for n in chunk]
+
+
+@pytest.mark.parametrize("pool_from", [1, 10**9], ids=["pool", "one process"])
+def test_results_come_back_in_order_with_progress(pool_from: int) -> None:
+    seen: list[tuple[int, int]] = []
+    items = list(range(1234))
+    assert map_chunks(squares, items, lambda done, total: seen.append((done, total)), pool_from=pool_from, workers=2) == [n * n for n in items]
+    assert seen[-1] == (1234, 1234)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def _year(root: Path, pool_from: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], list[object]]:
+    monkeypatch.setattr(batch, "POOL_FROM", pool_from)
+    data = Workspace(root).load_year(2017)
+    return sorted(data.submissions, key=lambda s: s.department), data.problems
+
+
+def test_a_year_read_on_a_pool_is_the_year_read_in_one_process(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = workspace / "submissions" / "2017"
+    broken = folder / "so-cong-thuong.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("rating: ", "rating: khong-co-"), encoding="utf-8")
+    for i in range(3):  # more units than the ruleset lists: each one a problem, from whichever worker read it
+        shutil.copy(folder / "so-xay-dung.yaml", folder / f"extra-{i}.yaml")
+    i18n.use("vi")  # the workers speak the language of the run
+    try:
+        pooled = _year(workspace, 1, monkeypatch)
+        alone = _year(workspace, 10**9, monkeypatch)
+    finally:
+        i18n.use("en")
+    assert pooled == alone
+    assert len(pooled[0]) == 6 and len(pooled[1]) >= 4
+    assert any("không" in p.message or "đơn vị" in p.message for p in pooled[1]), [p.message for p in pooled[1]]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_bar_shows_only_after_a_second() -> None:
+    clock, out = Clock(), io.StringIO()
+    bar = LazyBar("reading", Console(file=out, force_terminal=True, width=80), clock=clock)
+    clock.now = 0.5
+    bar(100, 5000)
+    assert bar.bar is None and out.getvalue() == ""
+    clock.now = 1.5
+    bar(600, 5000)
+    bar(5000, 5000)
+    bar.stop()
+    assert "reading" in out.getvalue() and "5000/5000" in out.getvalue()
+
+
+def test_a_run_done_within_the_second_draws_nothing() -> None:
+    clock, out = Clock(), io.StringIO()
+    bar = LazyBar("reading", Console(file=out, force_terminal=True), clock=clock)
+    clock.now = 3.0
+    bar(7, 7)  # the first news is the end: nothing to show
+    bar.stop()
+    assert bar.bar is None and out.getvalue() == ""
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_bar_is_drawn_only_on_a_terminal_and_when_wanted() -> None:
+    with cli._progress("reading", stream=io.StringIO()) as bar:
+        assert bar is None
+    with cli._progress("reading", wanted=False, stream=Terminal()) as bar:
+        assert bar is None  # --format json
+    with cli._progress("reading", stream=Terminal()) as bar:
+        assert isinstance(bar, LazyBar)
