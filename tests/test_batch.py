@@ -16,17 +16,38 @@ from emulate.render.progress import LazyBar
 from emulate.workspace import Workspace
 
 
-def squares(chunk: Sequence[int]) -> list[int]:
-    return [n * n for n in chunk]
+def powers(exponent: int, chunk: Sequence[int]) -> list[int]:
+    return [n**exponent for n in chunk]
+
+
+def two() -> int:
+    return 2
 
 
 @pytest.mark.parametrize("pool_from", [1, 10**9], ids=["pool", "one process"])
 def test_results_come_back_in_order_with_progress(pool_from: int) -> None:
     seen: list[tuple[int, int]] = []
     items = list(range(1234))
-    assert map_chunks(squares, items, lambda done, total: seen.append((done, total)), pool_from=pool_from, workers=2) == [n * n for n in items]
+    squares = map_chunks(powers, items, two, lambda done, total: seen.append((done, total)), pool_from=pool_from, workers=2)
+    assert squares == [n * n for n in items]
     assert seen[-1] == (1234, 1234)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def token() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+def states(state: str, chunk: Sequence[int]) -> list[str]:
+    return [state for _ in chunk]
+
+
+def test_setup_runs_once_per_worker_not_once_per_chunk() -> None:
+    pooled = map_chunks(states, list(range(1300)), token, pool_from=1, workers=2)
+    assert len(pooled) == 1300 and 1 <= len(set(pooled)) <= 2  # 13 chunks, at most 2 workers
+    assert set(map_chunks(states, list(range(1300)), token, here="mine", pool_from=10**9)) == {"mine"}
 
 
 def _year(root: Path, pool_from: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], list[object]]:

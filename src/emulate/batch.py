@@ -6,22 +6,31 @@ core; `map_chunks` hands chunks of the list to a process pool when the list is
 long enough for the pool to pay for itself, and reports progress as chunks
 come back. Results come back in the order of the items, so a run's output does
 not depend on which core finished first.
+
+What every chunk needs (a workspace with its ruleset read, which takes 0.2 s
+for a ruleset of 5,000 units) is made once per worker by `setup`, not once per
+chunk.
 """
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from functools import partial
+from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 #: below this many items one process is faster than starting a pool (measured: ~0.1 s to start one)
 POOL_FROM = 300
 CHUNK = 100
 
 Progress = Callable[[int, int], None]
+
+# The state `setup` made, in a worker process of the pool (never set in the main process).
+_worker_state: Any = None
 
 
 def cores() -> int:
@@ -32,19 +41,20 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], progress: Progress | None = None,
+def map_chunks(work: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], setup: Callable[[], S],
+               progress: Progress | None = None, here: S | None = None,
                pool_from: int | None = None, workers: int | None = None) -> list[R]:
-    """`work(chunk)` (one result per item) over chunks of `items`, concatenated in order;
-    `progress(done, total)` after each chunk.
+    """`work(state, chunk)` (one result per item) over chunks of `items`, concatenated in order.
 
-    `work` must be picklable (a module-level function, or a functools.partial of one)
-    when a pool is used: with at least `pool_from` items and more than one core.
+    `state` is `setup()`, made once per worker process; in this process `here` is used
+    when given (a workspace that has read its ruleset already). `progress(done, total)`
+    follows the chunks. A pool is used from `pool_from` items on, when there is more
+    than one core; `work` and `setup` must then be picklable (module-level functions,
+    or partials of them).
     """
     workers = workers if workers is not None else min(cores(), 8)
     pooled = len(items) >= (POOL_FROM if pool_from is None else pool_from) and workers > 1
-    # in a pool, a few chunks per worker: each chunk pays for its set-up (a worker reads the ruleset)
-    size = max(CHUNK, -(-len(items) // (workers * 4))) if pooled else CHUNK
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     results: list[R] = []
 
     def collect(part: list[R]) -> None:
@@ -53,10 +63,20 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], progr
             progress(len(results), len(items))
 
     if not pooled:
+        state = here if here is not None else setup()
         for chunk in chunks:
-            collect(work(chunk))
+            collect(work(state, chunk))
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for part in pool.map(work, chunks):
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(setup,)) as pool:
+        for part in pool.map(partial(_in_worker, work), chunks):
             collect(part)
     return results
+
+
+def _start_worker(setup: Callable[[], Any]) -> None:
+    global _worker_state
+    _worker_state = setup()
+
+
+def _in_worker(work: Callable[[Any, Sequence[T]], list[R]], chunk: Sequence[T]) -> list[R]:
+    return work(_worker_state, chunk)

@@ -159,23 +159,35 @@ def _validate(paths: list[Path], root: Path, max_bytes: int) -> int | None:
 
     from .batch import map_chunks
 
-    return len(files) if all(map_chunks(partial(_clean_submissions, root, max_bytes), files)) else None
+    clean = map_chunks(_clean_submissions, files, partial(_QuickRules, root, max_bytes))
+    return len(files) if all(clean) else None
 
 
-def _clean_submissions(root: Path, max_bytes: int, files: Sequence[Path]) -> list[bool]:
-    """Is each file a submission with no problem at all? (Run in a worker process for many files.)"""
+class _QuickRules:
+    """The quick `Rules` of each year of a workspace, read once (in each worker process)."""
+
+    def __init__(self, root: Path, max_bytes: int) -> None:
+        self.root, self.max_bytes = root, max_bytes
+        self.years: dict[int, Any] = {}
+
+    def of(self, year: int) -> Any:
+        if year not in self.years:
+            ruleset = self.root / "rules" / f"{year}.yaml"
+            self.years[year] = _clean_ruleset(ruleset, self.max_bytes) if ruleset.is_file() else None
+        return self.years[year]
+
+
+def _clean_submissions(rules: _QuickRules, files: Sequence[Path]) -> list[bool]:
+    """Is each file a submission with no problem at all?"""
     from .quick import clean_submission, year_of
     from .yamlio import load_file
 
-    rules: dict[int, Any] = {}
     clean: list[bool] = []
     for path in files:
-        loaded = load_file(path, max_bytes=max_bytes)
-        year = year_of(loaded.document.data) if loaded.document is not None and not loaded.problems else None
-        if year is not None and year not in rules:
-            ruleset = root / "rules" / f"{year}.yaml"
-            rules[year] = _clean_ruleset(ruleset, max_bytes) if ruleset.is_file() else None
-        clean.append(year is not None and rules[year] is not None and clean_submission(loaded.document.data, rules[year], path))
+        loaded = load_file(path, max_bytes=rules.max_bytes)
+        data = loaded.document.data if loaded.document is not None and not loaded.problems else None
+        year = year_of(data)
+        clean.append(year is not None and rules.of(year) is not None and clean_submission(data, rules.of(year), path))
     return clean
 
 

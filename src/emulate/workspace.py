@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 from . import i18n
 from .batch import Progress, map_chunks
@@ -22,6 +22,9 @@ from .review import LoadedReview, Review, load_review
 from .ruleset import LoadedRuleset, Ruleset, load_ruleset
 from .submission import LoadedSubmission, Submission, load_submission
 from .yamlio import DEFAULT_MAX_BYTES
+
+
+R = TypeVar("R")
 
 
 class UnknownYear(LookupError):
@@ -133,7 +136,7 @@ class Workspace:
             return YearData(year, None, loaded.sha256, [], [], problems)
         ruleset = loaded.ruleset
         submissions = []
-        for result in map_chunks(partial(_load_submissions, self.root, self.max_bytes, i18n.language()), self.submission_files(year), progress):
+        for result in self._map(_load_submissions, self.submission_files(year), progress):
             problems += result.problems
             if result.submission is not None:
                 submissions.append(result.submission)
@@ -153,8 +156,12 @@ class Workspace:
 
     def check_files(self, paths: Sequence[Path], progress: Progress | None = None) -> list[Problem]:
         """The problems of many submission and review files, read on every core when there are many."""
-        found = map_chunks(partial(_check_files, self.root, self.max_bytes, i18n.language()), paths, progress)
+        found = self._map(_check_files, paths, progress)
         return [problem for problems in found for problem in problems]
+
+    def _map(self, work: Callable[[Workspace, Sequence[Path]], list[R]], paths: Sequence[Path], progress: Progress | None) -> list[R]:
+        """`work` over chunks of `paths`: here, or on every core with a workspace of each worker's own."""
+        return map_chunks(work, paths, partial(_in_worker, self.root, self.max_bytes, i18n.language()), progress, here=self)
 
     def load_any_file(self, path: Path) -> list[Problem]:
         """The problems of a submission or review file (a review lives in a folder named reviews)."""
@@ -170,13 +177,9 @@ def _in_worker(root: Path, max_bytes: int, language: str) -> Workspace:
     return Workspace(root, max_bytes)
 
 
-def _load_submissions(root: Path, max_bytes: int, language: str, paths: Sequence[Path]) -> list[LoadedSubmission]:
-    """Read and check submission files of one workspace (run in a worker process by `load_year`)."""
-    workspace = _in_worker(root, max_bytes, language)
+def _load_submissions(workspace: Workspace, paths: Sequence[Path]) -> list[LoadedSubmission]:
     return [workspace.load_submission_file(path) for path in paths]
 
 
-def _check_files(root: Path, max_bytes: int, language: str, paths: Sequence[Path]) -> list[list[Problem]]:
-    """The problems of each submission or review file (run in a worker process by `check_files`)."""
-    workspace = _in_worker(root, max_bytes, language)
+def _check_files(workspace: Workspace, paths: Sequence[Path]) -> list[list[Problem]]:
     return [workspace.load_any_file(path) for path in paths]
