@@ -99,3 +99,14 @@ def test_the_locale_chooses_vietnamese_and_lang_overrides_it() -> None:
 def test_help_is_translated() -> None:
     out = _process("score", "--help", "--lang", "vi")
     assert "Chấm điểm mọi bản tự chấm điểm" in out and "Tùy chọn" in out
+
+
+@pytest.mark.parametrize("command", ["score", "validate", "diff-rules"])
+def test_a_commands_help_has_no_english_left(command: str) -> None:
+    """typer writes "Usage:" and the --help option's text in English; emulate's commands translate them."""
+    out = _process(command, "--help", "--lang", "vi", COLUMNS="200")
+    assert "Cách dùng: emulate " + command in out
+    assert "Hiện hướng dẫn này rồi thoát." in out
+    for english in ("Usage:", "Show this message", "Options", "Arguments", "[default:", "[required]"):
+        assert english not in out, english
+    assert "Usage: emulate " + command in _process(command, "--help", "--lang", "en")

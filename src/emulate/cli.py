@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Iterable, Iterator, NoReturn, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from .commands import description, help_texts, lang_help
 from .completion import departments as complete_departments
@@ -32,6 +33,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+class _Command(TyperCommand):
+    """typer's command, with the usage line and the --help option in the run's language (typer writes them in English)."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=_("Usage:") + " ")
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+
+def _command(name: str) -> Any:
+    """`@_command("score")`: a command of `app` with its help text from `commands`."""
+    return app.command(name, help=HELP_TEXTS[name], cls=_Command)
+
 
 RootOption = Annotated[
     Path,
@@ -217,7 +236,7 @@ def _everywhere(lang: LangOption = None) -> None:
     _language(lang)
 
 
-@app.command("rules", help=HELP_TEXTS["rules"])
+@_command("rules")
 def rules_command(
     year: Annotated[int, typer.Argument(help=_("The year of the ruleset (rules/YEAR.yaml)."), autocompletion=complete_years)],
     format_: Annotated[RulesFormat, typer.Option("--format", "-f", help=_("tree for people, json for programs."))] = RulesFormat.tree,
@@ -234,7 +253,7 @@ def rules_command(
         _console().print(render_rules.as_tree(ruleset))
 
 
-@app.command("check-rules", help=HELP_TEXTS["check-rules"])
+@_command("check-rules")
 def check_rules_command(
     paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Ruleset files or folders. Default: every file of rules/."), show_default=False)] = None,
     format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help=_("text (file:line:column), json, or github (Actions annotations)."))] = ProblemFormat.text,
@@ -253,7 +272,7 @@ def check_rules_command(
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
-@app.command("validate", help=HELP_TEXTS["validate"])
+@_command("validate")
 def validate_command(
     paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Submission or review files, or folders. Default: everything under submissions/ and reviews/."), show_default=False)] = None,
     format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help=_("text (file:line:column), json, or github (Actions annotations)."))] = ProblemFormat.text,
@@ -272,7 +291,7 @@ def validate_command(
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
-@app.command("score", help=HELP_TEXTS["score"])
+@_command("score")
 def score_command(
     year: Annotated[int, typer.Argument(help=_("The year to score (rules/YEAR.yaml and submissions/YEAR/)."), autocompletion=complete_years)],
     format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("table for people, json (the published record), csv (for Excel), markdown (for a report), xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output."))] = ScoreFormat.table,
@@ -340,7 +359,7 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
         _usage_error(_("--explain prints a tree (--format table) or JSON (--format json)"))
 
 
-@app.command("new", help=HELP_TEXTS["new"])
+@_command("new")
 def new_command(
     year: Annotated[int, typer.Argument(help=_("The year of the submission."), autocompletion=complete_years)],
     department: Annotated[str, typer.Argument(help=_("The department id, as listed by `emulate rules YEAR`."), autocompletion=complete_departments)],
@@ -370,7 +389,7 @@ def new_command(
     sys.stderr.write(_("wrote {file}: fill in the empty values, then run `emulate validate {file}`").format(file=display_path(target)) + "\n")
 
 
-@app.command("schema", help=HELP_TEXTS["schema"])
+@_command("schema")
 def schema_command(
     year: Annotated[int, typer.Argument(help=_("The year whose submissions the schema describes."), autocompletion=complete_years)],
     root: RootOption = Path("."),
@@ -387,7 +406,7 @@ class VerifyFormat(str, Enum):
     json = "json"
 
 
-@app.command("verify", help=HELP_TEXTS["verify"])
+@_command("verify")
 def verify_command(
     record_file: Annotated[Path, typer.Argument(metavar="RECORD.json", help=_("A ranking saved with `emulate score YEAR --format json`."))],
     format_: Annotated[VerifyFormat, typer.Option("--format", "-f", help=_("text for people, json for programs."))] = VerifyFormat.text,
@@ -440,7 +459,7 @@ def verify_command(
     raise typer.Exit(0 if ok else 1)
 
 
-@app.command("history", help=HELP_TEXTS["history"])
+@_command("history")
 def history_command(
     department: Annotated[Optional[str], typer.Argument(help=_("Only this department (default: every unit)."), show_default=False, autocompletion=complete_departments)] = None,
     format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("table for people, json, csv, markdown, or xlsx (with --output)."))] = ScoreFormat.table,
@@ -507,7 +526,7 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
     return _usable(loaded, _("the rules of {argument} cannot be compared until the problems above are fixed").format(argument=argument))
 
 
-@app.command("diff-rules", help=HELP_TEXTS["diff-rules"])
+@_command("diff-rules")
 def diff_rules_command(
     old: Annotated[str, typer.Argument(help=_("The old rules: a year of the workspace (2016) or a ruleset file (rules/2016.yaml)."), show_default=False)],
     new: Annotated[str, typer.Argument(help=_("The new rules: a year of the workspace or a ruleset file."), show_default=False)],
