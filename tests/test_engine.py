@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import sys
@@ -147,3 +148,42 @@ def test_reference_scorer_agrees_on_a_shuffled_edited_workspace(run: Callable[..
         assert (row["rank"], Decimal(row["total"]), row["award"]) == (
             expected[row["department"]]["rank"], expected[row["department"]]["total"], expected[row["department"]]["award"])
     shutil.rmtree(workspace)
+
+
+# --- a tie that an award's quota cuts through ------------------------------------------------
+
+
+def tie_at_the_quota(workspace: Path) -> None:
+    """so-tai-nguyen-moi-truong submits exactly what so-nong-nghiep does: both rank 3, one bang-khen place left."""
+    folder = workspace / "submissions" / "2017"
+    text = (folder / "so-nong-nghiep.yaml").read_text(encoding="utf-8")
+    (folder / "so-tai-nguyen-moi-truong.yaml").write_text(text.replace("department: so-nong-nghiep", "department: so-tai-nguyen-moi-truong"), encoding="utf-8")
+
+
+def test_a_tie_cut_by_a_quota_is_found(workspace: Path) -> None:
+    from emulate.engine import QuotaTie
+    from emulate.evaluation import evaluate
+    from emulate.workspace import Workspace
+
+    data = Workspace(workspace).load_year(2017)
+    assert evaluate(data.ruleset, data.submissions, data.missing, data.review).ranking.quota_ties() == ()
+    tie_at_the_quota(workspace)
+    data = Workspace(workspace).load_year(2017)
+    ranking = evaluate(data.ruleset, data.submissions, data.missing, data.review).ranking
+    assert ranking.quota_ties() == (QuotaTie("bang-khen", 3, ("so-nong-nghiep",), ("so-tai-nguyen-moi-truong",)),)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_every_ranking_for_people_says_the_ballot_decides_a_tie_cut_by_a_quota(fmt: str, workspace: Path, run: Callable[..., Any], tmp_path: Path) -> None:
+    def shown() -> str:
+        if fmt != "html":
+            return run("score", "2017", "--format", fmt, root=workspace, env={"COLUMNS": "300"}).stdout
+        page = tmp_path / f"{len(list(tmp_path.iterdir()))}.html"
+        run("score", "2017", "--format", "html", "--output", str(page), root=workspace)
+        return html.unescape(page.read_text(encoding="utf-8"))
+
+    assert "secret ballot decides" not in shown().replace("Proposals only: the bloc's secret ballot decides.", "")
+    tie_at_the_quota(workspace)
+    out = shown()
+    assert "Sở Nông nghiệp và Phát triển nông thôn (proposed) and Sở Tài nguyên và Môi trường (not proposed) share rank 3" in out
+    assert "in the order of their ids; the bloc's secret ballot decides" in out

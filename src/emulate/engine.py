@@ -258,6 +258,34 @@ class Ranking:
     def unit(self, department: str) -> RankedUnit | None:
         return next((u for u in self.units if u.card.department == department), None)
 
+    def quota_ties(self) -> tuple[QuotaTie, ...]:
+        """Where units of one rank fell on both sides of an award's quota.
+
+        The proposal must still name units, so it takes them in department-id
+        order; the regulation leaves such a tie to the bloc's secret ballot,
+        and the outputs say so.
+        """
+        rank_of = {u.card.department: u.rank for u in self.units}
+        ties = []
+        for award_id in dict.fromkeys(a.award_id for a in self.awards):
+            checks = [a for a in self.awards if a.award_id == award_id]
+            for rank_ in sorted({rank_of[a.department] for a in checks if a.quota_full}):
+                granted = tuple(a.department for a in checks if a.granted and rank_of[a.department] == rank_)
+                if granted:
+                    passed = tuple(a.department for a in checks if a.quota_full and rank_of[a.department] == rank_)
+                    ties.append(QuotaTie(award_id, rank_, granted, passed))
+        return tuple(ties)
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaTie:
+    """Units of equal rank, some proposed for an award and some not, for want of places."""
+
+    award_id: str
+    rank: int
+    proposed: tuple[str, ...]
+    passed_over: tuple[str, ...]
+
 
 def _breaker_value(card: ScoreCard, breaker: str) -> Decimal:
     """Larger is better for every tie-breaker."""

@@ -15,6 +15,7 @@ from .. import i18n
 from ..evaluation import Evaluation
 from ..i18n import _
 from . import number, percent
+from .score import quota_tie_notes
 
 _COLOURS = ["#2f6db5", "#5fa35a", "#e0a030", "#9b59b6", "#c0504d", "#4bacc6"]
 _BONUS_COLOUR = "#a6a6a6"
@@ -26,6 +27,7 @@ body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 10
 h1 { font-size: 15pt; margin: 0 0 2mm; }
 h2 { font-size: 11.5pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; }
 p.meta { margin: 0 0 1mm; color: #333; }
+p.tie { margin: 1mm 0; font-weight: bold; }
 table { width: 100%; border-collapse: collapse; table-layout: auto; page-break-inside: auto; }
 th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #e8eef7; text-align: left; overflow-wrap: normal; }
@@ -123,6 +125,7 @@ def score_page(evaluation: Evaluation, inputs: Sequence[tuple[str, str]], lang: 
     body.append("<ul>" + "".join(f"<li>{escape(title)}: {escape(name)}</li>" for title, name in proposed) + "</ul>" if proposed
                 else "<p>" + _("None.") + "</p>")
     body.append("<p class=\"meta\">" + _("Proposals only: the bloc's secret ballot decides.") + "</p>")
+    body += [f"<p class=\"tie\">{escape(note)}</p>" for note in quota_tie_notes(ranking)]
     body += ["<h2>" + _("Totals by content") + "</h2>", chart_svg(evaluation)]
     if evaluation.effects:
         names = {d.id: d.name for d in ruleset.departments}

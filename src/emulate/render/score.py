@@ -158,6 +158,18 @@ def _difference_headers() -> list[str]:
     return [_("Unit"), _("No"), _("Criterion"), _("Claimed"), _("Computed")]
 
 
+def quota_tie_notes(ranking: Ranking) -> list[str]:
+    """One line per tie that an award's quota cuts through: the ballot decides, not the order shown."""
+    names = {u.card.department: u.card.name for u in ranking.units}
+    return [
+        _("{award}: {proposed} (proposed) and {passed} (not proposed) share rank {rank}, and the quota leaves room for "
+          "only some of them: this proposal takes them in the order of their ids; the bloc's secret ballot decides").format(
+            award=tie.award_id, rank=tie.rank, proposed=", ".join(names[d] for d in tie.proposed),
+            passed=", ".join(names[d] for d in tie.passed_over))
+        for tie in ranking.quota_ties()
+    ]
+
+
 def _notes(ruleset: Ruleset, ranking: Ranking) -> list[str]:
     notes = []
     for award in ruleset.awards:
@@ -170,6 +182,7 @@ def _notes(ruleset: Ruleset, ranking: Ranking) -> list[str]:
             notes.append(_("{award}: {title} (up to {quota}, total ≥ {share} of {maximum})").format(**values))
     if any(u.tied for u in ranking.units):
         notes.append(_("'=' marks a shared rank"))
+    notes += quota_tie_notes(ranking)
     if ranking.missing:
         notes.append(_("no submission (not ranked): {departments}").format(departments=", ".join(ranking.missing)))
     return notes
