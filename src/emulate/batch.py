@@ -15,7 +15,6 @@ chunk.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -67,6 +66,8 @@ def map_chunks(work: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], se
         for chunk in chunks:
             collect(work(state, chunk))
         return results
+    from concurrent.futures import ProcessPoolExecutor  # here: importing it costs 40 ms, more than a small run takes
+
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(setup,)) as pool:
         for part in pool.map(partial(_in_worker, work), chunks):
             collect(part)
