@@ -879,9 +879,9 @@ class PromiseWorkspace:
             promise = Promise(kind, False)
             try:
                 if kind == "ruleset":
-                    promise.passed = front._check_rules([path], self.root, front.DEFAULT_MAX_BYTES) is not None
+                    promise.passed = front._check_rules([path], self.root, DEFAULT_MAX_BYTES) is not None
                 else:
-                    promise.passed = front._validate([path], self.root, front.DEFAULT_MAX_BYTES) is not None
+                    promise.passed = front._validate([path], self.root, DEFAULT_MAX_BYTES) is not None
             except (KeyboardInterrupt, SystemExit):
                 raise
             except Exception as exc:  # noqa: BLE001  (front.run takes any exception of the fast check as a doubt)

@@ -27,7 +27,7 @@ from emulate import front, i18n
 from emulate.cli import app
 from emulate.quick import clean_ruleset, clean_submission
 from emulate.workspace import Workspace
-from emulate.yamlio import load_file
+from emulate.yamlio import DEFAULT_MAX_BYTES, load_file
 
 from test_properties import write_workspace, yaml_scalar, year_data  # noqa: E402  (shared generators)
 
@@ -39,8 +39,8 @@ CHECKS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, He
 def quick_ok(path: Path, root: Path) -> bool:
     """Does the fast front pass this file (a ruleset under rules/, else a submission)?"""
     if path.parent.name == "rules":
-        return front._check_rules([path], root, front.DEFAULT_MAX_BYTES) is not None
-    return front._validate([path], root, front.DEFAULT_MAX_BYTES) is not None
+        return front._check_rules([path], root, DEFAULT_MAX_BYTES) is not None
+    return front._validate([path], root, DEFAULT_MAX_BYTES) is not None
 
 
 def full_problems(path: Path, root: Path) -> list[Any]:

@@ -23,6 +23,7 @@ from .completion import years as complete_years
 from .front import summary, yaml_files
 from .i18n import _
 from .problems import Problem, has_errors
+from .yamlio import DEFAULT_MAX_BYTES
 
 HELP_TEXTS = help_texts()
 app = typer.Typer(
@@ -64,7 +65,6 @@ MaxBytesOption = Annotated[
     int,
     typer.Option("--max-bytes", envvar="EMULATE_MAX_BYTES", min=1, help=_("Refuse input files larger than this many bytes."), show_default=True),
 ]
-DEFAULT_MAX_BYTES = 1024 * 1024
 
 
 class ProblemFormat(str, Enum):

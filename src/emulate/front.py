@@ -26,9 +26,6 @@ from .i18n import _
 if TYPE_CHECKING:
     from .problems import Problem
 
-PROBLEM_FORMATS = ("text", "json", "github")
-DEFAULT_MAX_BYTES = 1024 * 1024
-
 
 # --- shared with cli ---------------------------------------------------------------------
 
@@ -102,6 +99,9 @@ def _without_lang(args: list[str]) -> list[str] | None:
 
 def _options(args: list[str], environ: Any) -> tuple[list[Path], str, Path, int] | None:
     """Paths, format, root and size limit of validate/check-rules; None for anything unusual."""
+    from .render.problems import FORMATS
+    from .yamlio import DEFAULT_MAX_BYTES
+
     values = {"--format": "text", "--root": environ.get("EMULATE_ROOT") or ".", "--max-bytes": environ.get("EMULATE_MAX_BYTES") or str(DEFAULT_MAX_BYTES)}
     paths: list[Path] = []
     i = 0
@@ -121,7 +121,7 @@ def _options(args: list[str], environ: Any) -> tuple[list[Path], str, Path, int]
         else:
             paths.append(Path(arg))
         i += 1
-    if values["--format"] not in PROBLEM_FORMATS or not values["--max-bytes"].isdigit() or int(values["--max-bytes"]) < 1:
+    if values["--format"] not in FORMATS or not values["--max-bytes"].isdigit() or int(values["--max-bytes"]) < 1:
         return None
     return paths, values["--format"], Path(values["--root"]), int(values["--max-bytes"])
 
