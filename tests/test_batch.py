@@ -34,6 +34,18 @@ def test_results_come_back_in_order_with_progress(pool_from: int) -> None:
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
+def test_without_a_pool_one_process_does_it_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")  # what a sandbox without semaphores says
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refused)
+    seen: list[tuple[int, int]] = []
+    squares = map_chunks(powers, list(range(500)), two, lambda done, total: seen.append((done, total)), pool_from=1, workers=2)
+    assert squares == [n * n for n in range(500)] and seen[-1] == (500, 500)
+
+
 def token() -> str:
     import uuid
 
