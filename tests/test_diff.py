@@ -303,6 +303,19 @@ def test_rescore_2017_under_2016_and_2017_rules(run: Callable[..., Any]) -> None
     assert line.split()[3:] == ["537.75", "2", "611.55", "1", "+73.80", "↑1", "co-thi-dua"]
 
 
+def test_rescore_self_moves_the_self_declared_values(run: Callable[..., Any]) -> None:
+    """With --self the new column is the published ranking of `score --self`, and the review is not mentioned."""
+    result = run("diff-rules", "2016", "2017", "--rescore", "2017", "--self", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "re-scoring the reviewed values" not in result.stderr
+    impact = {row["department"]: row for row in json.loads(result.stdout)["impact"]}
+    self_declared = {row["department"]: row for row in json.loads(run("score", "2017", "--self", "--format", "json").stdout)["ranking"]}
+    reviewed = {row["department"]: row for row in json.loads(run("score", "2017", "--format", "json").stdout)["ranking"]}
+    for department, row in impact.items():
+        assert (row["new_total"], row["new_rank"]) == (self_declared[department]["total"], self_declared[department]["rank"])
+    assert any(self_declared[d]["total"] != reviewed[d]["total"] for d in impact), "the review changes some total"
+
+
 def test_rescore_2016_scores_the_missing_criterion_0(run: Callable[..., Any]) -> None:
     result = run("diff-rules", "2016", "2017", "--rescore", "2016", "--format", "json")
     assert result.exit_code == 0

@@ -533,6 +533,7 @@ def diff_rules_command(
     format_: Annotated[DiffFormat, typer.Option("--format", "-f", help=_("text for people (coloured on a terminal), markdown for a report, json for programs, xlsx (a workbook of the changes and the re-scoring; needs --output)."))] = DiffFormat.text,
     exit_code: Annotated[bool, typer.Option("--exit-code", help=_("Exit 1 when there is any difference (titles and sources included), 0 when none: for CI."))] = False,
     rescore_year: Annotated[Optional[int], typer.Option("--rescore", metavar="YEAR", help=_("Score that year's submissions (with its review, if any) under both rules and show how each unit's total and rank move."), show_default=False)] = None,
+    self_declared: Annotated[bool, typer.Option("--self", help=_("With --rescore: re-score the self-declared values, ignoring reviews/YEAR.yaml."))] = False,
     output: OutputOption = None,
     force: ForceOption = False,
     root: RootOption = Path("."),
@@ -551,7 +552,7 @@ def diff_rules_command(
     if rescore_year is not None:
         data = _year_data(workspace, rescore_year, show_progress=format_ is not DiffFormat.json)
         submissions = data.submissions
-        if data.review is not None:
+        if data.review is not None and not self_declared:
             # the meeting approves the reviewed values, so they are what a rule change moves
             submissions = [apply_review(s, data.review.for_department(s.department)) for s in submissions]
             message = _("re-scoring the reviewed values of {year} ({file})").format(year=rescore_year, file=data.review.file)
