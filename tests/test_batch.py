@@ -10,9 +10,9 @@ from typing import Sequence
 import pytest
 from rich.console import Console
 
-from emulate import batch, cli, i18n
+from emulate import batch, i18n
 from emulate.batch import map_chunks
-from emulate.render.progress import LazyBar
+from emulate.render.progress import LazyBar, progress_bar
 from emulate.workspace import Workspace
 
 
@@ -64,6 +64,7 @@ def test_setup_runs_once_per_worker_not_once_per_chunk() -> None:
 
 def _year(root: Path, pool_from: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], list[object]]:
     monkeypatch.setattr(batch, "POOL_FROM", pool_from)
+    monkeypatch.setattr(batch, "cores", lambda: 2)  # a pool even on a machine of one core
     data = Workspace(root).load_year(2017)
     return sorted(data.submissions, key=lambda s: s.department), data.problems
 
@@ -121,9 +122,9 @@ class Terminal(io.StringIO):
 
 
 def test_a_bar_is_drawn_only_on_a_terminal_and_when_wanted() -> None:
-    with cli._progress("reading", stream=io.StringIO()) as bar:
+    with progress_bar("reading", stream=io.StringIO()) as bar:
         assert bar is None
-    with cli._progress("reading", wanted=False, stream=Terminal()) as bar:
+    with progress_bar("reading", wanted=False, stream=Terminal()) as bar:
         assert bar is None  # --format json
-    with cli._progress("reading", stream=Terminal()) as bar:
+    with progress_bar("reading", stream=Terminal()) as bar:
         assert isinstance(bar, LazyBar)

@@ -262,3 +262,21 @@ def test_check_rules_github_format_and_diff_of_a_broken_ruleset(run: Callable[..
     assert out.startswith("::error file=") and "title=emulate E201::" in out
     result = run("diff-rules", "2016", "2017", root=workspace)
     assert result.exit_code == 1 and "cannot be compared until the problems above are fixed" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("validate", "a" * 5000),
+    ("check-rules", "a" * 5000),
+    ("verify", "a" * 5000 + ".json"),
+    ("diff-rules", "a" * 5000, "2017"),
+], ids=lambda arg: " ".join(arg)[:40])
+def test_a_name_too_long_for_the_system_is_a_usage_error_not_a_traceback(args: tuple[str, ...], run: Callable[..., Any]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.stderr
+    assert "emulate:" in result.stderr
+
+
+def test_self_without_rescore_is_a_usage_error(run: Callable[..., Any]) -> None:
+    result = run("diff-rules", "2016", "2017", "--self")
+    assert result.exit_code == 2
+    assert "add --rescore YEAR" in result.stderr

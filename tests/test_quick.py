@@ -196,11 +196,11 @@ def test_a_submission_is_checked_against_its_own_years_rules() -> None:
 # --- the fast runs print what the full command line prints -----------------------------------
 
 
-def fast(*args: str, lang: str = "en") -> tuple[int | None, str, str]:
+def fast(*args: str, lang: str = "en", env: dict[str, str] | None = None) -> tuple[int | None, str, str]:
     i18n.use(lang)
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = front.run(list(args), environ={})
+        code = front.run(list(args), environ=env or {})
     i18n.use("en")
     return code, out.getvalue(), err.getvalue()
 
@@ -241,10 +241,39 @@ def test_a_fast_run_prints_what_the_full_one_prints(args: tuple[str, ...], fmt: 
     ("check-rules", "--root", "no-such-folder"),
     ("score", "2017"),
     ("--version",),
-], ids=" ".join)
+    ("--lang", "vi"),  # typer: a command is missing
+    ("validate", "submissions/2017/so-xay-dung.yaml", "--max-bytes", "²"),  # a digit to str.isdigit, not to int()
+    ("check-rules", "--root", "--lang", "vi", "."),  # --root's value is "--lang": typer says it does not exist
+    ("validate", "a" * 5000),  # a name too long for the system
+], ids=lambda arg: " ".join(arg)[:60])
 def test_anything_else_is_left_to_the_full_command_line(args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     assert fast(*args)[0] is None
+
+
+def test_a_size_limit_from_the_environment_that_is_no_number_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    assert fast("validate", env={"EMULATE_MAX_BYTES": "²"})[0] is None
+
+
+@pytest.mark.parametrize("args", [
+    ("validate", "--format=json", "submissions/2017"),
+    ("validate", "-f", "github", "-f", "json", "submissions/2017/so-xay-dung.yaml"),
+    ("check-rules", "--max-bytes=100000"),
+    ("validate", "submissions/2016", "--lang", "vi", "--lang", "en"),
+    ("--lang", "en", "check-rules", "--lang", "vi"),
+], ids=" ".join)
+def test_option_forms_and_the_environment_as_typer_reads_them(args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EMULATE_ROOT names the workspace (the run is elsewhere); options in every form typer takes; the last --lang wins."""
+    monkeypatch.chdir(REPO)
+    env = {"EMULATE_ROOT": str(REPO), "EMULATE_MAX_BYTES": "200000"}
+    lang = i18n.from_argv(args) or "en"
+    code, out, err = fast(*args, lang=lang, env=env)
+    assert code == 0
+    i18n.use(lang)
+    full = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+    i18n.use("en")
+    assert (code, out, err) == (full.exit_code, full.stdout, full.stderr)
 
 
 def test_shell_completion_is_left_to_the_full_command_line() -> None:
@@ -271,7 +300,13 @@ def test_the_help_is_typers_help(width: int, monkeypatch: pytest.MonkeyPatch) ->
     assert code == 0
     full = CliRunner().invoke(app, ["--help"], env={"COLUMNS": str(width)}, terminal_width=width)
     assert out == full.stdout
-    assert fast()[:2] == (2, out), "no command at all shows the help, as a usage error"
+    bare = CliRunner().invoke(app, [], env={"COLUMNS": str(width)}, terminal_width=width)
+    assert fast()[:2] == (bare.exit_code, bare.stdout) == (2, out[:-1]), "no arguments at all: the help, as a usage error"
+
+
+def test_a_narrow_help_page_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "50")  # typer narrows the option column there; textwrap would cut words
+    assert fast("--help")[0] is None
 
 
 def test_the_vietnamese_help_is_all_vietnamese(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,13 +67,17 @@ def map_chunks(work: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], se
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(setup,)) as pool:
-                for part in pool.map(partial(_in_worker, work), chunks):
-                    collect(part)
-            return results
-        except (OSError, NotImplementedError, BrokenProcessPool):
-            # no pool to be had (a sandbox without semaphores, a worker killed): this process does it all
-            results.clear()
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(setup,))
+        except (OSError, NotImplementedError):  # a sandbox without semaphores: no pool to be had
+            pool = None
+        if pool is not None:
+            try:
+                with pool:
+                    for part in pool.map(partial(_in_worker, work), chunks):
+                        collect(part)
+                return results
+            except BrokenProcessPool:  # a worker was killed (out of memory): start again, in this process
+                results.clear()
     state = here if here is not None else setup()
     for chunk in chunks:
         collect(work(state, chunk))

@@ -9,43 +9,53 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Iterator, NoReturn, Optional
+from typing import Annotated, Any, Callable, Iterable, NoReturn, Optional
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from .commands import description, help_texts, lang_help
 from .completion import departments as complete_departments
 from .completion import years as complete_years
-from .front import summary, yaml_files
+from .front import checking_label, summary, yaml_files
+from .render.progress import progress_bar
 from .i18n import _
 from .problems import Problem, has_errors
 from .yamlio import DEFAULT_MAX_BYTES
 
 HELP_TEXTS = help_texts()
+class _InTheRunsLanguage:
+    """The usage line and the --help option's text in the run's language (typer writes them in English)."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=_("Usage:") + " ")  # type: ignore[attr-defined]
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+
+class _Command(_InTheRunsLanguage, TyperCommand):
+    pass
+
+
+class _Group(_InTheRunsLanguage, TyperGroup):
+    pass
+
+
 app = typer.Typer(
     name="emulate",
+    cls=_Group,
     help=description(),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-class _Command(TyperCommand):
-    """typer's command, with the usage line and the --help option in the run's language (typer writes them in English)."""
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=_("Usage:") + " ")
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = _("Show this message and exit.")
-        return option
 
 
 def _command(name: str) -> Any:
@@ -141,7 +151,7 @@ def _console(stderr: bool = False) -> Any:
 def _workspace(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     from .workspace import Workspace
 
-    if not root.is_dir():
+    if not _there(root.is_dir):
         _usage_error(_("the workspace folder {root} does not exist (set --root or EMULATE_ROOT)").format(root=root))
     return Workspace(root, max_bytes)
 
@@ -189,28 +199,12 @@ def _unknown_department(department: str, known: list[str], year: int | None) -> 
     _usage_error(_("unknown department '{department}'{hint}; the departments of {year} are: {known}").format(year=year, **values))
 
 
-@contextmanager
-def _progress(label: str, wanted: bool = True, stream: Any = None) -> Iterator[Any]:
-    """A LazyBar on stderr while the block runs, when wanted and stderr is a terminal; else None."""
-    stream = stream if stream is not None else sys.stderr
-    if not wanted or not stream.isatty():
-        yield None
-        return
-    from .render.progress import LazyBar
-
-    bar = LazyBar(label, _console(stderr=True))
-    try:
-        yield bar
-    finally:
-        bar.stop()
-
-
 def _year_data(workspace: Any, year: int, show_progress: bool = True) -> Any:
     """The year's data, or exit; a progress bar on a terminal's stderr if reading takes long."""
     from .workspace import UnknownYear
 
     try:
-        with _progress(_("reading the submissions of {year}").format(year=year), show_progress) as bar:
+        with progress_bar(_("reading the submissions of {year}").format(year=year), show_progress) as bar:
             data = workspace.load_year(year, bar)
     except UnknownYear as exc:
         _usage_error(str(exc))
@@ -223,9 +217,17 @@ def _year_data(workspace: Any, year: int, show_progress: bool = True) -> Any:
     return data
 
 
+def _there(test: Callable[[], bool]) -> bool:
+    """A test of a path (`path.exists`) that is False, not an exception, for a name the system refuses (too long)."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
 def _existing(paths: list[Path]) -> list[Path]:
     for path in paths:
-        if not path.exists():
+        if not _there(path.exists):
             _usage_error(_("{path} does not exist").format(path=path))
     return paths
 
@@ -284,7 +286,7 @@ def validate_command(
     workspace = _workspace(root, max_bytes)
     defaults = [d for d in (workspace.submissions_dir, workspace.reviews_dir) if d.is_dir()]
     files = yaml_files(_existing(paths) if paths else defaults)
-    with _progress(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
+    with progress_bar(checking_label(len(files)), format_ is not ProblemFormat.json) as bar:
         problems = workspace.check_files(files, bar)
     _report(problems, format_)
     sys.stderr.write(summary("submissions", len(files), problems) + "\n")
@@ -420,7 +422,7 @@ def verify_command(
     from .render import score as render_score
     from .workspace import display_path
 
-    if not record_file.is_file():
+    if not _there(record_file.is_file):
         _usage_error(_("{file} does not exist or is not a file").format(file=record_file))
     try:
         record = check_shape(json.loads(record_file.read_text(encoding="utf-8-sig")))
@@ -517,7 +519,7 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
         loaded = _loaded_year(workspace, int(argument))
     else:
         path = Path(argument)
-        if not path.exists():
+        if not _there(path.exists):
             known = ", ".join(map(str, workspace.years())) or _("none")
             _usage_error(_("{argument} does not exist: give a year of the workspace (known: {known}) or a ruleset file").format(argument=argument, known=known))
         # no known years: a file taken out of its folder (`git show main:rules/2017.yaml > main.yaml`)
@@ -540,6 +542,8 @@ def diff_rules_command(
     lang: LangOption = None,
 ) -> None:
     _language(lang)
+    if self_declared and rescore_year is None:
+        _usage_error(_("--self chooses the values that --rescore re-scores: add --rescore YEAR"))
     from .diff import diff_rulesets, rescore
     from .render import diff as render_diff
     from .review import apply_review

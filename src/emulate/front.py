@@ -54,23 +54,28 @@ def summary(what: str, count: int, problems: list[Problem]) -> str:
 
 def run(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.environ) -> int | None:
     """Answer `argv` (the arguments after `emulate`) and return the exit code, or None to leave it to `cli`."""
-    args = _without_lang(list(argv))
-    if args is None or "_EMULATE_COMPLETE" in environ:  # shell completion is typer's
+    args = list(argv)
+    bare = _without_lang(args)
+    if bare is None or "_EMULATE_COMPLETE" in environ:  # shell completion is typer's
         return None
-    if args in ([], ["--help"], ["-h"]):
-        print_help()
-        return 2 if not args else 0  # no command at all is a usage error, as typer has it
-    if args[0] not in ("validate", "check-rules"):
-        return None
+    if not args or bare in (["--help"], ["-h"]):
+        if _terminal_width(sys.stdout) < MIN_HELP_WIDTH:
+            return None  # typer lays out a narrow page differently (it narrows the option column)
+        print_help(trailing_line=bool(args))
+        return 0 if args else 2  # no arguments at all is a usage error, as typer has it
+    while args and (args[0] == "--lang" or args[0].startswith("--lang=")):  # before the command
+        args = args[1:] if "=" in args[0] else args[2:]
+    if not args or args[0] not in ("validate", "check-rules"):
+        return None  # `emulate --lang vi` alone: typer says that a command is missing
     options = _options(args[1:], environ)
     if options is None:
         return None
     paths, fmt, root, max_bytes = options
-    if not root.is_dir() or not all(p.exists() for p in paths):
-        return None
     try:
-        checked = _check_rules(paths, root, max_bytes) if args[0] == "check-rules" else _validate(paths, root, max_bytes)
-    except Exception:  # noqa: BLE001 - a doubt like any other: the full checks answer (tests/test_quick.py calls the checks directly)
+        if not root.is_dir() or not all(p.exists() for p in paths):
+            return None
+        checked = _check_rules(paths, root, max_bytes) if args[0] == "check-rules" else _validate(paths, root, max_bytes, fmt)
+    except Exception:  # noqa: BLE001 - a doubt like any other (a name too long for the system...): the full checks answer
         return None
     if checked is None:
         return None
@@ -82,7 +87,7 @@ def run(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.env
 
 
 def _without_lang(args: list[str]) -> list[str] | None:
-    """The arguments without `--lang X` (applied already by `entry`); None if its value is not a language."""
+    """The arguments without any `--lang X` (applied already by `entry`); None if a value is not a language."""
     kept: list[str] = []
     i = 0
     while i < len(args):
@@ -102,7 +107,8 @@ def _options(args: list[str], environ: Any) -> tuple[list[Path], str, Path, int]
     from .render.problems import FORMATS
     from .yamlio import DEFAULT_MAX_BYTES
 
-    values = {"--format": "text", "--root": environ.get("EMULATE_ROOT") or ".", "--max-bytes": environ.get("EMULATE_MAX_BYTES") or str(DEFAULT_MAX_BYTES)}
+    values = {"--format": "text", "--root": environ.get("EMULATE_ROOT") or ".", "--max-bytes": environ.get("EMULATE_MAX_BYTES") or str(DEFAULT_MAX_BYTES),
+              "--lang": "en"}  # the language is applied already (entry.main); its value is checked here
     paths: list[Path] = []
     i = 0
     while i < len(args):
@@ -121,8 +127,10 @@ def _options(args: list[str], environ: Any) -> tuple[list[Path], str, Path, int]
         else:
             paths.append(Path(arg))
         i += 1
-    if values["--format"] not in FORMATS or not values["--max-bytes"].isdigit() or int(values["--max-bytes"]) < 1:
+    if values["--format"] not in FORMATS or values["--lang"] not in i18n.LANGUAGES:
         return None
+    if not (values["--max-bytes"].isascii() and values["--max-bytes"].isdigit() and int(values["--max-bytes"]) >= 1):
+        return None  # '²' is a digit to str.isdigit, not to int()
     return paths, values["--format"], Path(values["--root"]), int(values["--max-bytes"])
 
 
@@ -150,7 +158,12 @@ def _check_rules(paths: list[Path], root: Path, max_bytes: int) -> int | None:
     return None
 
 
-def _validate(paths: list[Path], root: Path, max_bytes: int) -> int | None:
+def checking_label(count: int) -> str:
+    """What the progress bar of validate says."""
+    return _("checking {count} files").format(count=count)
+
+
+def _validate(paths: list[Path], root: Path, max_bytes: int, fmt: str = "text") -> int | None:
     defaults = [d for d in (root / "submissions", root / "reviews") if d.is_dir()]
     files = yaml_files(paths if paths else defaults)
     if any(path.parent.name == "reviews" for path in files):
@@ -158,8 +171,10 @@ def _validate(paths: list[Path], root: Path, max_bytes: int) -> int | None:
     from functools import partial
 
     from .batch import map_chunks
+    from .render.progress import progress_bar
 
-    clean = map_chunks(_clean_submissions, files, partial(_QuickRules, root, max_bytes))
+    with progress_bar(checking_label(len(files)), fmt != "json") as bar:
+        clean = map_chunks(_clean_submissions, files, partial(_QuickRules, root, max_bytes), bar)
     return len(files) if all(clean) else None
 
 
@@ -193,12 +208,15 @@ def _clean_submissions(rules: _QuickRules, files: Sequence[Path]) -> list[bool]:
 
 # --- the top-level help ------------------------------------------------------------------
 
+#: below this width typer narrows the option column; the page is then left to typer
+MIN_HELP_WIDTH = 70
+
 # The ANSI styles typer gives each part of a help page (typer.rich_utils)
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 _STYLES = {"option": "\033[1;36m", "switch": "\033[1;32m", "type": "\033[1;33m", "usage": "\033[1;33m", "command": "\033[1;36m"}
 
 
-def print_help(stream: Any = None, width: int | None = None, color: bool | None = None) -> None:
+def print_help(stream: Any = None, width: int | None = None, color: bool | None = None, trailing_line: bool = True) -> None:
     """`emulate --help`, laid out as typer lays out every command's help, without importing rich.
 
     Rich and typer cost a tenth of a second to import; this page is plain text
@@ -249,7 +267,8 @@ def print_help(stream: Any = None, width: int | None = None, color: bool | None 
     name_width = max(map(len, texts))
     first = {name: _first_paragraph(text) for name, text in texts.items()}
     lines += panel(_("Commands"), [[(name, "command"), (first[name], "")] for name in texts], [name_width, inner - name_width - 2])
-    stream.write("\n".join(lines) + "\n\n")  # a blank line ends every help, as click ends it
+    # click ends `--help` with a blank line, and the page it shows for no arguments without one
+    stream.write("\n".join(lines) + ("\n\n" if trailing_line else "\n"))
 
 
 def _painter(color: bool) -> Any:

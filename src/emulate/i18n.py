@@ -33,13 +33,14 @@ def resolve(option: str | None, environ: Mapping[str, str] = os.environ) -> str:
 
 
 def from_argv(argv: Sequence[str]) -> str | None:
-    """The value of `--lang X` or `--lang=X` in a command line, if any."""
+    """The value of the last `--lang X` or `--lang=X` in a command line, if any (the last wins, as in typer)."""
+    found = None
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
-    return None
+            found = argv[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+    return found
 
 
 def use(language: str, explicit: bool = False) -> None:

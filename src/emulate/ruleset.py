@@ -22,6 +22,7 @@ from .fields import (
 )
 from .i18n import _
 from .problems import Problem, error
+from .quick import COUNT_KINDS as _COUNT_KINDS
 from .quick import NUMBER_PATTERN as _NUMBER
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
@@ -172,7 +173,7 @@ Rule = Annotated[
     Union[TargetsRule, RatingRule, PercentRule, ChecklistRule, CountPointsRule, CountPenaltyRule, AssessedRule],
     Field(discriminator="kind"),
 ]
-COUNT_KINDS = ("count_points", "count_penalty")
+COUNT_KINDS = _COUNT_KINDS
 
 
 # --- the regulation's structure -------------------------------------------------------

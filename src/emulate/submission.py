@@ -22,13 +22,13 @@ from .fields import (
 )
 from .i18n import _
 from .problems import Problem, error
+from .quick import NOT_APPLICABLE
 from .ruleset import (
     AssessedRule, ChecklistRule, Criterion, OptionalText, PercentRule, RatingRule, Ruleset, TargetsRule,
 )
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
-NOT_APPLICABLE = "not_applicable"
 _NOT_APPLICABLE_SPELLINGS = frozenset({"n/a", "na", "not-applicable", "khong-ap-dung", "none", "kad"})
 
 

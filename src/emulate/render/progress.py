@@ -9,14 +9,16 @@ is not JSON.
 
 from __future__ import annotations
 
+import sys
 import time
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 
 class LazyBar:
     """Called as `bar(done, total)`; draws a rich progress bar once `after` seconds have passed."""
 
-    def __init__(self, label: str, console: Any, after: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, label: str, console: Any = None, after: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.label, self.console, self.after, self.clock = label, console, after, clock
         self.started = clock()
         self.bar: Any = None
@@ -26,7 +28,10 @@ class LazyBar:
         if self.bar is None:
             if done >= total or self.clock() - self.started < self.after:
                 return
+            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.console = self.console if self.console is not None else Console(stderr=True, highlight=False)
 
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                                 console=self.console, transient=True)
@@ -37,3 +42,17 @@ class LazyBar:
     def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+@contextmanager
+def progress_bar(label: str, wanted: bool = True, stream: Any = None) -> Iterator[LazyBar | None]:
+    """A LazyBar on stderr while the block runs, when wanted and stderr is a terminal; else None."""
+    stream = stream if stream is not None else sys.stderr
+    if not wanted or not stream.isatty():
+        yield None
+        return
+    bar = LazyBar(label)
+    try:
+        yield bar
+    finally:
+        bar.stop()
