@@ -19,7 +19,8 @@ from typer.core import TyperCommand, TyperGroup
 from .commands import description, help_texts, lang_help
 from .completion import departments as complete_departments
 from .completion import years as complete_years
-from .front import checking_label, summary, yaml_files
+from .front import checking_label, yaml_files
+from .render.problems import summary
 from .render.progress import progress_bar
 from .i18n import _
 from .problems import Problem, has_errors

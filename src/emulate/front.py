@@ -18,13 +18,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from . import i18n
 from .i18n import _
-
-if TYPE_CHECKING:
-    from .problems import Problem
 
 
 # --- shared with cli ---------------------------------------------------------------------
@@ -36,17 +33,6 @@ def yaml_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         files += sorted(p for p in path.rglob("*.yaml") if p.is_file()) if path.is_dir() else [path]
     return files
-
-
-def summary(what: str, count: int, problems: list[Problem]) -> str:
-    """The last line of check-rules (`what` = "rules") or validate ("submissions"), for stderr."""
-    errors = sum(p.is_error for p in problems)
-    if not problems:
-        clean = _("{count} ruleset file(s) checked: no problems") if what == "rules" else _("{count} submission file(s) checked: no problems")
-        return clean.format(count=count)
-    found = (_("{count} ruleset file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)") if what == "rules"
-             else _("{count} submission file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)"))
-    return found.format(count=count, errors=errors, warnings=len(problems) - errors, files=len({p.file for p in problems}))
 
 
 # --- the fast runs -----------------------------------------------------------------------
@@ -79,7 +65,7 @@ def run(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.env
         return None
     if checked is None:
         return None
-    from .render.problems import render
+    from .render.problems import render, summary
 
     sys.stdout.write(render([], fmt))
     sys.stderr.write(summary("rules" if args[0] == "check-rules" else "submissions", checked, []) + "\n")
