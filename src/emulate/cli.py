@@ -19,14 +19,16 @@ from typer.core import TyperCommand, TyperGroup
 from .commands import description, help_texts, lang_help
 from .completion import departments as complete_departments
 from .completion import years as complete_years
-from .front import checking_label, yaml_files
-from .render.problems import summary
-from .render.progress import progress_bar
+from .front import checking_label, files_to_check
 from .i18n import _
 from .problems import Problem, has_errors
+from .render.problems import summary
+from .render.progress import progress_bar
 from .yamlio import DEFAULT_MAX_BYTES
 
 HELP_TEXTS = help_texts()
+
+
 class _InTheRunsLanguage:
     """The usage line and the --help option's text in the run's language (typer writes them in English)."""
 
@@ -82,6 +84,12 @@ class ProblemFormat(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+
+
+ProblemFormatOption = Annotated[
+    ProblemFormat,
+    typer.Option("--format", "-f", help=_("text (file:line:column), json, or github (Actions annotations).")),
+]
 
 
 class RulesFormat(str, Enum):
@@ -259,14 +267,14 @@ def rules_command(
 @_command("check-rules")
 def check_rules_command(
     paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Ruleset files or folders. Default: every file of rules/."), show_default=False)] = None,
-    format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help=_("text (file:line:column), json, or github (Actions annotations)."))] = ProblemFormat.text,
+    format_: ProblemFormatOption = ProblemFormat.text,
     root: RootOption = Path("."),
     lang: LangOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     _language(lang)
     workspace = _workspace(root, max_bytes)
-    files = yaml_files(_existing(paths) if paths else [workspace.rules_dir] if workspace.rules_dir.is_dir() else [])
+    files = files_to_check("check-rules", _existing(paths or []), workspace.root)
     problems: list[Problem] = []
     for path in files:
         problems += workspace.load_ruleset_file(path).problems
@@ -278,15 +286,14 @@ def check_rules_command(
 @_command("validate")
 def validate_command(
     paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Submission or review files, or folders. Default: everything under submissions/ and reviews/."), show_default=False)] = None,
-    format_: Annotated[ProblemFormat, typer.Option("--format", "-f", help=_("text (file:line:column), json, or github (Actions annotations)."))] = ProblemFormat.text,
+    format_: ProblemFormatOption = ProblemFormat.text,
     root: RootOption = Path("."),
     lang: LangOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     _language(lang)
     workspace = _workspace(root, max_bytes)
-    defaults = [d for d in (workspace.submissions_dir, workspace.reviews_dir) if d.is_dir()]
-    files = yaml_files(_existing(paths) if paths else defaults)
+    files = files_to_check("validate", _existing(paths or []), workspace.root)
     with progress_bar(checking_label(len(files)), format_ is not ProblemFormat.json) as bar:
         problems = workspace.check_files(files, bar)
     _report(problems, format_)

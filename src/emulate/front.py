@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from . import i18n
 from .i18n import _
@@ -27,12 +27,19 @@ from .i18n import _
 # --- shared with cli ---------------------------------------------------------------------
 
 
-def yaml_files(paths: Iterable[Path]) -> list[Path]:
-    """The files named, and the .yaml files under the folders named, in order."""
+def files_to_check(command: str, paths: Sequence[Path], root: Path) -> list[Path]:
+    """What `check-rules` or `validate` reads: the files named and the .yaml files under the folders
+    named, in order; with none named, the workspace's own (rules/, or submissions/ and reviews/)."""
+    folders = ("rules",) if command == "check-rules" else ("submissions", "reviews")
     files: list[Path] = []
-    for path in paths:
+    for path in paths or [root / folder for folder in folders if (root / folder).is_dir()]:
         files += sorted(p for p in path.rglob("*.yaml") if p.is_file()) if path.is_dir() else [path]
     return files
+
+
+def years_in(folder: Path) -> set[int]:
+    """The years that have a ruleset file (`2017.yaml`) in `folder`."""
+    return {int(p.stem) for p in folder.glob("*.yaml") if p.stem.isdigit()}
 
 
 # --- the fast runs -----------------------------------------------------------------------
@@ -120,10 +127,6 @@ def _options(args: list[str], environ: Any) -> tuple[list[Path], str, Path, int]
     return paths, values["--format"], Path(values["--root"]), int(values["--max-bytes"])
 
 
-def _years_beside(rules_dir: Path) -> set[int]:
-    return {int(p.stem) for p in rules_dir.glob("*.yaml") if p.stem.isdigit()}
-
-
 def _clean_ruleset(path: Path, max_bytes: int) -> Any:
     """The quick `Rules` of a ruleset file with no problem at all, else None."""
     from .quick import clean_ruleset
@@ -133,12 +136,11 @@ def _clean_ruleset(path: Path, max_bytes: int) -> Any:
     if loaded.document is None or loaded.problems:
         return None
     named_for_year = path.stem.isdigit()
-    return clean_ruleset(loaded.document.data, int(path.stem) if named_for_year else None, _years_beside(path.parent) if named_for_year else None)
+    return clean_ruleset(loaded.document.data, int(path.stem) if named_for_year else None, years_in(path.parent) if named_for_year else None)
 
 
 def _check_rules(paths: list[Path], root: Path, max_bytes: int) -> int | None:
-    rules_dir = root / "rules"
-    files = yaml_files(paths if paths else [rules_dir] if rules_dir.is_dir() else [])
+    files = files_to_check("check-rules", paths, root)
     if all(_clean_ruleset(path, max_bytes) is not None for path in files):
         return len(files)
     return None
@@ -150,8 +152,7 @@ def checking_label(count: int) -> str:
 
 
 def _validate(paths: list[Path], root: Path, max_bytes: int, fmt: str = "text") -> int | None:
-    defaults = [d for d in (root / "submissions", root / "reviews") if d.is_dir()]
-    files = yaml_files(paths if paths else defaults)
+    files = files_to_check("validate", paths, root)
     if any(path.parent.name == "reviews" for path in files):
         return None  # reviews are checked by cli only
     from functools import partial
@@ -188,7 +189,8 @@ def _clean_submissions(rules: _QuickRules, files: Sequence[Path]) -> list[bool]:
         loaded = load_file(path, max_bytes=rules.max_bytes)
         data = loaded.document.data if loaded.document is not None and not loaded.problems else None
         year = year_of(data)
-        clean.append(year is not None and rules.of(year) is not None and clean_submission(data, rules.of(year), path))
+        year_rules = rules.of(year) if year is not None else None
+        clean.append(year_rules is not None and clean_submission(data, year_rules, path))
     return clean
 
 

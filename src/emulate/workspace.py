@@ -16,6 +16,7 @@ from typing import Callable, Sequence, TypeVar
 
 from . import i18n
 from .batch import Progress, map_chunks
+from .front import years_in
 from .i18n import _
 from .problems import Problem, has_errors
 from .review import LoadedReview, Review, load_review
@@ -84,7 +85,7 @@ class Workspace:
         """The years that have a ruleset file."""
         if not self.rules_dir.is_dir():
             return []
-        return sorted(int(p.stem) for p in self.rules_dir.glob("*.yaml") if p.stem.isdigit())
+        return sorted(years_in(self.rules_dir))
 
     def ruleset_path(self, year: int) -> Path:
         return self.rules_dir / f"{year}.yaml"
@@ -103,7 +104,7 @@ class Workspace:
         A file under another name (`git show main:rules/2017.yaml > main.yaml`) is not in
         a rules folder, so where its previous year lives cannot be known.
         """
-        known = {int(p.stem) for p in path.parent.glob("*.yaml") if p.stem.isdigit()} if path.stem.isdigit() else None
+        known = years_in(path.parent) if path.stem.isdigit() else None
         return load_ruleset(path, display_path(path), known_years=known, max_bytes=self.max_bytes)
 
     def ruleset_or_none(self, year: int) -> Ruleset | None:

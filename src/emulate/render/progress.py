@@ -32,7 +32,6 @@ class LazyBar:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.console = self.console if self.console is not None else Console(stderr=True, highlight=False)
-
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                                 console=self.console, transient=True)
             self.bar.start()
