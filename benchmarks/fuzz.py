@@ -52,10 +52,11 @@ import tempfile
 import time
 import traceback
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, Overflow, localcontext
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))  # run from a checkout, installed or not
@@ -111,7 +112,11 @@ class Context:
 
 
 def load_context(root: Path) -> Context:
-    files = sorted(root.glob("rules/*.yaml")) + sorted(root.glob("submissions/*/*.yaml")) + sorted(root.glob("reviews/*.yaml"))
+    files = (
+        sorted(root.glob("rules/*.yaml"))
+        + sorted(root.glob("submissions/*/*.yaml"))
+        + sorted(root.glob("reviews/*.yaml"))
+    )
     if not files:
         sys.exit(f"fuzz: no rules/, submissions/ or reviews/ YAML files under {root}")
     seeds = []
@@ -148,28 +153,185 @@ def load_context(root: Path) -> Context:
 # --- building blocks of mutations -----------------------------------------------------------
 
 TOKENS = (
-    "&a ", "*a", "&anchor {x: 1}", "!!python/object:os.system ", "!!python/object/apply:os.system ['true']",
-    "!!binary ", "!!str ", "!!int ", "!custom ", ": ", "- ", "\t", "[", "]", "{", "}", ",", "? ", "|", ">-", "#",
-    "'", '"', "\\", "%", "@", "`", "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "1.000", "2.500",
-    "12,5", "1.620.000", "96,5 %", ".nan", ".inf", "-.inf", "NaN", "1e400", "1e-400", "-0", "-1", "0x1F", "0o17",
-    "1_000", "+5", "9" * 60, "0." + "0" * 60 + "1", "yes", "no", "on", "off", "Y", "~", "null", "true", "False",
-    "not_applicable", "n/a", "Tốt", "tot", "xuat-sac", "không áp dụng", "2017-12-28", "12:30:00", "\x00",
-    "\x01", "\x1f", "\x7f", "\x85", "\u2028", "\u200b", "\u202e", "\ufeff", "\ufffe", "１２", "e\u0301",
-    "ế", "Đ", "\U0001F600", "\r", "\r\n", "\n\n", "<<: *a", "=", "!", "*", "&",
+    "&a ",
+    "*a",
+    "&anchor {x: 1}",
+    "!!python/object:os.system ",
+    "!!python/object/apply:os.system ['true']",
+    "!!binary ",
+    "!!str ",
+    "!!int ",
+    "!custom ",
+    ": ",
+    "- ",
+    "\t",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "? ",
+    "|",
+    ">-",
+    "#",
+    "'",
+    '"',
+    "\\",
+    "%",
+    "@",
+    "`",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n",
+    "1.000",
+    "2.500",
+    "12,5",
+    "1.620.000",
+    "96,5 %",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "NaN",
+    "1e400",
+    "1e-400",
+    "-0",
+    "-1",
+    "0x1F",
+    "0o17",
+    "1_000",
+    "+5",
+    "9" * 60,
+    "0." + "0" * 60 + "1",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "Y",
+    "~",
+    "null",
+    "true",
+    "False",
+    "not_applicable",
+    "n/a",
+    "Tốt",
+    "tot",
+    "xuat-sac",
+    "không áp dụng",
+    "2017-12-28",
+    "12:30:00",
+    "\x00",
+    "\x01",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u200b",
+    "\u202e",
+    "\ufeff",
+    "\ufffe",
+    "１２",
+    "e\u0301",
+    "ế",
+    "Đ",
+    "\U0001f600",
+    "\r",
+    "\r\n",
+    "\n\n",
+    "<<: *a",
+    "=",
+    "!",
+    "*",
+    "&",
 )
 EDGE_NUMBERS = (
-    "0", "-1", "1.000", "0.5", "101", "100.0001", "1e3", "1E+60", "1e-60", "9" * 49, "9" * 80, "-" + "9" * 49,
-    "0." + "0" * 50 + "1", "123456789012345678901234567890.123456789", ".5", "5.", "1e9999", "1e-9999",
-    "1e99999999999999", "1e-99999999999999",  # (1e±999999999 is left out: a 1 GB message takes 20 s per input)
+    "0",
+    "-1",
+    "1.000",
+    "0.5",
+    "101",
+    "100.0001",
+    "1e3",
+    "1E+60",
+    "1e-60",
+    "9" * 49,
+    "9" * 80,
+    "-" + "9" * 49,
+    "0." + "0" * 50 + "1",
+    "123456789012345678901234567890.123456789",
+    ".5",
+    "5.",
+    "1e9999",
+    "1e-9999",
+    "1e99999999999999",
+    "1e-99999999999999",  # (1e±999999999 is left out: a 1 GB message takes 20 s per input)
 )
 
 VALUES = (  # scalars that still parse, but that the validators must explain
-    "1.000", "2.500", "12,5", "96,5 %", "1.620.000", ".nan", ".inf", "-.inf", "-1", "-0.01", "0", "101", "1e3", "0x1F",
-    "1_000", "+5", "yes", "no", "on", "off", "~", "null", "true", "false", "not_applicable", "n/a", "Tốt", "tot",
-    "xuat-sac", "trung-binh", "yeu", "khong-ap-dung", "lower", "higher", "Higher", "2017", "2016", "2018", "1999",
-    "so-tai-chinh", "so-xay-dung", "So-Tai-Chinh", "sở-tài-chính", "phe-binh", "ky-luat-can-bo", "'1620'", '"96.5"',
-    "[]", "{}", "[1, 2]", "{a: 1}", "''", "2017-12-28", "28/12/2017", "x" * 100, "9" * 15, "9" * 16,
-    "999999999999999.9999999999", "0.00000000001", "1e-10", "1e14", "1e15", "5.", ".5",
+    "1.000",
+    "2.500",
+    "12,5",
+    "96,5 %",
+    "1.620.000",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "-1",
+    "-0.01",
+    "0",
+    "101",
+    "1e3",
+    "0x1F",
+    "1_000",
+    "+5",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "~",
+    "null",
+    "true",
+    "false",
+    "not_applicable",
+    "n/a",
+    "Tốt",
+    "tot",
+    "xuat-sac",
+    "trung-binh",
+    "yeu",
+    "khong-ap-dung",
+    "lower",
+    "higher",
+    "Higher",
+    "2017",
+    "2016",
+    "2018",
+    "1999",
+    "so-tai-chinh",
+    "so-xay-dung",
+    "So-Tai-Chinh",
+    "sở-tài-chính",
+    "phe-binh",
+    "ky-luat-can-bo",
+    "'1620'",
+    '"96.5"',
+    "[]",
+    "{}",
+    "[1, 2]",
+    "{a: 1}",
+    "''",
+    "2017-12-28",
+    "28/12/2017",
+    "x" * 100,
+    "9" * 15,
+    "9" * 16,
+    "999999999999999.9999999999",
+    "0.00000000001",
+    "1e-10",
+    "1e14",
+    "1e15",
+    "5.",
+    ".5",
 )
 
 
@@ -262,12 +424,12 @@ def replace_value(rng: random.Random, text: str) -> str:
 
 def delete_span(rng: random.Random, text: str) -> str:
     start = rng.randrange(len(text) + 1)
-    return text[:start] + text[start + rng.randrange(1, 40):]
+    return text[:start] + text[start + rng.randrange(1, 40) :]
 
 
 def duplicate_span(rng: random.Random, text: str) -> str:
     start = rng.randrange(len(text) + 1)
-    span = text[start:start + rng.randrange(1, 200)]
+    span = text[start : start + rng.randrange(1, 200)]
     return text[:start] + span * rng.randrange(2, 5) + text[start:]
 
 
@@ -306,13 +468,37 @@ def mangle_key(rng: random.Random, text: str) -> str:
         return text
     start, end = pick(rng, spots)
     key = text[start:end]
-    options = [key.upper(), key[:-1], key + key[-1], key.replace("-", "_"), "Tốt", key + " ", "'" + key + "'", "1", "? " + key]
+    options = [
+        key.upper(),
+        key[:-1],
+        key + key[-1],
+        key.replace("-", "_"),
+        "Tốt",
+        key + " ",
+        "'" + key + "'",
+        "1",
+        "? " + key,
+    ]
     return text[:start] + pick(rng, options) + text[end:]
 
 
 TEXT_MUTATIONS: tuple[TextMutation, ...] = (
-    delete_line, duplicate_line, swap_lines, reindent_line, insert_token, insert_token, replace_value,
-    replace_value, replace_value, delete_span, duplicate_span, truncate, insert_nesting, anchor_alias, nfd, crlf,
+    delete_line,
+    duplicate_line,
+    swap_lines,
+    reindent_line,
+    insert_token,
+    insert_token,
+    replace_value,
+    replace_value,
+    replace_value,
+    delete_span,
+    duplicate_span,
+    truncate,
+    insert_nesting,
+    anchor_alias,
+    nfd,
+    crlf,
     mangle_key,
 )
 
@@ -336,7 +522,10 @@ def random_value(rng: random.Random, depth: int = 0) -> Any:
     if roll == 0 and depth < 3:
         return [random_value(rng, depth + 1) for _ in range(rng.randrange(4))]
     if roll == 1 and depth < 3:
-        return {pick(rng, ["a", "target", "actual", "count", "points", "rating", "items"]): random_value(rng, depth + 1) for _ in range(rng.randrange(3))}
+        return {
+            pick(rng, ["a", "target", "actual", "count", "points", "rating", "items"]): random_value(rng, depth + 1)
+            for _ in range(rng.randrange(3))
+        }
     if roll in (2, 3, 4):
         return Decimal(pick(rng, EDGE_NUMBERS))
     if roll == 5:
@@ -380,7 +569,9 @@ def mutate_tree(rng: random.Random, data: Any, keys: list[str]) -> Any:
         value = Decimal(parent[key])
         with localcontext() as context:
             context.traps[Overflow] = context.traps[InvalidOperation] = False  # an edge value may already be huge
-            parent[key] = pick(rng, [value + 1, -value, value * 1000, value / 7, value * Decimal("1E+50"), value.scaleb(-60)])
+            parent[key] = pick(
+                rng, [value + 1, -value, value * 1000, value / 7, value * Decimal("1E+50"), value.scaleb(-60)]
+            )
     else:
         parent[key] = random_value(rng)
     return data
@@ -478,7 +669,10 @@ def grammar_document(rng: random.Random, ctx: Context) -> str:
     head = []
     if rng.random() < 0.7:
         year = pick(rng, sorted(ctx.rulesets) or [2017])
-        head = [f"year: {year}", f"department: {pick(rng, [s.department for subs in ctx.submissions.values() for s in subs] or ['x'])}"]
+        head = [
+            f"year: {year}",
+            f"department: {pick(rng, [s.department for subs in ctx.submissions.values() for s in subs] or ['x'])}",
+        ]
     return "\n".join(head + grammar_lines(rng, ctx)) + "\n"
 
 
@@ -514,10 +708,17 @@ def random_rule(rng: random.Random) -> dict[str, Any]:
             rule["bonus"] = {"at_least": pick(rng, labels), "points": parameter(rng)}
         return rule
     if kind == "checklist":
-        return {"kind": kind, "items": {
-            f"item-{n}": {"title": f"Mục {n}", "points": parameter(rng), "if_not_applicable": pick(rng, ("full", "forbidden"))}
-            for n in range(1, rng.randint(1, 4) + 1)
-        }}
+        return {
+            "kind": kind,
+            "items": {
+                f"item-{n}": {
+                    "title": f"Mục {n}",
+                    "points": parameter(rng),
+                    "if_not_applicable": pick(rng, ("full", "forbidden")),
+                }
+                for n in range(1, rng.randint(1, 4) + 1)
+            },
+        }
     if kind == "count_points":
         return {"kind": kind, "per": parameter(rng), "cap": parameter(rng)}
     if kind == "count_penalty":
@@ -531,28 +732,50 @@ def random_ruleset(rng: random.Random, ctx: Context) -> dict[str, Any]:
     contents = []
     for i in range(1, rng.randint(1, 3) + 1):
         criteria = [
-            {"id": f"c{i}-{j}", "no": f"{i}.{j}", "title": f"Tiêu chí {i}.{j}", "source": "assumed: fuzz", "rule": random_rule(rng)}
+            {
+                "id": f"c{i}-{j}",
+                "no": f"{i}.{j}",
+                "title": f"Tiêu chí {i}.{j}",
+                "source": "assumed: fuzz",
+                "rule": random_rule(rng),
+            }
             for j in range(1, rng.randint(1, 5) + 1)
         ]
         contents.append({"id": str(i), "title": f"Nội dung {i}", "criteria": criteria})
     deductions = [
-        {"id": f"d{k}", "title": f"Điểm trừ {k}", "per": parameter(rng), "source": "assumed", **({"cap": parameter(rng)} if rng.random() < 0.5 else {})}
+        {
+            "id": f"d{k}",
+            "title": f"Điểm trừ {k}",
+            "per": parameter(rng),
+            "source": "assumed",
+            **({"cap": parameter(rng)} if rng.random() < 0.5 else {}),
+        }
         for k in range(1, rng.randint(0, 2) + 1)
     ]
     counted = [c["id"] for content in contents for c in content["criteria"] if c["rule"]["kind"].startswith("count")]
     counted += [d["id"] for d in deductions]
     awards = [
-        {"id": f"a{k}", "title": f"Khen {k}", "quota": rng.randint(1, 3), "min_share": Decimal(rng.randint(1, 100)).scaleb(-2),
-         "require_zero": rng.sample(counted, min(len(counted), rng.randint(0, 2)))}
+        {
+            "id": f"a{k}",
+            "title": f"Khen {k}",
+            "quota": rng.randint(1, 3),
+            "min_share": Decimal(rng.randint(1, 100)).scaleb(-2),
+            "require_zero": rng.sample(counted, min(len(counted), rng.randint(0, 2))),
+        }
         for k in range(1, rng.randint(0, 2) + 1)
     ]
     breakers = ["fewer_deductions", *(f"content:{c['id']}" for c in contents)]
     breakers += [f"criterion:{c['id']}" for content in contents for c in content["criteria"]]
     return {
-        "ruleset": shipped.ruleset, "year": shipped.year, "version": "fuzz", "title": "Fuzz",
+        "ruleset": shipped.ruleset,
+        "year": shipped.year,
+        "version": "fuzz",
+        "title": "Fuzz",
         "rounding": {"places": pick(rng, (0, 1, 2, 2, 3, 4, 10))},
         "departments": [{"id": d.id, "name": d.name} for d in shipped.departments],
-        "contents": contents, "deductions": deductions, "awards": awards,
+        "contents": contents,
+        "deductions": deductions,
+        "awards": awards,
         "tie_breakers": rng.sample(breakers, min(len(breakers), rng.randint(0, 3))),
     }
 
@@ -567,8 +790,15 @@ def limit_submissions(ruleset: Ruleset) -> list[dict[str, Any]]:
             kind = criterion.kind
             if kind == "targets":
                 components = [
-                    {"name": "higher", "target": TINY, "actual": HUGE} if large else {"name": "higher", "target": HUGE, "actual": TINY},
-                    {"name": "lower", "direction": "lower", "target": HUGE if large else TINY, "actual": 0 if large else HUGE},
+                    {"name": "higher", "target": TINY, "actual": HUGE}
+                    if large
+                    else {"name": "higher", "target": HUGE, "actual": TINY},
+                    {
+                        "name": "lower",
+                        "direction": "lower",
+                        "target": HUGE if large else TINY,
+                        "actual": 0 if large else HUGE,
+                    },
                     {"name": "zero", "direction": "lower", "target": 0, "actual": 0 if large else TINY},
                 ]
                 criteria[criterion.id] = {"targets": [components[k % 3] for k in range(rule.count)]}  # type: ignore[union-attr]
@@ -578,19 +808,25 @@ def limit_submissions(ruleset: Ruleset) -> list[dict[str, Any]]:
             elif kind == "percent":
                 criteria[criterion.id] = {"percent": 100 if large else TINY}
             elif kind == "checklist":
-                criteria[criterion.id] = {"items": {
-                    item_id: ("not_applicable" if item.if_not_applicable == "full" else True) if large else False
-                    for item_id, item in rule.items.items()  # type: ignore[union-attr]
-                }}
+                criteria[criterion.id] = {
+                    "items": {
+                        item_id: ("not_applicable" if item.if_not_applicable == "full" else True) if large else False
+                        for item_id, item in rule.items.items()  # type: ignore[union-attr]
+                    }
+                }
             elif kind in ("count_points", "count_penalty"):
                 criteria[criterion.id] = {"count": LARGEST_WHOLE if large else 0}
             else:
                 criteria[criterion.id] = {"points": rule.max if large else TINY}  # type: ignore[union-attr]
-        made.append({
-            "department": ruleset.departments[n % len(ruleset.departments)].id, "year": ruleset.year, "criteria": criteria,
-            "deductions": {d.id: LARGEST_WHOLE if large else 0 for d in ruleset.deductions},
-            "self_score": {c.id: HUGE if large else TINY for _, c in list(ruleset.criteria())[:2]},
-        })
+        made.append(
+            {
+                "department": ruleset.departments[n % len(ruleset.departments)].id,
+                "year": ruleset.year,
+                "criteria": criteria,
+                "deductions": {d.id: LARGEST_WHOLE if large else 0 for d in ruleset.deductions},
+                "self_score": {c.id: HUGE if large else TINY for _, c in list(ruleset.criteria())[:2]},
+            }
+        )
     return made
 
 
@@ -621,7 +857,7 @@ def mutate_bytes(rng: random.Random, raw: bytes) -> bytes:
         elif op == 1:
             data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 4)))
         elif op == 2:
-            del data[at:at + rng.randint(1, 3)]
+            del data[at : at + rng.randint(1, 3)]
         elif op == 3:
             data[at:at] = pick(rng, [b"\x00", b"\xef\xbb\xbf", b"\xff\xfe", b"\xc3", b"\xe1\xbb", b"\r", b"\x85"])
         elif op == 4:
@@ -652,7 +888,7 @@ def make_input(seed: int, iteration: int, ctx: Context) -> tuple[str, bytes, str
         how = f"splice of {origin.name}"
         other = pick(rng, ctx.seeds).raw.decode("utf-8", errors="replace").split("\n")
         mine = origin.raw.decode("utf-8", errors="replace").split("\n")
-        text = "\n".join(mine[: rng.randrange(len(mine) + 1)] + other[rng.randrange(len(other) + 1):])
+        text = "\n".join(mine[: rng.randrange(len(mine) + 1)] + other[rng.randrange(len(other) + 1) :])
     elif roll < 0.95:
         how = "grammar document"
         text = grammar_document(rng, ctx)
@@ -884,16 +1120,20 @@ class PromiseWorkspace:
                     promise.passed = front._validate([path], self.root, DEFAULT_MAX_BYTES) is not None
             except (KeyboardInterrupt, SystemExit):
                 raise
-            except Exception as exc:  # noqa: BLE001  (front.run takes any exception of the fast check as a doubt)
+            except Exception as exc:
                 promise.fast_raised = describe(exc)
                 return promise
             if promise.passed:
                 try:
                     workspace = Workspace(self.root)
-                    promise.problems = workspace.load_ruleset_file(path).problems if kind == "ruleset" else workspace.load_any_file(path)
+                    promise.problems = (
+                        workspace.load_ruleset_file(path).problems
+                        if kind == "ruleset"
+                        else workspace.load_any_file(path)
+                    )
                 except (KeyboardInterrupt, SystemExit):
                     raise
-                except BaseException as exc:  # noqa: BLE001
+                except BaseException as exc:
                     promise.full_raised = describe(exc)
             return promise
         finally:
@@ -943,7 +1183,7 @@ def run_one(name: str, raw: bytes, ctx: Context) -> tuple[Stats, BaseException |
         exercise(name, raw, ctx, stats)
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # noqa: BLE001  (any exception is what we count)
+    except BaseException as exc:
         return stats, exc
     return stats, None
 
@@ -978,13 +1218,13 @@ def shrink(raw: bytes, same: Callable[[bytes], bool]) -> bytes:
     for unit in (b"\n", None):
         chunk = max(1, len(raw) // 2)
         while chunk >= 1:
-            parts = raw.split(unit) if unit else [raw[i:i + 1] for i in range(len(raw))]
+            parts = raw.split(unit) if unit else [raw[i : i + 1] for i in range(len(raw))]
             glue = unit or b""
             i, changed = 0, False
             while i < len(parts):
-                candidate = glue.join(parts[:i] + parts[i + chunk:])
+                candidate = glue.join(parts[:i] + parts[i + chunk :])
                 if candidate != raw and same(candidate):
-                    raw, parts, changed = candidate, parts[:i] + parts[i + chunk:], True
+                    raw, parts, changed = candidate, parts[:i] + parts[i + chunk :], True
                 else:
                     i += chunk
             if not changed:
@@ -1015,12 +1255,16 @@ def promise_summary(promise: Promise) -> str:
     return f"the fast check passed this {promise.kind}, and the full checks report no problem: the promise holds"
 
 
-def report_promise(args: argparse.Namespace, name: str, raw: bytes, promise: Promise, workspace: PromiseWorkspace) -> int:
+def report_promise(
+    args: argparse.Namespace, name: str, raw: bytes, promise: Promise, workspace: PromiseWorkspace
+) -> int:
     """Print (and with --minimize shrink, with --save write) an input that breaks the fast check's promise."""
     if args.minimize:
         raw = minimize_promise(name, raw, workspace, promise.signature)
         promise = workspace.check(name, raw) or promise
-        print(f"minimised to {len(raw)} bytes (the fast check still passes it, the full checks still report {promise.signature})")
+        print(
+            f"minimised to {len(raw)} bytes (the fast check still passes it, the full checks still report {promise.signature})"
+        )
     print(repr(raw[:2000]))
     print(f"BROKEN PROMISE: the fast check passed this {promise.kind} as {name}, but the full checks report:")
     for finding in promise.findings():
@@ -1031,7 +1275,9 @@ def report_promise(args: argparse.Namespace, name: str, raw: bytes, promise: Pro
     return 1
 
 
-def report_crash(args: argparse.Namespace, ctx: Context, name: str, raw: bytes, stats: Stats, exc: BaseException) -> int:
+def report_crash(
+    args: argparse.Namespace, ctx: Context, name: str, raw: bytes, stats: Stats, exc: BaseException
+) -> int:
     if args.minimize:
         signature = (stats.stages[0], describe(exc).split(":")[0], where_of(exc))
         raw = minimize(name, raw, ctx, signature)
@@ -1086,7 +1332,10 @@ def fuzz(args: argparse.Namespace, ctx: Context, workspace: PromiseWorkspace) ->
         if took > args.slow:
             slow.append((iteration, took))
             stage = stats.stages[0] if promise_took < took / 2 else "fast check promise"
-            print(f"SLOW iteration {iteration} (--seed {args.seed} --only {iteration}): {took:.1f} s in [{stage}]; {how}", flush=True)
+            print(
+                f"SLOW iteration {iteration} (--seed {args.seed} --only {iteration}): {took:.1f} s in [{stage}]; {how}",
+                flush=True,
+            )
         if promise is not None:
             checked[promise.kind] += 1
             passed[promise.kind] += promise.passed
@@ -1094,8 +1343,11 @@ def fuzz(args: argparse.Namespace, ctx: Context, workspace: PromiseWorkspace) ->
                 fast_raised.append((iteration, promise.fast_raised))
             if promise.broken:
                 broken.append(Broken(iteration, promise.kind, promise.signature, how, len(raw)))
-                print(f"BROKEN PROMISE iteration {iteration} (--seed {args.seed} --only {iteration}): the fast check passed this "
-                      f"{promise.kind} as {name}, but the full checks report [{promise.signature}]; {how}", flush=True)
+                print(
+                    f"BROKEN PROMISE iteration {iteration} (--seed {args.seed} --only {iteration}): the fast check passed this "
+                    f"{promise.kind} as {name}, but the full checks report [{promise.signature}]; {how}",
+                    flush=True,
+                )
                 for finding in promise.findings():
                     print(f"    {finding}")
                 print_document(raw)
@@ -1106,30 +1358,46 @@ def fuzz(args: argparse.Namespace, ctx: Context, workspace: PromiseWorkspace) ->
         if exc is not None:
             crash = Crash(iteration, stats.stages[0], describe(exc), where_of(exc), how, len(raw))
             crashes.append(crash)
-            print(f"CRASH iteration {iteration} (--seed {args.seed} --only {iteration}): [{crash.stage}] {crash.error} at {crash.where}; {how}", flush=True)
+            print(
+                f"CRASH iteration {iteration} (--seed {args.seed} --only {iteration}): [{crash.stage}] {crash.error} at {crash.where}; {how}",
+                flush=True,
+            )
             if args.save:
                 save(Path(args.save), args.seed, iteration, name, raw)
         if args.progress and (iteration + 1) % args.progress == 0:
-            print(f"... {iteration + 1} inputs, {len(crashes)} crashes, {len(broken)} broken promises, {time.monotonic() - started:.0f} s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"... {iteration + 1} inputs, {len(crashes)} crashes, {len(broken)} broken promises, {time.monotonic() - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
     elapsed = time.monotonic() - started
-    print(f"\nreached: {totals.loaded} loaded as YAML; valid as ruleset {totals.rulesets}, as submission "
-          f"{totals.submissions}, as review {totals.reviews}; {totals.scored} years scored and rendered; {elapsed:.1f} s")
-    print(f"promise: the fast check saw {checked['ruleset']} rulesets and {checked['submission']} submissions, passed "
-          f"{passed['ruleset']} and {passed['submission']}; the full checks faulted {len(broken)} of those it passed; {promise_time:.1f} s")
+    print(
+        f"\nreached: {totals.loaded} loaded as YAML; valid as ruleset {totals.rulesets}, as submission "
+        f"{totals.submissions}, as review {totals.reviews}; {totals.scored} years scored and rendered; {elapsed:.1f} s"
+    )
+    print(
+        f"promise: the fast check saw {checked['ruleset']} rulesets and {checked['submission']} submissions, passed "
+        f"{passed['ruleset']} and {passed['submission']}; the full checks faulted {len(broken)} of those it passed; {promise_time:.1f} s"
+    )
     for (kind, codes), cases in sorted(group_broken(broken).items(), key=lambda g: -len(g[1])):
         first = min(cases, key=lambda b: b.size)
-        print(f"  {len(cases)} x broken promise: a {kind} the full checks fault with [{codes}]; smallest: "
-              f"--seed {args.seed} --only {first.iteration} ({first.size} bytes)")
+        print(
+            f"  {len(cases)} x broken promise: a {kind} the full checks fault with [{codes}]; smallest: "
+            f"--seed {args.seed} --only {first.iteration} ({first.size} bytes)"
+        )
     if fast_raised:
-        print(f"  {len(fast_raised)} input(s) made the fast check raise (a doubt: front.run leaves them to the full checks), "
-              f"first: --seed {args.seed} --only {fast_raised[0][0]}: {fast_raised[0][1]}")
+        print(
+            f"  {len(fast_raised)} input(s) made the fast check raise (a doubt: front.run leaves them to the full checks), "
+            f"first: --seed {args.seed} --only {fast_raised[0][0]}: {fast_raised[0][1]}"
+        )
     groups: dict[tuple[str, str, str], list[Crash]] = {}
     for crash in crashes:
         groups.setdefault(crash.signature, []).append(crash)
     for (stage, error, where), members in sorted(groups.items(), key=lambda g: -len(g[1])):
         smallest = min(members, key=lambda c: c.size)
-        print(f"  {len(members)} x [{stage}] {error} at {where}; smallest: --seed {args.seed} --only {smallest.iteration} ({smallest.size} bytes)")
+        print(
+            f"  {len(members)} x [{stage}] {error} at {where}; smallest: --seed {args.seed} --only {smallest.iteration} ({smallest.size} bytes)"
+        )
     if slow:
         print(f"  {len(slow)} input(s) took over {args.slow} s (not counted as crashes)")
     print(f"{args.count} inputs, {len(crashes)} crashes, {len(broken)} broken promises")
@@ -1147,11 +1415,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--count", type=int, default=10_000, help="how many inputs (default 10000)")
     parser.add_argument("--seed", type=int, default=0, help="the seed of every input (default 0)")
-    parser.add_argument("--only", type=int, default=None, metavar="N", help="run iteration N alone, print it and its traceback (or the problems the fast check missed)")
-    parser.add_argument("--minimize", action="store_true", help="with --only: shrink the input while it crashes (or breaks the fast check's promise) the same way")
-    parser.add_argument("--save", default=None, metavar="DIR", help="write each crashing input, and each that breaks the fast check's promise, to DIR")
-    parser.add_argument("--root", type=Path, default=REPO, help="the workspace whose files seed the fuzzing (default: the repository)")
-    parser.add_argument("--slow", type=float, default=2.0, metavar="SECONDS", help="report inputs that take longer (default 2)")
+    parser.add_argument(
+        "--only",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run iteration N alone, print it and its traceback (or the problems the fast check missed)",
+    )
+    parser.add_argument(
+        "--minimize",
+        action="store_true",
+        help="with --only: shrink the input while it crashes (or breaks the fast check's promise) the same way",
+    )
+    parser.add_argument(
+        "--save",
+        default=None,
+        metavar="DIR",
+        help="write each crashing input, and each that breaks the fast check's promise, to DIR",
+    )
+    parser.add_argument(
+        "--root", type=Path, default=REPO, help="the workspace whose files seed the fuzzing (default: the repository)"
+    )
+    parser.add_argument(
+        "--slow", type=float, default=2.0, metavar="SECONDS", help="report inputs that take longer (default 2)"
+    )
     parser.add_argument("--progress", type=int, default=0, metavar="K", help="print progress to stderr every K inputs")
     return parser.parse_args(argv)
 

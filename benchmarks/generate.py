@@ -257,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.units < 1:
         parser.error("--units must be at least 1")
     generate(args.out_dir, args.units, args.seed, args.year)
-    sys.stderr.write(f"wrote {args.out_dir}: rules/{args.year}.yaml and {args.units} submissions under submissions/{args.year}/\n")
+    sys.stderr.write(
+        f"wrote {args.out_dir}: rules/{args.year}.yaml and {args.units} submissions under submissions/{args.year}/\n"
+    )
     return 0
 
 

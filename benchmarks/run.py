@@ -45,9 +45,10 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -176,7 +177,9 @@ def run_once(command: Sequence[str], ok: Sequence[int] = (0,), cwd: Path = REPO)
     done = subprocess.run(command, cwd=cwd, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
     if done.returncode not in ok:
-        raise CannotMeasure(f"`{' '.join(command)}` exited {done.returncode}:\n{done.stderr.decode(errors='replace')[-2000:]}")
+        raise CannotMeasure(
+            f"`{' '.join(command)}` exited {done.returncode}:\n{done.stderr.decode(errors='replace')[-2000:]}"
+        )
     return elapsed
 
 
@@ -211,7 +214,10 @@ def machine() -> dict[str, Any]:
 
 # --- start-up -------------------------------------------------------------------------------------
 
-def startup(figure: str, emulate_args: list[str], reference_args: list[str], runs: int, reference_ok: Sequence[int]) -> Row:
+
+def startup(
+    figure: str, emulate_args: list[str], reference_args: list[str], runs: int, reference_ok: Sequence[int]
+) -> Row:
     emulate_cmd = [*script("emulate"), *emulate_args]
     reference_cmd = [*script("yamllint"), *reference_args]
     log(f"start-up: {figure} ({runs} runs each, after a warm-up)")
@@ -223,11 +229,19 @@ def startup(figure: str, emulate_args: list[str], reference_args: list[str], run
         ours.append(run_once(emulate_cmd))
         theirs.append(run_once(reference_cmd, reference_ok))
     mine, ref = statistics.median(ours), statistics.median(theirs)
-    return Row(figure, mine * 1000, ref * 1000, mine / ref, STARTUP_TARGET, "ms",
-               samples={"emulate_s": ours, "reference_s": theirs})
+    return Row(
+        figure,
+        mine * 1000,
+        ref * 1000,
+        mine / ref,
+        STARTUP_TARGET,
+        "ms",
+        samples={"emulate_s": ours, "reference_s": theirs},
+    )
 
 
 # --- throughput -----------------------------------------------------------------------------------
+
 
 def workspace(units: int, seed: int) -> Path:
     """A generated workspace, cached in the system temporary folder."""
@@ -263,8 +277,12 @@ def reference_load(ws: Path, repeat: int, expected: int) -> list[float]:
     times = []
     for i in range(repeat):
         log(f"  ruamel.yaml C safe load: run {i + 1}/{repeat}")
-        done = subprocess.run([sys.executable, "-c", REFERENCE_LOADER, str(ws / "submissions" / str(YEAR))],
-                              capture_output=True, text=True, env=environment())
+        done = subprocess.run(
+            [sys.executable, "-c", REFERENCE_LOADER, str(ws / "submissions" / str(YEAR))],
+            capture_output=True,
+            text=True,
+            env=environment(),
+        )
         if done.returncode != 0:
             raise CannotMeasure(f"the reference loader failed:\n{done.stderr[-2000:]}")
         count, elapsed = done.stdout.split()
@@ -275,7 +293,9 @@ def reference_load(ws: Path, repeat: int, expected: int) -> list[float]:
 
 
 def peak_memory_mib(command: list[str]) -> float:
-    done = subprocess.run([sys.executable, "-c", PEAK_MEMORY, *command], capture_output=True, text=True, env=environment(), cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_MEMORY, *command], capture_output=True, text=True, env=environment(), cwd=REPO
+    )
     if done.returncode != 0:
         raise CannotMeasure(f"the memory wrapper failed:\n{done.stderr[-2000:]}")
     code, peak = done.stdout.split()
@@ -305,26 +325,54 @@ def throughput(units: int, small: int, seed: int, repeat: int) -> list[Row]:
     per_file = 1000 / units
     growth_target = GROWTH_SLACK * units / small
     return [
-        Row(f"score, {units:,} files", min(score) * per_file, ref * per_file, min(score) / ref, THROUGHPUT_TARGET, "ms/file",
+        Row(
+            f"score, {units:,} files",
+            min(score) * per_file,
+            ref * per_file,
+            min(score) / ref,
+            THROUGHPUT_TARGET,
+            "ms/file",
             samples={"emulate_s": score, "reference_s": reference},
-            note="reference: ruamel.yaml C safe loader, load only"),
-        Row(f"validate, {units:,} files", min(validate) * per_file, ref * per_file, min(validate) / ref, THROUGHPUT_TARGET, "ms/file",
+            note="reference: ruamel.yaml C safe loader, load only",
+        ),
+        Row(
+            f"validate, {units:,} files",
+            min(validate) * per_file,
+            ref * per_file,
+            min(validate) / ref,
+            THROUGHPUT_TARGET,
+            "ms/file",
             samples={"emulate_s": validate, "reference_s": reference},
-            note="reference: ruamel.yaml C safe loader, load only"),
+            note="reference: ruamel.yaml C safe loader, load only",
+        ),
         Row(f"score peak memory, {units:,} files", peak, None, peak, MEMORY_TARGET_MIB, "MiB"),
-        Row(f"score growth, {units:,} / {small:,} files", min(score), min(score_small_times), min(score) / min(score_small_times),
-            growth_target, "s", samples={"emulate_s": score, "reference_s": score_small_times},
-            note=f"reference: emulate score on {small:,} files"),
+        Row(
+            f"score growth, {units:,} / {small:,} files",
+            min(score),
+            min(score_small_times),
+            min(score) / min(score_small_times),
+            growth_target,
+            "s",
+            samples={"emulate_s": score, "reference_s": score_small_times},
+            note=f"reference: emulate score on {small:,} files",
+        ),
     ]
 
 
 # --- output ---------------------------------------------------------------------------------------
 
+
 def cells(row: Row) -> list[str]:
     def amount(value: float | None) -> str:
         if value is None:
             return "-"
-        return f"{value:.1f} {row.unit}" if row.unit in ("ms", "MiB") else f"{value:.3f} {row.unit}" if row.unit == "ms/file" else f"{value:.2f} {row.unit}"
+        return (
+            f"{value:.1f} {row.unit}"
+            if row.unit in ("ms", "MiB")
+            else f"{value:.3f} {row.unit}"
+            if row.unit == "ms/file"
+            else f"{value:.2f} {row.unit}"
+        )
 
     if row.unit == "MiB":
         ratio, target = "-", f"<= {row.target:.0f} MiB"
@@ -338,9 +386,11 @@ HEADER = ["figure", "emulate", "reference", "ratio", "target", "result"]
 
 def facts_line(facts: dict[str, Any]) -> str:
     v = facts["versions"]
-    return (f"{facts['cpu_count']} CPUs ({facts['usable_cpus']} usable, {facts['processor']}), {facts['system']}, "
-            f"{facts['python']}; emulate {v['emulate']}, ruamel.yaml {v['ruamel.yaml']} (clib {v['ruamel.yaml.clib']}), "
-            f"pydantic {v['pydantic']}, yamllint {v['yamllint']}")
+    return (
+        f"{facts['cpu_count']} CPUs ({facts['usable_cpus']} usable, {facts['processor']}), {facts['system']}, "
+        f"{facts['python']}; emulate {v['emulate']}, ruamel.yaml {v['ruamel.yaml']} (clib {v['ruamel.yaml.clib']}), "
+        f"pydantic {v['pydantic']}, yamllint {v['yamllint']}"
+    )
 
 
 def text_table(rows: list[Row]) -> str:
@@ -348,7 +398,9 @@ def text_table(rows: list[Row]) -> str:
     widths = [max(len(line[i]) for line in table) for i in range(len(HEADER))]
     lines = []
     for n, line in enumerate(table):
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))).rstrip())
+        lines.append(
+            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))).rstrip()
+        )
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -361,10 +413,20 @@ def markdown_table(rows: list[Row]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Measure emulate's performance targets (issue 7); exit 1 when one is missed.")
-    parser.add_argument("--quick", action="store_true", help="for development: fewer runs, 1,000 instead of 5,000 units (not the issue's figures)")
-    parser.add_argument("--units", type=int, help="files of the throughput workspace (default 5,000; 1,000 with --quick)")
-    parser.add_argument("--small", type=int, default=500, help="files of the workspace the growth is measured against (default 500)")
+    parser = argparse.ArgumentParser(
+        description="Measure emulate's performance targets (issue 7); exit 1 when one is missed."
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="for development: fewer runs, 1,000 instead of 5,000 units (not the issue's figures)",
+    )
+    parser.add_argument(
+        "--units", type=int, help="files of the throughput workspace (default 5,000; 1,000 with --quick)"
+    )
+    parser.add_argument(
+        "--small", type=int, default=500, help="files of the workspace the growth is measured against (default 500)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated workspaces (default 1)")
     parser.add_argument("--runs", type=int, help="start-up runs of each command (default 15; 5 with --quick)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results and every sample as JSON")
@@ -390,9 +452,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows = [
             # yamllint exits 1 on the shipped files (its default line length is 80)
-            startup("start-up: validate 1 submission", ["validate", SHIPPED_SUBMISSION], [SHIPPED_SUBMISSION], runs, (0, 1)),
+            startup(
+                "start-up: validate 1 submission", ["validate", SHIPPED_SUBMISSION], [SHIPPED_SUBMISSION], runs, (0, 1)
+            ),
             startup("start-up: --help", ["--help"], ["--help"], runs, (0,)),
-            startup("start-up: check-rules 1 ruleset", ["check-rules", SHIPPED_RULESET], [SHIPPED_RULESET], runs, (0, 1)),
+            startup(
+                "start-up: check-rules 1 ruleset", ["check-rules", SHIPPED_RULESET], [SHIPPED_RULESET], runs, (0, 1)
+            ),
             *throughput(units, args.small, args.seed, repeat),
         ]
     except CannotMeasure as exc:
@@ -412,13 +478,24 @@ def main(argv: list[str] | None = None) -> int:
         print(text_table(rows))
         print(f"\n{summary}")
     if args.json:
-        args.json.write_text(json.dumps({
-            "mode": "quick" if args.quick else "full",
-            "machine": facts,
-            "units": units, "small": args.small, "seed": args.seed, "startup_runs": runs, "repeat": repeat,
-            "results": [asdict(r) for r in rows],
-            "all_passed": all(r.passed for r in rows),
-        }, indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "mode": "quick" if args.quick else "full",
+                    "machine": facts,
+                    "units": units,
+                    "small": args.small,
+                    "seed": args.seed,
+                    "startup_runs": runs,
+                    "repeat": repeat,
+                    "results": [asdict(r) for r in rows],
+                    "all_passed": all(r.passed for r in rows),
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         log(f"wrote {args.json}")
     return 0 if all(r.passed for r in rows) else 1
 

@@ -33,6 +33,7 @@ def rnd(x: Decimal, places: int) -> Decimal:
 
 # --- one criterion -> (points, bonus), both rounded -------------------------------------
 
+
 def performance(t: dict) -> Decimal:
     target, actual = D(t["target"]), D(t["actual"])
     if t.get("direction", "higher") == "lower":
@@ -92,6 +93,7 @@ def score_criterion(rule: dict, value: dict, places: int) -> tuple[Decimal, Deci
 
 # --- maxima ------------------------------------------------------------------------------
 
+
 def criterion_max(rule: dict) -> Decimal:
     kind = rule["kind"]
     if kind == "targets":
@@ -113,6 +115,7 @@ def max_points(ruleset: dict) -> Decimal:
 
 
 # --- one department ----------------------------------------------------------------------
+
 
 def score_submission(ruleset: dict, sub: dict) -> dict:
     places = int(ruleset["rounding"]["places"])
@@ -150,6 +153,7 @@ def score_submission(ruleset: dict, sub: dict) -> dict:
 
 
 # --- ranking and awards ------------------------------------------------------------------
+
 
 def sort_key(row: dict, tie_breakers: list[str]) -> tuple:
     key = [-row["total"]]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pytest
 from rich.console import Console
@@ -28,7 +28,9 @@ def two() -> int:
 def test_results_come_back_in_order_with_progress(pool_from: int) -> None:
     seen: list[tuple[int, int]] = []
     items = list(range(1234))
-    squares = map_chunks(powers, items, two, lambda done, total: seen.append((done, total)), pool_from=pool_from, workers=2)
+    squares = map_chunks(
+        powers, items, two, lambda done, total: seen.append((done, total)), pool_from=pool_from, workers=2
+    )
     assert squares == [n * n for n in items]
     assert seen[-1] == (1234, 1234)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
@@ -42,7 +44,9 @@ def test_without_a_pool_one_process_does_it_all(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refused)
     seen: list[tuple[int, int]] = []
-    squares = map_chunks(powers, list(range(500)), two, lambda done, total: seen.append((done, total)), pool_from=1, workers=2)
+    squares = map_chunks(
+        powers, list(range(500)), two, lambda done, total: seen.append((done, total)), pool_from=1, workers=2
+    )
     assert squares == [n * n for n in range(500)] and seen[-1] == (500, 500)
 
 
@@ -69,7 +73,9 @@ def _year(root: Path, pool_from: int, monkeypatch: pytest.MonkeyPatch) -> tuple[
     return sorted(data.submissions, key=lambda s: s.department), data.problems
 
 
-def test_a_year_read_on_a_pool_is_the_year_read_in_one_process(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_year_read_on_a_pool_is_the_year_read_in_one_process(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = workspace / "submissions" / "2017"
     broken = folder / "so-cong-thuong.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("rating: ", "rating: khong-co-"), encoding="utf-8")

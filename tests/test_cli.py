@@ -7,9 +7,10 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
 import pytest
@@ -29,7 +30,12 @@ def test_every_command_has_help(run: Callable[..., Any], command: str) -> None:
 
 
 def test_python_dash_m_runs_without_traceback() -> None:
-    result = subprocess.run([sys.executable, "-m", "emulate", "score", "2017", "--root", str(REPO)], capture_output=True, text=True, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "emulate", "score", "2017", "--root", str(REPO)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert result.returncode == 0, result.stderr
     assert "Sở Tài chính" in result.stdout
 
@@ -51,7 +57,20 @@ def test_score_json_has_the_spec_shape(run: Callable[..., Any]) -> None:
     assert set(record["ruleset"]) == {"id", "version", "sha256"} and len(record["ruleset"]["sha256"]) == 64
     assert record["missing"] == []
     first = record["ranking"][0]
-    assert set(first) == {"rank", "tied", "department", "name", "total", "base", "bonus", "deductions", "contents", "criteria", "award", "submission_sha256"}
+    assert set(first) == {
+        "rank",
+        "tied",
+        "department",
+        "name",
+        "total",
+        "base",
+        "bonus",
+        "deductions",
+        "contents",
+        "criteria",
+        "award",
+        "submission_sha256",
+    }
     for row in record["ranking"]:
         total = Decimal(row["base"]) + Decimal(row["bonus"]) - Decimal(row["deductions"])
         assert Decimal(row["total"]) == max(Decimal(0), total)
@@ -104,15 +123,18 @@ def test_explain_tree_cites_formulas_and_sources(run: Callable[..., Any]) -> Non
     assert "Total" in out and "Awards" in out
 
 
-@pytest.mark.parametrize(("args", "code"), [
-    (("rules", "2099"), 2),
-    (("score", "2099"), 2),
-    (("score", "2017", "--explain", "so-khong-co"), 2),
-    (("new", "2017", "so-khong-co"), 2),
-    (("validate", "no/such/file.yaml"), 2),
-    (("check-rules", "no/such/file.yaml"), 2),
-    (("score", "2017", "--format", "pdf"), 2),
-])
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("rules", "2099"), 2),
+        (("score", "2099"), 2),
+        (("score", "2017", "--explain", "so-khong-co"), 2),
+        (("new", "2017", "so-khong-co"), 2),
+        (("validate", "no/such/file.yaml"), 2),
+        (("check-rules", "no/such/file.yaml"), 2),
+        (("score", "2017", "--format", "pdf"), 2),
+    ],
+)
 def test_usage_errors_exit_2_with_a_message(run: Callable[..., Any], args: tuple[str, ...], code: int) -> None:
     result = run(*args)
     assert result.exit_code == code
@@ -131,7 +153,14 @@ def test_root_from_the_environment(run: Callable[..., Any], tmp_path: Path) -> N
 def _run_process(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     import os
 
-    return subprocess.run([sys.executable, "-m", "emulate", *args], capture_output=True, text=True, encoding="utf-8", cwd=cwd, env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "emulate", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env={**os.environ, **env},
+    )
 
 
 def test_validate_and_check_rules_pass_on_the_shipped_workspace(run: Callable[..., Any]) -> None:
@@ -164,12 +193,14 @@ def test_github_format_escapes_and_annotates(run: Callable[..., Any], workspace:
     assert ",title=emulate E207::" in line
 
 
-def test_new_writes_a_template_that_validates_to_only_the_values_to_fill(run: Callable[..., Any], workspace: Path) -> None:
+def test_new_writes_a_template_that_validates_to_only_the_values_to_fill(
+    run: Callable[..., Any], workspace: Path
+) -> None:
     target = workspace / "submissions" / "2017" / "so-xay-dung.yaml"
     target.unlink()
     assert run("new", "2017", "so-xay-dung", root=workspace).exit_code == 0
     text = target.read_text(encoding="utf-8")
-    assert "# 3.2 Phong trào \"Chung sức xây dựng nông thôn mới\"" in text
+    assert '# 3.2 Phong trào "Chung sức xây dựng nông thôn mới"' in text
     result = run("validate", str(target), "--format", "json", root=workspace)
     problems = json.loads(result.stdout)
     assert result.exit_code == 1
@@ -192,13 +223,26 @@ def test_new_filled_in_validates(run: Callable[..., Any], workspace: Path, tmp_p
     filled = []
     for line in out.read_text(encoding="utf-8").splitlines():
         key = line.split("#")[0].rstrip()
-        fill = {"- name:": "- name: Chỉ tiêu", "unit:": "unit: '%'", "target:": "target: 100", "actual:": "actual: 90",
-                "evidence:": "evidence: x", "rating:": "rating: kha", "percent:": "percent: 90", "count:": "count: 1",
-                "points:": "points: 5"}
+        fill = {
+            "- name:": "- name: Chỉ tiêu",
+            "unit:": "unit: '%'",
+            "target:": "target: 100",
+            "actual:": "actual: 90",
+            "evidence:": "evidence: x",
+            "rating:": "rating: kha",
+            "percent:": "percent: 90",
+            "count:": "count: 1",
+            "points:": "points: 5",
+        }
         stripped = key.strip()
         if stripped in fill:
             key = key.replace(stripped, fill[stripped])
-        elif stripped.endswith(":") and line.startswith("      ") and "items" not in stripped and not stripped.startswith("-"):
+        elif (
+            stripped.endswith(":")
+            and line.startswith("      ")
+            and "items" not in stripped
+            and not stripped.startswith("-")
+        ):
             key = key + " true"
         filled.append(key)
     out.write_text("\n".join(filled) + "\n", encoding="utf-8")
@@ -231,15 +275,26 @@ def test_decimal_comma_inside_a_flow_mapping_is_explained(run: Callable[..., Any
     assert "use a dot for decimals (actual: 54.0)" in problems[0]["message"]
 
 
-@pytest.mark.parametrize(("words", "cword", "expected"), [
-    ("emulate score 20", "2", ["2016", "2017"]),
-    ("emulate new 2017 so-t", "3", ["so-tai-chinh", "so-thong-tin-truyen-thong", "so-tai-nguyen-moi-truong"]),
-])
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("emulate score 20", "2", ["2016", "2017"]),
+        ("emulate new 2017 so-t", "3", ["so-tai-chinh", "so-thong-tin-truyen-thong", "so-tai-nguyen-moi-truong"]),
+    ],
+)
 def test_bash_completion_offers_years_and_departments(words: str, cword: str, expected: list[str]) -> None:
     import os
 
-    env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": cword, "_EMULATE_COMPLETE": "complete_bash", "EMULATE_ROOT": str(REPO)}
-    result = subprocess.run([sys.executable, "-c", "from emulate.entry import main; main()"], capture_output=True, text=True, env=env)
+    env = {
+        **os.environ,
+        "COMP_WORDS": words,
+        "COMP_CWORD": cword,
+        "_EMULATE_COMPLETE": "complete_bash",
+        "EMULATE_ROOT": str(REPO),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from emulate.entry import main; main()"], capture_output=True, text=True, env=env
+    )
     assert result.stdout.split() == expected
 
 
@@ -264,13 +319,19 @@ def test_check_rules_github_format_and_diff_of_a_broken_ruleset(run: Callable[..
     assert result.exit_code == 1 and "cannot be compared until the problems above are fixed" in result.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ("validate", "a" * 5000),
-    ("check-rules", "a" * 5000),
-    ("verify", "a" * 5000 + ".json"),
-    ("diff-rules", "a" * 5000, "2017"),
-], ids=lambda arg: " ".join(arg)[:40])
-def test_a_name_too_long_for_the_system_is_a_usage_error_not_a_traceback(args: tuple[str, ...], run: Callable[..., Any]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "a" * 5000),
+        ("check-rules", "a" * 5000),
+        ("verify", "a" * 5000 + ".json"),
+        ("diff-rules", "a" * 5000, "2017"),
+    ],
+    ids=lambda arg: " ".join(arg)[:40],
+)
+def test_a_name_too_long_for_the_system_is_a_usage_error_not_a_traceback(
+    args: tuple[str, ...], run: Callable[..., Any]
+) -> None:
     result = run(*args)
     assert result.exit_code == 2, result.stderr
     assert "emulate:" in result.stderr

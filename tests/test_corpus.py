@@ -21,8 +21,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -42,7 +43,7 @@ MEMORY_LIMIT = 2 * 1024**3  # address space of one run, so a runaway case cannot
 #: codes that no passing corpus case produces, with the reason
 UNCOVERED = {
     "E100": "needs a file the tool cannot read: a folder is never taken for a file by validate/check-rules "
-            "(folders are searched), and permissions do not stop root, which runs these tests",
+    "(folders are searched), and permissions do not stop root, which runs these tests",
 }
 
 
@@ -57,7 +58,7 @@ def _long_line_note() -> bytes:
     """A valid submission with a 200,000-character note on one line (about 220 KB)."""
     sentence = "Báo cáo kết quả thực hiện nhiệm vụ năm 2017 của Sở Xây dựng. "
     note = (sentence * (200_000 // len(sentence) + 1))[:200_000]
-    return BASE_SUBMISSION.read_bytes() + f'note: "{note}"\n'.encode("utf-8")
+    return BASE_SUBMISSION.read_bytes() + f'note: "{note}"\n'.encode()
 
 
 GENERATORS: dict[str, Callable[[], bytes]] = {
@@ -99,8 +100,14 @@ def _run(root: Path, *args: str, timeout: float) -> subprocess.CompletedProcess[
     env["PYTHONIOENCODING"] = "utf-8"
     return subprocess.run(
         [sys.executable, "-m", "emulate", *args, "--format", "json", "--root", str(root)],
-        cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", errors="replace",
-        timeout=timeout, preexec_fn=_limit_memory if os.name == "posix" else None,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+        preexec_fn=_limit_memory if os.name == "posix" else None,
     )
 
 

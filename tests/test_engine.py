@@ -6,9 +6,10 @@ import html
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from emulate.ruleset import Ruleset
 from emulate.submission import AssessedValue, CountValue, Submission
 
 sys.path.insert(0, str(Path(__file__).parent))
-import reference_scorer  # noqa: E402  (an independent re-implementation of SPEC 3.1)
+import reference_scorer
 
 REPO = Path(__file__).resolve().parent.parent
 UNITS = ["a", "b", "c", "d", "e"]
@@ -25,26 +26,54 @@ UNITS = ["a", "b", "c", "d", "e"]
 
 def small_ruleset(tie_breakers: list[str], awards: list[dict[str, Any]] | None = None) -> Ruleset:
     """Two contents of one assessed criterion each (max 50 + 50), a counted criterion, a deduction."""
-    return Ruleset.model_validate({
-        "ruleset": "t", "year": 2017, "version": "1", "title": "t",
-        "departments": [{"id": u, "name": u.upper()} for u in UNITS],
-        "contents": [
-            {"id": "1", "title": "one", "criteria": [{"id": "x", "no": "1.1", "title": "x", "source": "s", "rule": {"kind": "assessed", "max": 50}}]},
-            {"id": "2", "title": "two", "criteria": [
-                {"id": "y", "no": "2.1", "title": "y", "source": "s", "rule": {"kind": "assessed", "max": 40}},
-                {"id": "k", "no": "2.2", "title": "k", "source": "s", "rule": {"kind": "count_penalty", "max": 10, "per": 10}},
-            ]},
-        ],
-        "deductions": [{"id": "d", "title": "d", "per": 1, "source": "s"}],
-        "awards": awards or [],
-        "tie_breakers": tie_breakers,
-    })
+    return Ruleset.model_validate(
+        {
+            "ruleset": "t",
+            "year": 2017,
+            "version": "1",
+            "title": "t",
+            "departments": [{"id": u, "name": u.upper()} for u in UNITS],
+            "contents": [
+                {
+                    "id": "1",
+                    "title": "one",
+                    "criteria": [
+                        {"id": "x", "no": "1.1", "title": "x", "source": "s", "rule": {"kind": "assessed", "max": 50}}
+                    ],
+                },
+                {
+                    "id": "2",
+                    "title": "two",
+                    "criteria": [
+                        {"id": "y", "no": "2.1", "title": "y", "source": "s", "rule": {"kind": "assessed", "max": 40}},
+                        {
+                            "id": "k",
+                            "no": "2.2",
+                            "title": "k",
+                            "source": "s",
+                            "rule": {"kind": "count_penalty", "max": 10, "per": 10},
+                        },
+                    ],
+                },
+            ],
+            "deductions": [{"id": "d", "title": "d", "per": 1, "source": "s"}],
+            "awards": awards or [],
+            "tie_breakers": tie_breakers,
+        }
+    )
 
 
 def unit(name: str, x: int, y: int, deductions: int = 0, disciplined: int = 0) -> Submission:
-    return Submission(name, 2017, {
-        "x": AssessedValue(points=Decimal(x)), "y": AssessedValue(points=Decimal(y)), "k": CountValue(count=disciplined),
-    }, {"d": deductions})
+    return Submission(
+        name,
+        2017,
+        {
+            "x": AssessedValue(points=Decimal(x)),
+            "y": AssessedValue(points=Decimal(y)),
+            "k": CountValue(count=disciplined),
+        },
+        {"d": deductions},
+    )
 
 
 def ranks(ruleset: Ruleset, subs: list[Submission]) -> list[tuple[int, str, bool]]:
@@ -96,13 +125,16 @@ def test_awards_skip_units_failing_require_zero_and_min_share() -> None:
     ruleset = small_ruleset(["content:1"], AWARDS)
     subs = [
         unit("a", 50, 40, disciplined=1),  # 90/100: best, but a disciplined official: no flag
-        unit("b", 50, 37),                 # 97/100 (k = 10): the flag
-        unit("c", 45, 36),                 # 91: merit
-        unit("d", 40, 20),                 # 70: below 80 %: no merit
+        unit("b", 50, 37),  # 97/100 (k = 10): the flag
+        unit("c", 45, 36),  # 91: merit
+        unit("d", 40, 20),  # 70: below 80 %: no merit
     ]
     ranking = rank(ruleset, [score(ruleset, s) for s in subs])
     assert [(u.card.department, u.card.total, u.award) for u in ranking.units] == [
-        ("b", Decimal("97"), "flag"), ("c", Decimal("91"), "merit"), ("a", Decimal("90"), "merit"), ("d", Decimal("70"), None),
+        ("b", Decimal("97"), "flag"),
+        ("c", Decimal("91"), "merit"),
+        ("a", Decimal("90"), "merit"),
+        ("d", Decimal("70"), None),
     ]
     check = next(c for c in ranking.awards if c.award_id == "flag" and c.department == "a")
     assert check.nonzero == (("k", 1),) and not check.granted
@@ -130,7 +162,9 @@ def test_engine_agrees_with_the_independent_reference_scorer(run: Callable[..., 
         assert row["award"] == ref["award"]
         for key in ("base", "bonus", "deductions", "total"):
             assert Decimal(row[key]) == ref[key], (row["department"], key)
-        assert {k: Decimal(v) for k, v in row["contents"].items()} == {k: Decimal(v) for k, v in ref["contents"].items()}
+        assert {k: Decimal(v) for k, v in row["contents"].items()} == {
+            k: Decimal(v) for k, v in ref["contents"].items()
+        }
         for criterion_id, (points, bonus) in ref["criteria"].items():
             assert Decimal(row["criteria"][criterion_id]["points"]) == points
             assert Decimal(row["criteria"][criterion_id]["bonus"]) == bonus
@@ -140,13 +174,18 @@ def test_reference_scorer_agrees_on_a_shuffled_edited_workspace(run: Callable[..
     # make a tie at the top and a capped bonus: both implementations must agree
     path = workspace / "submissions" / "2017" / "so-tai-chinh.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("{rating: tot", "{rating: xuat-sac", 1) if "{rating: tot" in text else text, encoding="utf-8")
+    path.write_text(
+        text.replace("{rating: tot", "{rating: xuat-sac", 1) if "{rating: tot" in text else text, encoding="utf-8"
+    )
     result = run("score", "2017", "--format", "json", "--self", root=workspace)
     record = json.loads(result.stdout)
     expected = {row["department"]: row for row in reference_scorer.score_workspace(workspace, 2017)}
     for row in record["ranking"]:
         assert (row["rank"], Decimal(row["total"]), row["award"]) == (
-            expected[row["department"]]["rank"], expected[row["department"]]["total"], expected[row["department"]]["award"])
+            expected[row["department"]]["rank"],
+            expected[row["department"]]["total"],
+            expected[row["department"]]["award"],
+        )
     shutil.rmtree(workspace)
 
 
@@ -157,7 +196,9 @@ def tie_at_the_quota(workspace: Path) -> None:
     """so-tai-nguyen-moi-truong submits exactly what so-nong-nghiep does: both rank 3, one bang-khen place left."""
     folder = workspace / "submissions" / "2017"
     text = (folder / "so-nong-nghiep.yaml").read_text(encoding="utf-8")
-    (folder / "so-tai-nguyen-moi-truong.yaml").write_text(text.replace("department: so-nong-nghiep", "department: so-tai-nguyen-moi-truong"), encoding="utf-8")
+    (folder / "so-tai-nguyen-moi-truong.yaml").write_text(
+        text.replace("department: so-nong-nghiep", "department: so-tai-nguyen-moi-truong"), encoding="utf-8"
+    )
 
 
 def test_a_tie_cut_by_a_quota_is_found(workspace: Path) -> None:
@@ -174,7 +215,9 @@ def test_a_tie_cut_by_a_quota_is_found(workspace: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
-def test_every_ranking_for_people_says_the_ballot_decides_a_tie_cut_by_a_quota(fmt: str, workspace: Path, run: Callable[..., Any], tmp_path: Path) -> None:
+def test_every_ranking_for_people_says_the_ballot_decides_a_tie_cut_by_a_quota(
+    fmt: str, workspace: Path, run: Callable[..., Any], tmp_path: Path
+) -> None:
     def shown() -> str:
         if fmt != "html":
             return run("score", "2017", "--format", fmt, root=workspace, env={"COLUMNS": "300"}).stdout
@@ -185,5 +228,8 @@ def test_every_ranking_for_people_says_the_ballot_decides_a_tie_cut_by_a_quota(f
     assert "secret ballot decides" not in shown().replace("Proposals only: the bloc's secret ballot decides.", "")
     tie_at_the_quota(workspace)
     out = shown()
-    assert "Sở Nông nghiệp và Phát triển nông thôn (proposed) and Sở Tài nguyên và Môi trường (not proposed) share rank 3" in out
+    assert (
+        "Sở Nông nghiệp và Phát triển nông thôn (proposed) and Sở Tài nguyên và Môi trường (not proposed) share rank 3"
+        in out
+    )
     assert "in the order of their ids; the bloc's secret ballot decides" in out

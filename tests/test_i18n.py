@@ -7,8 +7,9 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -23,7 +24,9 @@ REPO = SRC.parent.parent
 
 def marked_messages() -> set[str]:
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(str(SRC), method_map=[("**.py", "python")], keywords={"_": None}):
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(SRC), method_map=[("**.py", "python")], keywords={"_": None}
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
@@ -55,15 +58,18 @@ def test_the_compiled_catalog_is_up_to_date() -> None:
 ENGLISH_ONLY = {m for m in catalog() if len(m) >= 12}
 
 
-@pytest.mark.parametrize("args", [
-    ("score", "2017"),
-    ("score", "2017", "--explain", "so-xay-dung"),
-    ("score", "2017", "--format", "markdown"),
-    ("rules", "2016"),
-    ("history",),
-    ("diff-rules", "2016", "2017", "--rescore", "2017"),
-    ("verify", "no-such-record.json"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("score", "2017"),
+        ("score", "2017", "--explain", "so-xay-dung"),
+        ("score", "2017", "--format", "markdown"),
+        ("rules", "2016"),
+        ("history",),
+        ("diff-rules", "2016", "2017", "--rescore", "2017"),
+        ("verify", "no-such-record.json"),
+    ],
+)
 def test_vietnamese_output_has_no_english_message(run: Callable[..., Any], args: tuple[str, ...]) -> None:
     result = run(*args, "--lang", "vi")
     out = result.stdout + result.stderr
@@ -82,9 +88,16 @@ def test_problem_messages_are_translated(run: Callable[..., Any], workspace: Pat
 
 
 def _process(*args: str, **env: str) -> str:
-    environ = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "EMULATE_LANG")}
-    result = subprocess.run([sys.executable, "-m", "emulate", *args, "--root", str(REPO)], capture_output=True, text=True,
-                            encoding="utf-8", env={**environ, **env})
+    environ = {
+        k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE", "EMULATE_LANG")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "emulate", *args, "--root", str(REPO)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**environ, **env},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -20,7 +20,6 @@ minimal counterexample as an explicit `@example` (so they fail on every run) and
 from __future__ import annotations
 
 import copy
-import decimal
 import functools
 import io
 import json
@@ -29,7 +28,6 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -38,8 +36,8 @@ from typer.testing import CliRunner
 from emulate.cli import app
 from emulate.engine import ScoreCard, rank, round_points, score
 from emulate.evaluation import Evaluation, evaluate
-from emulate.render import number
 from emulate.render import explain as render_explain
+from emulate.render import number
 from emulate.render import score as render_score
 from emulate.review import parse_review
 from emulate.ruleset import Ruleset, check_ruleset, load_ruleset
@@ -63,14 +61,14 @@ Data = dict[str, Any]
 # --- numbers ----------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def decimals(low: Decimal | int, high: Decimal | int, places: int = 2) -> st.SearchStrategy[Decimal]:
     """Decimals from low to high (inclusive) with exactly `places` decimals (cached: strategies are reused)."""
     scale = 10**places
     return st.integers(int(Decimal(low) * scale), int(Decimal(high) * scale)).map(lambda n: Decimal(n).scaleb(-places))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def positive(high: int, places: int) -> st.SearchStrategy[Decimal]:
     """Positive decimals up to `high` with `places` decimals (the smallest step is 10^-places)."""
     return decimals(Decimal(1).scaleb(-places), high, places)
@@ -116,7 +114,9 @@ def rule_data(draw: st.DrawFn, places: int, kinds: tuple[str, ...] = KINDS, extr
         return rule
     if kind == "rating":
         labels = draw(st.lists(st.sampled_from(LABELS), min_size=1, max_size=5, unique=True))
-        points = sorted(draw(st.lists(decimals(0, 50, places), min_size=len(labels), max_size=len(labels))), reverse=True)
+        points = sorted(
+            draw(st.lists(decimals(0, 50, places), min_size=len(labels), max_size=len(labels))), reverse=True
+        )
         rule = {"kind": kind, "scale": dict(zip(labels, points))}
         if draw(st.booleans()):
             rule["bonus"] = {"at_least": draw(st.sampled_from(labels)), "points": draw(param(10))}
@@ -156,14 +156,24 @@ def ruleset_data(draw: st.DrawFn, fit_places: bool = True, with_targets: bool = 
         criteria = []
         for j in range(1, draw(st.integers(1, 5)) + 1):
             kinds = ("targets",) if with_targets and i == j == 1 else KINDS
-            criteria.append({
-                "id": f"c{i}-{j}", "no": f"{i}.{j}", "title": f"Tiêu chí {i}.{j}",
-                "source": "assumed: generated", "rule": draw(rule_data(digits, kinds, extreme)),
-            })
+            criteria.append(
+                {
+                    "id": f"c{i}-{j}",
+                    "no": f"{i}.{j}",
+                    "title": f"Tiêu chí {i}.{j}",
+                    "source": "assumed: generated",
+                    "rule": draw(rule_data(digits, kinds, extreme)),
+                }
+            )
         contents.append({"id": str(i), "title": f"Nội dung {i}", "criteria": criteria})
     deductions = []
     for k in range(1, draw(st.integers(0, 2)) + 1):
-        deduction: Data = {"id": f"d{k}", "title": f"Điểm trừ {k}", "per": draw(amount(positive(10, digits), extreme, *on_grid(digits))), "source": "assumed"}
+        deduction: Data = {
+            "id": f"d{k}",
+            "title": f"Điểm trừ {k}",
+            "per": draw(amount(positive(10, digits), extreme, *on_grid(digits))),
+            "source": "assumed",
+        }
         if draw(st.booleans()):
             deduction["cap"] = draw(amount(positive(20, digits), extreme, *on_grid(digits)))
         deductions.append(deduction)
@@ -171,14 +181,21 @@ def ruleset_data(draw: st.DrawFn, fit_places: bool = True, with_targets: bool = 
     counted += [d["id"] for d in deductions]
     awards = []
     for k in range(1, draw(st.integers(0, 2)) + 1):
-        awards.append({
-            "id": f"a{k}", "title": f"Khen thưởng {k}", "quota": draw(st.integers(1, 3)),
-            "min_share": draw(decimals(Decimal("0.01"), 1)),
-            "require_zero": draw(st.lists(st.sampled_from(counted), unique=True, max_size=2)) if counted else [],
-        })
+        awards.append(
+            {
+                "id": f"a{k}",
+                "title": f"Khen thưởng {k}",
+                "quota": draw(st.integers(1, 3)),
+                "min_share": draw(decimals(Decimal("0.01"), 1)),
+                "require_zero": draw(st.lists(st.sampled_from(counted), unique=True, max_size=2)) if counted else [],
+            }
+        )
     breakers = ["fewer_deductions", *(f"content:{c['id']}" for c in contents)]
     return {
-        "ruleset": "khoi-thu", "year": year, "version": f"{year}.1", "title": f"Giao ước thi đua {year}",
+        "ruleset": "khoi-thu",
+        "year": year,
+        "version": f"{year}.1",
+        "title": f"Giao ước thi đua {year}",
         "rounding": {"places": places, "mode": "half_up"},
         "departments": [
             {"id": f"u{k}", "name": f"Sở số {k}", "role": "leader" if k == 1 else "member"}
@@ -253,7 +270,9 @@ def submission_data(draw: st.DrawFn, ruleset: Data, department: str, extreme: bo
 
 
 @st.composite
-def year_data(draw: st.DrawFn, fit_places: bool = True, extreme: bool = False, extreme_rules: bool = False) -> tuple[Data, list[Data]]:
+def year_data(
+    draw: st.DrawFn, fit_places: bool = True, extreme: bool = False, extreme_rules: bool = False
+) -> tuple[Data, list[Data]]:
     """A ruleset and submissions of some of its departments; some units copy another's values (ties).
 
     `extreme`: submitted numbers may be the largest or smallest a file may hold; `extreme_rules`:
@@ -280,7 +299,12 @@ def transfer_points(draw: st.DrawFn, ruleset: Data, submission: Data) -> None:
 
     This makes totals tie while contents differ, so that tie-breakers have work to do.
     """
-    assessed = [(content["id"], c) for content in ruleset["contents"] for c in content["criteria"] if c["rule"]["kind"] == "assessed"]
+    assessed = [
+        (content["id"], c)
+        for content in ruleset["contents"]
+        for c in content["criteria"]
+        if c["rule"]["kind"] == "assessed"
+    ]
     pairs = [(a, b) for ca, a in assessed for cb, b in assessed if ca != cb]
     if not pairs:
         return
@@ -350,11 +374,30 @@ def test_points_bonus_and_deductions_stay_within_their_maxima(case: tuple[Data, 
 
 # Minimal counterexample found by hypothesis: a parameter finer than the rounding places.
 _COARSE_RULESET: Data = {
-    "ruleset": "khoi-thu", "year": 2017, "version": "2017.1", "title": "t", "rounding": {"places": 0},
-    "departments": [{"id": "u1", "name": "U"}], "deductions": [], "awards": [], "tie_breakers": [],
-    "contents": [{"id": "1", "title": "c", "criteria": [
-        {"id": "c1-1", "no": "1.1", "title": "t", "source": "s", "rule": {"kind": "percent", "max": Decimal("0.50")}},
-    ]}],
+    "ruleset": "khoi-thu",
+    "year": 2017,
+    "version": "2017.1",
+    "title": "t",
+    "rounding": {"places": 0},
+    "departments": [{"id": "u1", "name": "U"}],
+    "deductions": [],
+    "awards": [],
+    "tie_breakers": [],
+    "contents": [
+        {
+            "id": "1",
+            "title": "c",
+            "criteria": [
+                {
+                    "id": "c1-1",
+                    "no": "1.1",
+                    "title": "t",
+                    "source": "s",
+                    "rule": {"kind": "percent", "max": Decimal("0.50")},
+                },
+            ],
+        }
+    ],
 }
 _COARSE_SUBMISSION: Data = {"department": "u1", "year": 2017, "criteria": {"c1-1": {"percent": Decimal(100)}}}
 
@@ -421,7 +464,9 @@ def test_better_actual_never_lowers_points_bonus_or_total(data: st.DataObject) -
     ruleset = build_ruleset(raw)
     department = ruleset.departments[0].id
     before_raw = data.draw(submission_data(raw, department), label="submission")
-    criterion_id = data.draw(st.sampled_from([c["id"] for c in criteria_of(raw) if c["rule"]["kind"] == "targets"]), label="criterion")
+    criterion_id = data.draw(
+        st.sampled_from([c["id"] for c in criteria_of(raw) if c["rule"]["kind"] == "targets"]), label="criterion"
+    )
     components = before_raw["criteria"][criterion_id]["targets"]
     index = data.draw(st.integers(0, len(components) - 1), label="component")
     delta = data.draw(decimals(0, 500), label="delta")
@@ -443,7 +488,9 @@ def test_better_actual_never_lowers_points_bonus_or_total(data: st.DataObject) -
 # --- ranking ----------------------------------------------------------------------------
 
 
-def ranking_rows(ruleset: Ruleset, cards: list[ScoreCard], missing: list[str]) -> list[tuple[str, int, bool, str | None]]:
+def ranking_rows(
+    ruleset: Ruleset, cards: list[ScoreCard], missing: list[str]
+) -> list[tuple[str, int, bool, str | None]]:
     return [(u.card.department, u.rank, u.tied, u.award) for u in rank(ruleset, cards, missing).units]
 
 
@@ -470,7 +517,7 @@ def test_ranks_are_competition_ranks(case: tuple[Data, list[Data]]) -> None:
     while position < len(ranks):
         shared = ranks.count(ranks[position])
         assert ranks[position] == position + 1
-        assert all(u.tied == (shared > 1) for u in ranking.units[position:position + shared])
+        assert all(u.tied == (shared > 1) for u in ranking.units[position : position + shared])
         position += shared
     totals = [u.card.total for u in ranking.units]
     assert totals == sorted(totals, reverse=True)
@@ -519,7 +566,11 @@ def test_awards_respect_quota_conditions_and_one_award_per_unit(case: tuple[Data
     for award in ruleset.awards:
         expected = []
         for unit in ranking.units:
-            if len(expected) < award.quota and unit.card.department not in taken and eligible(ruleset, unit.card, award.id):
+            if (
+                len(expected) < award.quota
+                and unit.card.department not in taken
+                and eligible(ruleset, unit.card, award.id)
+            ):
                 expected.append(unit.card.department)
         assert [d for a, d in granted if a == award.id] == expected
         taken.update(expected)
@@ -601,7 +652,9 @@ def test_arbitrary_bytes_never_raise(raw: bytes) -> None:
 
 @FAST
 @given(
-    st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufffe\uffff"), max_size=30),
+    st.text(
+        st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufffe\uffff"), max_size=30
+    ),
     st.sampled_from(["\x00", "\x01", "\x08", "\x1f", "\x7f", "\x9f", "\ufffe"]),
     st.text(max_size=10),
 )
@@ -615,18 +668,104 @@ def test_a_control_character_is_reported_where_it_stands(before: str, control: s
 
 
 SUBMISSION_KEYS = (
-    "department", "year", "criteria", "deductions", "self_score", "evidence", "note", "targets", "name", "unit",
-    "direction", "target", "actual", "rating", "percent", "items", "count", "points", "chi-tieu-chuyen-mon",
-    "cai-cach-hanh-chinh", "nhiem-vu-ubnd-giao", "ung-dung-cntt", "to-chuc-doan-the", "che-do-bao-cao",
-    "chap-hanh-chu-truong", "nong-thon-moi", "phe-binh", "chi-doan", "van-hoa", "reviewed_by", "adjustments",
-    "criterion", "value", "reason", "deduction", "kind", "rule", "contents", "scale", "bonus", "1", "Tốt", "? x",
+    "department",
+    "year",
+    "criteria",
+    "deductions",
+    "self_score",
+    "evidence",
+    "note",
+    "targets",
+    "name",
+    "unit",
+    "direction",
+    "target",
+    "actual",
+    "rating",
+    "percent",
+    "items",
+    "count",
+    "points",
+    "chi-tieu-chuyen-mon",
+    "cai-cach-hanh-chinh",
+    "nhiem-vu-ubnd-giao",
+    "ung-dung-cntt",
+    "to-chuc-doan-the",
+    "che-do-bao-cao",
+    "chap-hanh-chu-truong",
+    "nong-thon-moi",
+    "phe-binh",
+    "chi-doan",
+    "van-hoa",
+    "reviewed_by",
+    "adjustments",
+    "criterion",
+    "value",
+    "reason",
+    "deduction",
+    "kind",
+    "rule",
+    "contents",
+    "scale",
+    "bonus",
+    "1",
+    "Tốt",
+    "? x",
 )
 SCALARS = (
-    "2017", "2016", "so-tai-chinh", "so-xay-dung", "1.000", "12,5", ".nan", "-.inf", "-1", "0", "1e3", "1_000",
-    "yes", "no", "~", "null", "true", "false", "not_applicable", "tot", "Tốt", "xuat-sac", "lower", "higher",
-    "''", '""', "[]", "{}", "100", "101", "96.5", "'1620'", "9" * 40, "&a 5", "*a", "!!python/object:os.system",
-    "!!str 5", "|", ">-", "n/a", "1.5.2", "0x1F", "2017-12-28", "\"a: b\"", "a: b", "- x", "[1, 2", "{a: 1",
-    "9" * 60, "1e99999999999999", "1e-99999999999999", "0.00000000001", "999999999999999.9999999999",
+    "2017",
+    "2016",
+    "so-tai-chinh",
+    "so-xay-dung",
+    "1.000",
+    "12,5",
+    ".nan",
+    "-.inf",
+    "-1",
+    "0",
+    "1e3",
+    "1_000",
+    "yes",
+    "no",
+    "~",
+    "null",
+    "true",
+    "false",
+    "not_applicable",
+    "tot",
+    "Tốt",
+    "xuat-sac",
+    "lower",
+    "higher",
+    "''",
+    '""',
+    "[]",
+    "{}",
+    "100",
+    "101",
+    "96.5",
+    "'1620'",
+    "9" * 40,
+    "&a 5",
+    "*a",
+    "!!python/object:os.system",
+    "!!str 5",
+    "|",
+    ">-",
+    "n/a",
+    "1.5.2",
+    "0x1F",
+    "2017-12-28",
+    '"a: b"',
+    "a: b",
+    "- x",
+    "[1, 2",
+    "{a: 1",
+    "9" * 60,
+    "1e99999999999999",
+    "1e-99999999999999",
+    "0.00000000001",
+    "999999999999999.9999999999",
 )
 
 
@@ -654,8 +793,34 @@ def yaml_lines(draw: st.DrawFn, depth: int = 0) -> list[str]:
     return lines
 
 
-TOKENS = ("&a ", "*a", "!!python/object ", ": ", "- ", "\t", "[", "{", "]", "}", "#", "'", '"', "\n", "\r\n",
-          "\x00", "\ufeff", "x" * 500, "1.000", "12,5", ".nan", "---\n", "...", "%YAML 1.1\n", "e\u0301", "? ")
+TOKENS = (
+    "&a ",
+    "*a",
+    "!!python/object ",
+    ": ",
+    "- ",
+    "\t",
+    "[",
+    "{",
+    "]",
+    "}",
+    "#",
+    "'",
+    '"',
+    "\n",
+    "\r\n",
+    "\x00",
+    "\ufeff",
+    "x" * 500,
+    "1.000",
+    "12,5",
+    ".nan",
+    "---\n",
+    "...",
+    "%YAML 1.1\n",
+    "e\u0301",
+    "? ",
+)
 
 
 @st.composite
@@ -726,7 +891,9 @@ def to_yaml(value: Any, indent: int = 0) -> list[str]:
                 lines.append(head)
                 lines += to_yaml(item, indent + 2)
             else:
-                lines.append(f"{head} {yaml_scalar(item) if not isinstance(item, (dict, list)) else ('{}' if isinstance(item, dict) else '[]')}")
+                lines.append(
+                    f"{head} {yaml_scalar(item) if not isinstance(item, (dict, list)) else ('{}' if isinstance(item, dict) else '[]')}"
+                )
         return lines
     if isinstance(value, list):
         for item in value:
@@ -744,7 +911,9 @@ def write_workspace(root: Path, ruleset: Data, submissions: list[Data]) -> None:
     folder = root / "submissions" / str(year)
     folder.mkdir(parents=True)
     for submission in submissions:
-        (folder / f"{submission['department']}.yaml").write_text("\n".join(to_yaml(submission)) + "\n", encoding="utf-8")
+        (folder / f"{submission['department']}.yaml").write_text(
+            "\n".join(to_yaml(submission)) + "\n", encoding="utf-8"
+        )
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -756,7 +925,9 @@ def test_cli_score_json_agrees_with_the_engine(case: tuple[Data, list[Data]]) ->
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         write_workspace(root, ruleset_raw, submissions_raw)
-        result = CliRunner().invoke(app, ["score", str(ruleset_raw["year"]), "--format", "json", "--root", str(root)], catch_exceptions=False)
+        result = CliRunner().invoke(
+            app, ["score", str(ruleset_raw["year"]), "--format", "json", "--root", str(root)], catch_exceptions=False
+        )
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
     expected = [(u.card.department, u.rank, number(u.card.total, places), u.award) for u in evaluation.ranking.units]
@@ -782,16 +953,35 @@ def test_numbers_at_the_limits_of_a_file_score_and_render_without_error(case: tu
     for unit in evaluation.ranking.units:
         card = unit.card
         assert card.total == max(ZERO, card.base + card.bonus - card.deducted)
-        assert ZERO <= card.base <= ruleset.max_points + sum(1 for _ in ruleset.criteria()) * 5 * scale_step(ruleset.rounding.places)
+        assert (
+            ZERO
+            <= card.base
+            <= ruleset.max_points + sum(1 for _ in ruleset.criteria()) * 5 * scale_step(ruleset.rounding.places)
+        )
     rendered(evaluation)
 
 
-def limits_case(places: int, rule: Data, value: Data, deductions: list[Data] | None = None, counts: Data | None = None) -> tuple[Data, list[Data]]:
+def limits_case(
+    places: int, rule: Data, value: Data, deductions: list[Data] | None = None, counts: Data | None = None
+) -> tuple[Data, list[Data]]:
     """A one-criterion year (a hand-written counterexample) in the form `year_data` draws."""
     ruleset: Data = {
-        "ruleset": "khoi-thu", "year": 2017, "version": "2017.1", "title": "t", "rounding": {"places": places},
-        "departments": [{"id": "u1", "name": "U"}], "deductions": deductions or [], "awards": [], "tie_breakers": [],
-        "contents": [{"id": "1", "title": "c", "criteria": [{"id": "c1-1", "no": "1.1", "title": "t", "source": "s", "rule": rule}]}],
+        "ruleset": "khoi-thu",
+        "year": 2017,
+        "version": "2017.1",
+        "title": "t",
+        "rounding": {"places": places},
+        "departments": [{"id": "u1", "name": "U"}],
+        "deductions": deductions or [],
+        "awards": [],
+        "tie_breakers": [],
+        "contents": [
+            {
+                "id": "1",
+                "title": "c",
+                "criteria": [{"id": "c1-1", "no": "1.1", "title": "t", "source": "s", "rule": rule}],
+            }
+        ],
     }
     submission: Data = {"department": "u1", "year": 2017, "criteria": {"c1-1": value}, "deductions": counts or {}}
     return ruleset, [submission]
@@ -819,7 +1009,13 @@ _HIGHER_AT_THE_LIMITS: Data = {"targets": [{"name": "x", "target": TINY, "actual
 
 @FAST
 @given(year_data(extreme=True))
-@example(limits_case(2, {"kind": "targets", "count": 1, "points_each": 70, "bonus_per_percent": Decimal("0.7"), "bonus_cap_each": 7}, _HIGHER_AT_THE_LIMITS))
+@example(
+    limits_case(
+        2,
+        {"kind": "targets", "count": 1, "points_each": 70, "bonus_per_percent": Decimal("0.7"), "bonus_cap_each": 7},
+        _HIGHER_AT_THE_LIMITS,
+    )
+)
 def test_explanations_render_at_the_limits_of_a_file(case: tuple[Data, list[Data]]) -> None:
     evaluation = evaluation_from_yaml(case)
     for unit in evaluation.ranking.units:
@@ -829,8 +1025,22 @@ def test_explanations_render_at_the_limits_of_a_file(case: tuple[Data, list[Data
 
 @FAST
 @given(year_data(extreme=True, extreme_rules=True))
-@example(limits_case(10, {"kind": "targets", "count": 1, "points_each": 1, "bonus_per_percent": Decimal(10**14), "bonus_cap_each": 1}, _HIGHER_AT_THE_LIMITS))
-@example(limits_case(2, {"kind": "assessed", "max": 10}, {"points": 5}, [{"id": "d1", "title": "d", "per": Decimal(LARGEST_WHOLE), "source": "s"}], {"d1": LARGEST_WHOLE}))
+@example(
+    limits_case(
+        10,
+        {"kind": "targets", "count": 1, "points_each": 1, "bonus_per_percent": Decimal(10**14), "bonus_cap_each": 1},
+        _HIGHER_AT_THE_LIMITS,
+    )
+)
+@example(
+    limits_case(
+        2,
+        {"kind": "assessed", "max": 10},
+        {"points": 5},
+        [{"id": "d1", "title": "d", "per": Decimal(LARGEST_WHOLE), "source": "s"}],
+        {"d1": LARGEST_WHOLE},
+    )
+)
 def test_rule_parameters_at_the_limits_score_and_render(case: tuple[Data, list[Data]]) -> None:
     evaluation = evaluation_from_yaml(case)
     for unit in evaluation.ranking.units:
@@ -840,8 +1050,17 @@ def test_rule_parameters_at_the_limits_score_and_render(case: tuple[Data, list[D
 
 def test_yaml_writer_round_trips_through_the_loader() -> None:
     """The test's own YAML writer gives back the data, with Decimals exact (a sanity check)."""
-    data: Data = {"a": Decimal("1.50"), "b": [{"x": True, "y": "not_applicable"}, {"z": []}], "1": {"k": 0}, "t": "Tốt: a"}
+    data: Data = {
+        "a": Decimal("1.50"),
+        "b": [{"x": True, "y": "not_applicable"}, {"z": []}],
+        "1": {"k": 0},
+        "t": "Tốt: a",
+    }
     loaded = load_text("\n".join(to_yaml(data)) + "\n", "w.yaml")
     assert loaded.problems == [] and loaded.document is not None
-    assert loaded.document.data == {"a": Decimal("1.50"), "b": [{"x": True, "y": "not_applicable"}, {"z": []}], "1": {"k": 0}, "t": "Tốt: a"}
-
+    assert loaded.document.data == {
+        "a": Decimal("1.50"),
+        "b": [{"x": True, "y": "not_applicable"}, {"z": []}],
+        "1": {"k": 0},
+        "t": "Tốt: a",
+    }

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,9 @@ def test_a_self_declared_record_verifies_even_with_a_review_present(run: Callabl
 def test_editing_a_submission_is_named(run: Callable[..., Any], workspace: Path) -> None:
     record = save_record(run, workspace)
     path = workspace / "submissions" / "2017" / "so-cong-thuong.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "# a comment changes the hash, not the points\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "# a comment changes the hash, not the points\n", encoding="utf-8"
+    )
     result = run("verify", str(record), "--format", "json", root=workspace)
     assert result.exit_code == 1
     report = json.loads(result.stdout)
@@ -70,7 +73,9 @@ def test_changing_a_reviewed_value_changes_ranks_and_is_reported(run: Callable[.
     assert "ranking.so-xay-dung.rank" in paths and "ranking.so-tai-chinh.rank" in paths
 
 
-@pytest.mark.parametrize("content", ['{"a": 1}', "[1, 2]", "not json", '{"year": 2017, "ruleset": {}, "ranking": [], "max_points": "1"}'])
+@pytest.mark.parametrize(
+    "content", ['{"a": 1}', "[1, 2]", "not json", '{"year": 2017, "ruleset": {}, "ranking": [], "max_points": "1"}']
+)
 def test_a_file_that_is_not_a_record_exits_2(run: Callable[..., Any], workspace: Path, content: str) -> None:
     path = workspace / "x.json"
     path.write_text(content, encoding="utf-8")
@@ -79,7 +84,9 @@ def test_a_file_that_is_not_a_record_exits_2(run: Callable[..., Any], workspace:
 
 
 def test_compare_is_empty_for_identical_records() -> None:
-    record = check_shape({"year": 2017, "ruleset": {"sha256": "x", "version": "1"}, "ranking": [], "max_points": "1.00"})
+    record = check_shape(
+        {"year": 2017, "ruleset": {"sha256": "x", "version": "1"}, "ranking": [], "max_points": "1.00"}
+    )
     assert compare(record, record) == []
     with pytest.raises(NotARecord):
         check_shape({"year": True, "ruleset": {}, "ranking": [], "max_points": "1"})

@@ -7,9 +7,10 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
 import pytest
@@ -73,8 +74,17 @@ def test_html_is_self_contained_and_reproducible(run: Callable[..., Any], tmp_pa
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
 
 
 def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -83,7 +93,9 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     profile = tmp_path / "profile"
-    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_html_prints_to_a4_pdf_and_nothing_overflows(run: Callable[..., Any], tmp_path: Path) -> None:
@@ -93,17 +105,22 @@ def test_html_prints_to_a4_pdf_and_nothing_overflows(run: Callable[..., Any], tm
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     sizes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
-    assert sizes and all(abs(float(w) - 595.92) < 2 and abs(float(h) - 842.88) < 2 for w, h in sizes)  # float ok: PDF points
+    assert sizes and all(
+        abs(float(w) - 595.92) < 2 and abs(float(h) - 842.88) < 2 for w, h in sizes
+    )  # float ok: PDF points
     screenshot = tmp_path / "minutes.png"
     _chromium(tmp_path, "--window-size=794,1123", f"--screenshot={screenshot}", page.as_uri())
     assert screenshot.read_bytes().startswith(b"\x89PNG")
     # measure the layout at A4 width (794 CSS px): a copy of the page with a probe script
     probe = tmp_path / "probe.html"
-    probe.write_text(page.read_text(encoding="utf-8").replace(
-        "</body>",
-        "<script>document.body.setAttribute('data-overflow', String(document.documentElement.scrollWidth > window.innerWidth));"
-        "document.body.setAttribute('data-text', document.body.innerText.includes('Sở Tài chính') ? 'ok' : 'missing');</script></body>"),
-        encoding="utf-8")
+    probe.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "</body>",
+            "<script>document.body.setAttribute('data-overflow', String(document.documentElement.scrollWidth > window.innerWidth));"
+            "document.body.setAttribute('data-text', document.body.innerText.includes('Sở Tài chính') ? 'ok' : 'missing');</script></body>",
+        ),
+        encoding="utf-8",
+    )
     dom = _chromium(tmp_path, "--window-size=794,1123", "--dump-dom", probe.as_uri()).stdout
     assert 'data-overflow="false"' in dom
     assert 'data-text="ok"' in dom
@@ -125,7 +142,9 @@ def _table_rows(lines: list[str], count: int) -> list[list[str]]:
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 @pytest.mark.parametrize("basis", [(), ("--self",)])
-def test_score_table_fits_80_columns_without_cutting_a_cell(run: Callable[..., Any], lang: str, basis: tuple[str, ...]) -> None:
+def test_score_table_fits_80_columns_without_cutting_a_cell(
+    run: Callable[..., Any], lang: str, basis: tuple[str, ...]
+) -> None:
     from rich.cells import cell_len
 
     from emulate import i18n
@@ -157,7 +176,9 @@ def test_score_table_fits_80_columns_without_cutting_a_cell(run: Callable[..., A
         if unit["award"]:  # the award id, whole, ends the unit's first line
             assert cells[-1] == unit["award"]
         # the name, wrapped between words only: nothing cut, no word broken
-        name_parts = [re.split(r"\s+\d", first[len(cells[0]) + 1:], maxsplit=1)[0].strip()] + [line.strip() for line in row[1:]]
+        name_parts = [re.split(r"\s+\d", first[len(cells[0]) + 1 :], maxsplit=1)[0].strip()] + [
+            line.strip() for line in row[1:]
+        ]
         assert " ".join(name_parts) == unit["name"]
     for award in awards:  # the notes name every award in full
         assert award["title"] in result.stdout
@@ -174,7 +195,16 @@ def _sheet_rows(sheet: Any, first: int = 3) -> list[list[Any]]:
 
 def _assert_changes_sheet_matches(sheet: Any, changes: list[dict[str, Any]]) -> None:
     """One row per change of the JSON, in its order: kind, criterion, and the old and new values."""
-    assert [c.value for c in sheet[2]] == ["Change", "Part", "No", "Criterion", "Criterion title", "What changed", "Old", "New"]
+    assert [c.value for c in sheet[2]] == [
+        "Change",
+        "Part",
+        "No",
+        "Criterion",
+        "Criterion title",
+        "What changed",
+        "Old",
+        "New",
+    ]
     assert sheet.freeze_panes == "A3"
     rows = _sheet_rows(sheet)
     assert len(rows) == len(changes)
@@ -211,7 +241,16 @@ def test_diff_xlsx_has_the_changes_and_the_rescoring_of_the_json(run: Callable[.
 
     moved = book["Re-scoring"]
     assert moved["A1"].value == "Re-scored: the 7 submission(s) of 2017 under both rules"
-    assert [c.value for c in moved[2]] == ["Unit", "2016 total", "2017 total", "Δ total", "2016 rank", "2017 rank", "Δ rank", "Award"]
+    assert [c.value for c in moved[2]] == [
+        "Unit",
+        "2016 total",
+        "2017 total",
+        "Δ total",
+        "2016 rank",
+        "2017 rank",
+        "Δ rank",
+        "Award",
+    ]
     assert moved.freeze_panes == "B3"
     impact = record["impact"]
     rows = moved.iter_rows(min_row=3, max_row=2 + len(impact))
@@ -222,7 +261,9 @@ def test_diff_xlsx_has_the_changes_and_the_rescoring_of_the_json(run: Callable[.
             assert isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
         assert Decimal(str(old_total.value)) == Decimal(unit["old_total"]) and old_total.number_format == "0.00"
         assert Decimal(str(new_total.value)) == Decimal(unit["new_total"]) and new_total.number_format == "0.00"
-        assert Decimal(str(change.value)).quantize(Decimal("0.01")) == Decimal(unit["new_total"]) - Decimal(unit["old_total"])
+        assert Decimal(str(change.value)).quantize(Decimal("0.01")) == Decimal(unit["new_total"]) - Decimal(
+            unit["old_total"]
+        )
         assert change.number_format == "+0.00;-0.00;0.00"
         assert (old_rank.value, new_rank.value) == (unit["old_rank"], unit["new_rank"])
         assert moved_by.value == unit["old_rank"] - unit["new_rank"]  # places gained
@@ -255,7 +296,12 @@ def test_diff_xlsx_needs_output_and_force(run: Callable[..., Any], tmp_path: Pat
 
 def test_diff_xlsx_in_vietnamese(run: Callable[..., Any], tmp_path: Path) -> None:
     out = tmp_path / "diff.xlsx"
-    assert run("diff-rules", "2016", "2017", "--rescore", "2017", "--format", "xlsx", "--output", str(out), "--lang", "vi").exit_code == 0
+    assert (
+        run(
+            "diff-rules", "2016", "2017", "--rescore", "2017", "--format", "xlsx", "--output", str(out), "--lang", "vi"
+        ).exit_code
+        == 0
+    )
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Các thay đổi", "Chấm điểm lại"]
     kinds = {row[0] for row in _sheet_rows(book["Các thay đổi"])}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -34,22 +35,35 @@ def problems(run: Callable[..., Any], workspace: Path, text: str) -> list[tuple[
     return [(p["code"], p["line"], p["column"]) for p in json.loads(result.stdout)]
 
 
-@pytest.mark.parametrize(("replace", "by", "expected"), [
-    ("reviewed_by: so-tai-chinh", "reviewed_by: so-tai-chin", [("E401", 2, 14)]),
-    ("    reason: \"Biên bản kiểm tra chéo\"\n", "", [("E202", 5, 5)]),
-    ("reason: \"Biên bản kiểm tra chéo\"", "reason: \"  \"", [("E502", 8, 13)]),
-    ("criterion: nong-thon-moi", "criterion: nong-thon-mo", [("E405", 6, 16)]),
-    ("value: {points: 10}", "value: {points: 30}", [("E205", 7, 21)]),
-    ("value: {points: 10}", "value: {rating: tot}", [("E201", 7, 13)]),  # one problem: "'points' is expected here"
-    ("value: {points: 10}", "value: {pionts: 10}", [("E201", 7, 13)]),  # the typo, not also a missing key
-    ("department: so-xay-dung", "department: so-xay", [("E401", 5, 17)]),
-    ("    criterion: nong-thon-moi\n    value: {points: 10}\n", "    deduction: phe-binh\n    count: 1\n    criterion: nong-thon-moi\n", [("E501", 5, 5)]),
-    ("    criterion: nong-thon-moi\n    value: {points: 10}\n", "    deduction: phe-bin\n    count: 1\n", [("E201", 6, 16)]),
-    ("date: 2017-12-28", "date: 28/12/2017", [("E204", 3, 7)]),
-    # checked against the year it names: nong-thon-moi does not exist in 2016
-    ("year: 2017", "year: 2016", [("E504", 1, 7), ("E405", 6, 16)]),
-])
-def test_review_problems_are_positioned(run: Callable[..., Any], workspace: Path, replace: str, by: str, expected: list[tuple[str, int, int]]) -> None:
+@pytest.mark.parametrize(
+    ("replace", "by", "expected"),
+    [
+        ("reviewed_by: so-tai-chinh", "reviewed_by: so-tai-chin", [("E401", 2, 14)]),
+        ('    reason: "Biên bản kiểm tra chéo"\n', "", [("E202", 5, 5)]),
+        ('reason: "Biên bản kiểm tra chéo"', 'reason: "  "', [("E502", 8, 13)]),
+        ("criterion: nong-thon-moi", "criterion: nong-thon-mo", [("E405", 6, 16)]),
+        ("value: {points: 10}", "value: {points: 30}", [("E205", 7, 21)]),
+        ("value: {points: 10}", "value: {rating: tot}", [("E201", 7, 13)]),  # one problem: "'points' is expected here"
+        ("value: {points: 10}", "value: {pionts: 10}", [("E201", 7, 13)]),  # the typo, not also a missing key
+        ("department: so-xay-dung", "department: so-xay", [("E401", 5, 17)]),
+        (
+            "    criterion: nong-thon-moi\n    value: {points: 10}\n",
+            "    deduction: phe-binh\n    count: 1\n    criterion: nong-thon-moi\n",
+            [("E501", 5, 5)],
+        ),
+        (
+            "    criterion: nong-thon-moi\n    value: {points: 10}\n",
+            "    deduction: phe-bin\n    count: 1\n",
+            [("E201", 6, 16)],
+        ),
+        ("date: 2017-12-28", "date: 28/12/2017", [("E204", 3, 7)]),
+        # checked against the year it names: nong-thon-moi does not exist in 2016
+        ("year: 2017", "year: 2016", [("E504", 1, 7), ("E405", 6, 16)]),
+    ],
+)
+def test_review_problems_are_positioned(
+    run: Callable[..., Any], workspace: Path, replace: str, by: str, expected: list[tuple[str, int, int]]
+) -> None:
     assert replace in GOOD
     assert problems(run, workspace, GOOD.replace(replace, by)) == expected
 
@@ -77,7 +91,9 @@ def test_score_ranks_reviewed_values_and_self_ranks_declared_ones(run: Callable[
     assert r["so-xay-dung"]["criteria"]["nong-thon-moi"]["points"] == "10.00"
     assert d["so-xay-dung"]["criteria"]["nong-thon-moi"]["points"] == "15.00"
     # so-giao-thong-van-tai: one more criticism, 5 more points deducted
-    assert Decimal(r["so-giao-thong-van-tai"]["deductions"]) - Decimal(d["so-giao-thong-van-tai"]["deductions"]) == Decimal("5.00")
+    assert Decimal(r["so-giao-thong-van-tai"]["deductions"]) - Decimal(
+        d["so-giao-thong-van-tai"]["deductions"]
+    ) == Decimal("5.00")
     # the review changes the top of the ranking
     assert (d["so-xay-dung"]["rank"], d["so-tai-chinh"]["rank"]) == (1, 2)
     assert (r["so-xay-dung"]["rank"], r["so-tai-chinh"]["rank"]) == (2, 1)
@@ -85,9 +101,16 @@ def test_score_ranks_reviewed_values_and_self_ranks_declared_ones(run: Callable[
     review = reviewed["review"]
     assert len(review["sha256"]) == 64 and review["reviewed_by"] == "so-tai-chinh"
     assert review["adjustments"][0] == {
-        "department": "so-tai-chinh", "criterion": "nong-thon-moi", "no": "3.2",
-        "self_declared": "15.00", "reviewed": "10.00", "reason": review["adjustments"][0]["reason"],
-    } or any(a["department"] == "so-xay-dung" and a["self_declared"] == "15.00" and a["reviewed"] == "10.00" for a in review["adjustments"])
+        "department": "so-tai-chinh",
+        "criterion": "nong-thon-moi",
+        "no": "3.2",
+        "self_declared": "15.00",
+        "reviewed": "10.00",
+        "reason": review["adjustments"][0]["reason"],
+    } or any(
+        a["department"] == "so-xay-dung" and a["self_declared"] == "15.00" and a["reviewed"] == "10.00"
+        for a in review["adjustments"]
+    )
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])

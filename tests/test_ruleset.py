@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-from emulate.ruleset import check_ruleset, load_ruleset, Ruleset
+from emulate.ruleset import Ruleset, check_ruleset, load_ruleset
 from emulate.validation import validate
 from emulate.yamlio import load_text
 
@@ -53,34 +54,59 @@ def rules_json(run: Callable[..., Any], year: int) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
-@pytest.mark.parametrize(("year", "tree", "contents", "total", "bonus"), [
-    (2017, SPEC_2017, ["470.00", "110.00", "70.00"], "650.00", "40.00"),
-    (2016, SPEC_2016, ["420.00", "105.00", "50.00"], "575.00", "30.00"),
-])
-def test_shipped_tree_and_maxima_follow_the_spec(run: Callable[..., Any], year: int, tree: list[tuple[str, ...]], contents: list[str], total: str, bonus: str) -> None:
+@pytest.mark.parametrize(
+    ("year", "tree", "contents", "total", "bonus"),
+    [
+        (2017, SPEC_2017, ["470.00", "110.00", "70.00"], "650.00", "40.00"),
+        (2016, SPEC_2016, ["420.00", "105.00", "50.00"], "575.00", "30.00"),
+    ],
+)
+def test_shipped_tree_and_maxima_follow_the_spec(
+    run: Callable[..., Any], year: int, tree: list[tuple[str, ...]], contents: list[str], total: str, bonus: str
+) -> None:
     data = rules_json(run, year)
-    got = [(c["no"], c["id"], c["kind"], c["max_points"], c["max_bonus"]) for content in data["contents"] for c in content["criteria"]]
+    got = [
+        (c["no"], c["id"], c["kind"], c["max_points"], c["max_bonus"])
+        for content in data["contents"]
+        for c in content["criteria"]
+    ]
     assert got == tree
     assert [c["max_points"] for c in data["contents"]] == contents
     assert (data["max_points"], data["max_bonus"]) == (total, bonus)
     assert [c["id"] for c in data["contents"]] == ["1", "2", "3"]
     assert [d["id"] for d in data["departments"]] == [
-        "so-tai-chinh", "so-nong-nghiep", "so-thong-tin-truyen-thong", "so-xay-dung",
-        "so-tai-nguyen-moi-truong", "so-giao-thong-van-tai", "so-cong-thuong",
+        "so-tai-chinh",
+        "so-nong-nghiep",
+        "so-thong-tin-truyen-thong",
+        "so-xay-dung",
+        "so-tai-nguyen-moi-truong",
+        "so-giao-thong-van-tai",
+        "so-cong-thuong",
     ]
     assert data["tie_breakers"] == ["content:1", "fewer_deductions"]
     assert [(a["id"], a["quota"], a["min_share"], a["require_zero"]) for a in data["awards"]] == [
-        ("co-thi-dua", 1, "0.90", ["ky-luat-can-bo"]), ("bang-khen", 2, "0.80", []),
+        ("co-thi-dua", 1, "0.90", ["ky-luat-can-bo"]),
+        ("bang-khen", 2, "0.80", []),
     ]
 
 
 def test_the_reports_facts_are_encoded_and_cited(run: Callable[..., Any]) -> None:
     data = rules_json(run, 2017)
     criteria = {c["id"]: c for content in data["contents"] for c in content["criteria"]}
-    assert criteria["chi-tieu-chuyen-mon"]["rule"] == {"count": 5, "points_each": "70", "bonus_per_percent": "0.7", "bonus_cap_each": "7"}
+    assert criteria["chi-tieu-chuyen-mon"]["rule"] == {
+        "count": 5,
+        "points_each": "70",
+        "bonus_per_percent": "0.7",
+        "bonus_cap_each": "7",
+    }
     assert criteria["cai-cach-hanh-chinh"]["rule"]["bonus"] == {"at_least": "tot", "points": "5"}
     items = criteria["to-chuc-doan-the"]["rule"]["items"]
-    assert {k: v["points"] for k, v in items.items()} == {"to-chuc-dang": "10", "cong-doan": "10", "chi-doan": "10", "van-hoa": "10"}
+    assert {k: v["points"] for k, v in items.items()} == {
+        "to-chuc-dang": "10",
+        "cong-doan": "10",
+        "chi-doan": "10",
+        "van-hoa": "10",
+    }
     assert items["chi-doan"]["if_not_applicable"] == "full"
     reported = {"chi-tieu-chuyen-mon", "cai-cach-hanh-chinh", "to-chuc-doan-the", "nong-thon-moi"}
     for criterion_id, criterion in criteria.items():
@@ -88,13 +114,26 @@ def test_the_reports_facts_are_encoded_and_cited(run: Callable[..., Any]) -> Non
             assert "Báo cáo" in criterion["source"], criterion_id
         else:
             assert criterion["source"].startswith("assumed:"), criterion_id
-    assert data["deductions"] == [{"id": "phe-binh", "title": "Bị UBND tỉnh phê bình bằng văn bản", "per": "5", "cap": "20", "source": "assumed: not in the 2017 meeting report"}]
+    assert data["deductions"] == [
+        {
+            "id": "phe-binh",
+            "title": "Bị UBND tỉnh phê bình bằng văn bản",
+            "per": "5",
+            "cap": "20",
+            "source": "assumed: not in the 2017 meeting report",
+        }
+    ]
 
 
 def test_2016_differs_only_as_the_spec_says(run: Callable[..., Any]) -> None:
     old, new = rules_json(run, 2016), rules_json(run, 2017)
     old_c = {c["id"]: c for content in old["contents"] for c in content["criteria"]}
-    assert old_c["chi-tieu-chuyen-mon"]["rule"] == {"count": 5, "points_each": "60", "bonus_per_percent": "0.6", "bonus_cap_each": "6"}
+    assert old_c["chi-tieu-chuyen-mon"]["rule"] == {
+        "count": 5,
+        "points_each": "60",
+        "bonus_per_percent": "0.6",
+        "bonus_cap_each": "6",
+    }
     assert "bonus" not in old_c["cai-cach-hanh-chinh"]["rule"]
     assert old_c["to-chuc-doan-the"]["rule"]["items"]["van-hoa"]["points"] == "5"
     assert "nong-thon-moi" not in old_c
@@ -147,8 +186,14 @@ def test_maxima_are_derived_from_rules() -> None:
 
 
 def test_a_missing_key_names_the_criterion_it_is_missing_from() -> None:
-    text = (REPO / "rules" / "2017.yaml").read_text(encoding="utf-8").replace("        title: Công tác cải cách hành chính\n", "", 1)
+    text = (
+        (REPO / "rules" / "2017.yaml")
+        .read_text(encoding="utf-8")
+        .replace("        title: Công tác cải cách hành chính\n", "", 1)
+    )
     loaded = load_text(text, "rules/2017.yaml")
     assert loaded.document is not None
     _, problems = validate(Ruleset, loaded.document.data, loaded.document)
-    assert [p.message for p in problems] == ["'title' is missing in item 2 of 'criteria' (cai-cach-hanh-chinh): add it (`title: ...`)"]
+    assert [p.message for p in problems] == [
+        "'title' is missing in item 2 of 'criteria' (cai-cach-hanh-chinh): add it (`title: ...`)"
+    ]

@@ -33,15 +33,26 @@ def _cases() -> list[Any]:
 
 
 def _ruleset(rule: dict[str, Any], suite: dict[str, Any]) -> Ruleset:
-    return Ruleset.model_validate({
-        "ruleset": "test", "year": 2017, "version": "1", "title": "test",
-        "rounding": {"places": suite.get("places", 2)},
-        "departments": [{"id": "unit", "name": "Unit"}],
-        "contents": [{"id": "1", "title": "Content", "criteria": [
-            {"id": "criterion", "no": "1.1", "title": "Criterion", "source": "test", "rule": rule},
-        ]}],
-        "deductions": suite.get("deductions", []),
-    })
+    return Ruleset.model_validate(
+        {
+            "ruleset": "test",
+            "year": 2017,
+            "version": "1",
+            "title": "test",
+            "rounding": {"places": suite.get("places", 2)},
+            "departments": [{"id": "unit", "name": "Unit"}],
+            "contents": [
+                {
+                    "id": "1",
+                    "title": "Content",
+                    "criteria": [
+                        {"id": "criterion", "no": "1.1", "title": "Criterion", "source": "test", "rule": rule},
+                    ],
+                }
+            ],
+            "deductions": suite.get("deductions", []),
+        }
+    )
 
 
 @pytest.mark.parametrize(("suite", "case"), _cases())

@@ -15,8 +15,9 @@ chunk.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,9 +41,15 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def map_chunks(work: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], setup: Callable[[], S],
-               progress: Progress | None = None, here: S | None = None,
-               pool_from: int | None = None, workers: int | None = None) -> list[R]:
+def map_chunks(
+    work: Callable[[S, Sequence[T]], list[R]],
+    items: Sequence[T],
+    setup: Callable[[], S],
+    progress: Progress | None = None,
+    here: S | None = None,
+    pool_from: int | None = None,
+    workers: int | None = None,
+) -> list[R]:
     """`work(state, chunk)` (one result per item) over chunks of `items`, concatenated in order.
 
     `state` is `setup()`, made once per worker process; in this process `here` is used
@@ -53,7 +60,7 @@ def map_chunks(work: Callable[[S, Sequence[T]], list[R]], items: Sequence[T], se
     """
     workers = workers if workers is not None else min(cores(), 8)
     pooled = len(items) >= (POOL_FROM if pool_from is None else pool_from) and workers > 1
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     results: list[R] = []
 
     def collect(part: list[R]) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterable, NoReturn, Optional
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -19,7 +20,6 @@ from typer.core import TyperCommand, TyperGroup
 from .commands import description, help_texts, lang_help
 from .completion import departments as complete_departments
 from .completion import years as complete_years
-from .front import checking_label, files_to_check
 from .i18n import _
 from .problems import Problem, has_errors
 from .render.problems import summary
@@ -68,15 +68,28 @@ def _command(name: str) -> Any:
 
 RootOption = Annotated[
     Path,
-    typer.Option("--root", envvar="EMULATE_ROOT", help=_("The workspace folder (holding rules/ and submissions/). Default: the current folder, or $EMULATE_ROOT."), show_default=False),
+    typer.Option(
+        "--root",
+        envvar="EMULATE_ROOT",
+        help=_(
+            "The workspace folder (holding rules/ and submissions/). Default: the current folder, or $EMULATE_ROOT."
+        ),
+        show_default=False,
+    ),
 ]
 LangOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--lang", help=lang_help(), show_default=False),
 ]
 MaxBytesOption = Annotated[
     int,
-    typer.Option("--max-bytes", envvar="EMULATE_MAX_BYTES", min=1, help=_("Refuse input files larger than this many bytes."), show_default=True),
+    typer.Option(
+        "--max-bytes",
+        envvar="EMULATE_MAX_BYTES",
+        min=1,
+        help=_("Refuse input files larger than this many bytes."),
+        show_default=True,
+    ),
 ]
 
 
@@ -107,13 +120,13 @@ class ScoreFormat(str, Enum):
 
 
 OutputOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--output", "-o", help=_("The file to write (needed by --format xlsx and html)."), show_default=False),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help=_("Replace the --output file if it exists."))]
 
 
-def _write_output(path: Optional[Path], content: str | bytes, force: bool, what: str) -> None:
+def _write_output(path: Path | None, content: str | bytes, force: bool, what: str) -> None:
     """Write a report file atomically; refuse to replace one unless --force."""
     from .workspace import display_path
     from .writing import AlreadyExists, write_new
@@ -123,7 +136,9 @@ def _write_output(path: Optional[Path], content: str | bytes, force: bool, what:
     try:
         write_new(path, content, overwrite=force)
     except AlreadyExists:
-        message = _("{file} already exists; it was left as it is (add --force to replace it)").format(file=display_path(path))
+        message = _("{file} already exists; it was left as it is (add --force to replace it)").format(
+            file=display_path(path)
+        )
         sys.stderr.write(f"emulate: {message}\n")
         raise typer.Exit(1)
     except OSError as exc:
@@ -204,8 +219,12 @@ def _unknown_department(department: str, known: list[str], year: int | None) -> 
 
     values = {"department": department, "hint": did_you_mean(department, known), "known": ", ".join(known)}
     if year is None:
-        _usage_error(_("unknown department '{department}'{hint}; the departments of the workspace are: {known}").format(**values))
-    _usage_error(_("unknown department '{department}'{hint}; the departments of {year} are: {known}").format(year=year, **values))
+        _usage_error(
+            _("unknown department '{department}'{hint}; the departments of the workspace are: {known}").format(**values)
+        )
+    _usage_error(
+        _("unknown department '{department}'{hint}; the departments of {year} are: {known}").format(year=year, **values)
+    )
 
 
 def _year_data(workspace: Any, year: int, show_progress: bool = True) -> Any:
@@ -249,8 +268,12 @@ def _everywhere(lang: LangOption = None) -> None:
 
 @_command("rules")
 def rules_command(
-    year: Annotated[int, typer.Argument(help=_("The year of the ruleset (rules/YEAR.yaml)."), autocompletion=complete_years)],
-    format_: Annotated[RulesFormat, typer.Option("--format", "-f", help=_("tree for people, json for programs."))] = RulesFormat.tree,
+    year: Annotated[
+        int, typer.Argument(help=_("The year of the ruleset (rules/YEAR.yaml)."), autocompletion=complete_years)
+    ],
+    format_: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help=_("tree for people, json for programs."))
+    ] = RulesFormat.tree,
     root: RootOption = Path("."),
     lang: LangOption = None,
 ) -> None:
@@ -266,7 +289,10 @@ def rules_command(
 
 @_command("check-rules")
 def check_rules_command(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Ruleset files or folders. Default: every file of rules/."), show_default=False)] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help=_("Ruleset files or folders. Default: every file of rules/."), show_default=False),
+    ] = None,
     format_: ProblemFormatOption = ProblemFormat.text,
     root: RootOption = Path("."),
     lang: LangOption = None,
@@ -274,6 +300,8 @@ def check_rules_command(
 ) -> None:
     _language(lang)
     workspace = _workspace(root, max_bytes)
+    from .workspace import files_to_check
+
     files = files_to_check("check-rules", _existing(paths or []), workspace.root)
     problems: list[Problem] = []
     for path in files:
@@ -285,7 +313,13 @@ def check_rules_command(
 
 @_command("validate")
 def validate_command(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help=_("Submission or review files, or folders. Default: everything under submissions/ and reviews/."), show_default=False)] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help=_("Submission or review files, or folders. Default: everything under submissions/ and reviews/."),
+            show_default=False,
+        ),
+    ] = None,
     format_: ProblemFormatOption = ProblemFormat.text,
     root: RootOption = Path("."),
     lang: LangOption = None,
@@ -293,8 +327,10 @@ def validate_command(
 ) -> None:
     _language(lang)
     workspace = _workspace(root, max_bytes)
+    from .workspace import files_to_check
+
     files = files_to_check("validate", _existing(paths or []), workspace.root)
-    with progress_bar(checking_label(len(files)), format_ is not ProblemFormat.json) as bar:
+    with progress_bar(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
         problems = workspace.check_files(files, bar)
     _report(problems, format_)
     sys.stderr.write(summary("submissions", len(files), problems) + "\n")
@@ -303,10 +339,34 @@ def validate_command(
 
 @_command("score")
 def score_command(
-    year: Annotated[int, typer.Argument(help=_("The year to score (rules/YEAR.yaml and submissions/YEAR/)."), autocompletion=complete_years)],
-    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("table for people, json (the published record), csv (for Excel), markdown (for a report), xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output."))] = ScoreFormat.table,
-    explain: Annotated[Optional[str], typer.Option("--explain", help=_("Show how every point of this department was computed (with --format table or json)."), show_default=False, autocompletion=complete_departments)] = None,
-    self_declared: Annotated[bool, typer.Option("--self", help=_("Rank the self-declared values, ignoring reviews/YEAR.yaml."))] = False,
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The year to score (rules/YEAR.yaml and submissions/YEAR/)."), autocompletion=complete_years
+        ),
+    ],
+    format_: Annotated[
+        ScoreFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_(
+                "table for people, json (the published record), csv (for Excel), markdown (for a report), xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output."
+            ),
+        ),
+    ] = ScoreFormat.table,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            help=_("Show how every point of this department was computed (with --format table or json)."),
+            show_default=False,
+            autocompletion=complete_departments,
+        ),
+    ] = None,
+    self_declared: Annotated[
+        bool, typer.Option("--self", help=_("Rank the self-declared values, ignoring reviews/YEAR.yaml."))
+    ] = False,
     output: OutputOption = None,
     force: ForceOption = False,
     root: RootOption = Path("."),
@@ -359,8 +419,11 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
         _unknown_department(department, known, ruleset.year)
     unit = ranking.unit(department)
     if unit is None:
-        _usage_error(_("{department} has no submission for {year} (submissions/{year}/{department}.yaml), so there is nothing to explain").format(
-            department=department, year=ruleset.year))
+        _usage_error(
+            _(
+                "{department} has no submission for {year} (submissions/{year}/{department}.yaml), so there is nothing to explain"
+            ).format(department=department, year=ruleset.year)
+        )
     if format_ is ScoreFormat.json:
         _out(render_explain.as_json(evaluation, unit))
     elif format_ is ScoreFormat.table:
@@ -372,8 +435,21 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
 @_command("new")
 def new_command(
     year: Annotated[int, typer.Argument(help=_("The year of the submission."), autocompletion=complete_years)],
-    department: Annotated[str, typer.Argument(help=_("The department id, as listed by `emulate rules YEAR`."), autocompletion=complete_departments)],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=_("Where to write. Default: submissions/YEAR/DEPT.yaml under the root."), show_default=False)] = None,
+    department: Annotated[
+        str,
+        typer.Argument(
+            help=_("The department id, as listed by `emulate rules YEAR`."), autocompletion=complete_departments
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_("Where to write. Default: submissions/YEAR/DEPT.yaml under the root."),
+            show_default=False,
+        ),
+    ] = None,
     root: RootOption = Path("."),
     lang: LangOption = None,
 ) -> None:
@@ -391,17 +467,26 @@ def new_command(
     try:
         write_new(target, submission_template(ruleset, unit))
     except AlreadyExists:
-        message = _("{file} already exists; it was left as it is (remove it, or choose another --output)").format(file=display_path(target))
+        message = _("{file} already exists; it was left as it is (remove it, or choose another --output)").format(
+            file=display_path(target)
+        )
         sys.stderr.write(f"emulate: {message}\n")
         raise typer.Exit(1)
     except OSError as exc:
         _usage_error(_("cannot write {file}: {reason}").format(file=display_path(target), reason=exc.strerror or exc))
-    sys.stderr.write(_("wrote {file}: fill in the empty values, then run `emulate validate {file}`").format(file=display_path(target)) + "\n")
+    sys.stderr.write(
+        _("wrote {file}: fill in the empty values, then run `emulate validate {file}`").format(
+            file=display_path(target)
+        )
+        + "\n"
+    )
 
 
 @_command("schema")
 def schema_command(
-    year: Annotated[int, typer.Argument(help=_("The year whose submissions the schema describes."), autocompletion=complete_years)],
+    year: Annotated[
+        int, typer.Argument(help=_("The year whose submissions the schema describes."), autocompletion=complete_years)
+    ],
     root: RootOption = Path("."),
     lang: LangOption = None,
 ) -> None:
@@ -418,8 +503,12 @@ class VerifyFormat(str, Enum):
 
 @_command("verify")
 def verify_command(
-    record_file: Annotated[Path, typer.Argument(metavar="RECORD.json", help=_("A ranking saved with `emulate score YEAR --format json`."))],
-    format_: Annotated[VerifyFormat, typer.Option("--format", "-f", help=_("text for people, json for programs."))] = VerifyFormat.text,
+    record_file: Annotated[
+        Path, typer.Argument(metavar="RECORD.json", help=_("A ranking saved with `emulate score YEAR --format json`."))
+    ],
+    format_: Annotated[
+        VerifyFormat, typer.Option("--format", "-f", help=_("text for people, json for programs."))
+    ] = VerifyFormat.text,
     root: RootOption = Path("."),
     lang: LangOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -436,43 +525,83 @@ def verify_command(
         record = check_shape(json.loads(record_file.read_text(encoding="utf-8-sig")))
     except (ValueError, UnicodeDecodeError) as exc:
         reason = exc if isinstance(exc, NotARecord) else _("it is not valid UTF-8 JSON")
-        _usage_error(_("{file} is not a record of `emulate score --format json`: {reason}").format(file=record_file, reason=reason))
+        _usage_error(
+            _("{file} is not a record of `emulate score --format json`: {reason}").format(
+                file=record_file, reason=reason
+            )
+        )
     workspace = _workspace(root, max_bytes)
     data = _year_data(workspace, record["year"], show_progress=format_ is not VerifyFormat.json)
     review = data.review if uses_review(record) else None
     current = render_score.as_data(evaluate(data.ruleset, data.submissions, data.missing, review), data.ruleset_sha256)
-    names = {"ruleset": display_path(workspace.ruleset_path(data.year)), "review": display_path(workspace.review_path(data.year))}
-    names.update({d.id: display_path(workspace.submissions_dir / str(data.year) / f"{d.id}.yaml") for d in data.ruleset.departments})
+    names = {
+        "ruleset": display_path(workspace.ruleset_path(data.year)),
+        "review": display_path(workspace.review_path(data.year)),
+    }
+    names.update(
+        {
+            d.id: display_path(workspace.submissions_dir / str(data.year) / f"{d.id}.yaml")
+            for d in data.ruleset.departments
+        }
+    )
     inputs = input_changes(record, current, names)
     differences = compare(record, current)
     ok = not differences and all(i.status == "unchanged" for i in inputs)
     if format_ is VerifyFormat.json:
-        _out(json.dumps({
-            "ok": ok,
-            "inputs": [i.__dict__ for i in inputs],
-            "differences": [d.__dict__ for d in differences],
-        }, ensure_ascii=False, indent=2) + "\n")
+        _out(
+            json.dumps(
+                {
+                    "ok": ok,
+                    "inputs": [i.__dict__ for i in inputs],
+                    "differences": [d.__dict__ for d in differences],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     else:
         statuses = {"unchanged": _("unchanged"), "changed": _("changed"), "missing": _("missing"), "new": _("new")}
         lines = [_("Inputs:")]
         lines += [f"  {i.file}: {statuses.get(i.status, i.status)}" for i in inputs]
         lines.append(_("Numbers, ranks and awards:"))
-        lines += ["  " + _("{path}: record {record}, recomputed {recomputed}").format(
-            path=d.path, record=json.dumps(d.record, ensure_ascii=False), recomputed=json.dumps(d.recomputed, ensure_ascii=False))
-            for d in differences]
+        lines += [
+            "  "
+            + _("{path}: record {record}, recomputed {recomputed}").format(
+                path=d.path,
+                record=json.dumps(d.record, ensure_ascii=False),
+                recomputed=json.dumps(d.recomputed, ensure_ascii=False),
+            )
+            for d in differences
+        ]
         if not differences:
             lines.append("  " + _("all reproduced"))
         changed = sum(i.status != "unchanged" for i in inputs)
-        lines.append(_("verified: every input unchanged and every number reproduced") if ok
-                     else _("NOT verified: {changed} input(s) changed, {differ} value(s) differ").format(changed=changed, differ=len(differences)))
+        lines.append(
+            _("verified: every input unchanged and every number reproduced")
+            if ok
+            else _("NOT verified: {changed} input(s) changed, {differ} value(s) differ").format(
+                changed=changed, differ=len(differences)
+            )
+        )
         _out("\n".join(lines) + "\n")
     raise typer.Exit(0 if ok else 1)
 
 
 @_command("history")
 def history_command(
-    department: Annotated[Optional[str], typer.Argument(help=_("Only this department (default: every unit)."), show_default=False, autocompletion=complete_departments)] = None,
-    format_: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("table for people, json, csv, markdown, or xlsx (with --output)."))] = ScoreFormat.table,
+    department: Annotated[
+        str | None,
+        typer.Argument(
+            help=_("Only this department (default: every unit)."),
+            show_default=False,
+            autocompletion=complete_departments,
+        ),
+    ] = None,
+    format_: Annotated[
+        ScoreFormat,
+        typer.Option("--format", "-f", help=_("table for people, json, csv, markdown, or xlsx (with --output).")),
+    ] = ScoreFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
     root: RootOption = Path("."),
@@ -529,21 +658,66 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
         path = Path(argument)
         if not _there(path.exists):
             known = ", ".join(map(str, workspace.years())) or _("none")
-            _usage_error(_("{argument} does not exist: give a year of the workspace (known: {known}) or a ruleset file").format(argument=argument, known=known))
+            _usage_error(
+                _("{argument} does not exist: give a year of the workspace (known: {known}) or a ruleset file").format(
+                    argument=argument, known=known
+                )
+            )
         # no known years: a file taken out of its folder (`git show main:rules/2017.yaml > main.yaml`)
         # is compared as it is, without looking for its `previous` year beside it
         loaded = load_ruleset(path, display_path(path), known_years=None)
-    return _usable(loaded, _("the rules of {argument} cannot be compared until the problems above are fixed").format(argument=argument))
+    return _usable(
+        loaded,
+        _("the rules of {argument} cannot be compared until the problems above are fixed").format(argument=argument),
+    )
 
 
 @_command("diff-rules")
 def diff_rules_command(
-    old: Annotated[str, typer.Argument(help=_("The old rules: a year of the workspace (2016) or a ruleset file (rules/2016.yaml)."), show_default=False)],
-    new: Annotated[str, typer.Argument(help=_("The new rules: a year of the workspace or a ruleset file."), show_default=False)],
-    format_: Annotated[DiffFormat, typer.Option("--format", "-f", help=_("text for people (coloured on a terminal), markdown for a report, json for programs, xlsx (a workbook of the changes and the re-scoring; needs --output)."))] = DiffFormat.text,
-    exit_code: Annotated[bool, typer.Option("--exit-code", help=_("Exit 1 when there is any difference (titles and sources included), 0 when none: for CI."))] = False,
-    rescore_year: Annotated[Optional[int], typer.Option("--rescore", metavar="YEAR", help=_("Score that year's submissions (with its review, if any) under both rules and show how each unit's total and rank move."), show_default=False)] = None,
-    self_declared: Annotated[bool, typer.Option("--self", help=_("With --rescore: re-score the self-declared values, ignoring reviews/YEAR.yaml."))] = False,
+    old: Annotated[
+        str,
+        typer.Argument(
+            help=_("The old rules: a year of the workspace (2016) or a ruleset file (rules/2016.yaml)."),
+            show_default=False,
+        ),
+    ],
+    new: Annotated[
+        str, typer.Argument(help=_("The new rules: a year of the workspace or a ruleset file."), show_default=False)
+    ],
+    format_: Annotated[
+        DiffFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_(
+                "text for people (coloured on a terminal), markdown for a report, json for programs, xlsx (a workbook of the changes and the re-scoring; needs --output)."
+            ),
+        ),
+    ] = DiffFormat.text,
+    exit_code: Annotated[
+        bool,
+        typer.Option(
+            "--exit-code",
+            help=_("Exit 1 when there is any difference (titles and sources included), 0 when none: for CI."),
+        ),
+    ] = False,
+    rescore_year: Annotated[
+        int | None,
+        typer.Option(
+            "--rescore",
+            metavar="YEAR",
+            help=_(
+                "Score that year's submissions (with its review, if any) under both rules and show how each unit's total and rank move."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    self_declared: Annotated[
+        bool,
+        typer.Option(
+            "--self", help=_("With --rescore: re-score the self-declared values, ignoring reviews/YEAR.yaml.")
+        ),
+    ] = False,
     output: OutputOption = None,
     force: ForceOption = False,
     root: RootOption = Path("."),
@@ -567,7 +741,9 @@ def diff_rules_command(
         if data.review is not None and not self_declared:
             # the meeting approves the reviewed values, so they are what a rule change moves
             submissions = [apply_review(s, data.review.for_department(s.department)) for s in submissions]
-            message = _("re-scoring the reviewed values of {year} ({file})").format(year=rescore_year, file=data.review.file)
+            message = _("re-scoring the reviewed values of {year} ({file})").format(
+                year=rescore_year, file=data.review.file
+            )
             sys.stderr.write(f"emulate: {message}\n")
         impact = rescore(before, after, submissions, data.ruleset)
     if format_ is DiffFormat.xlsx:

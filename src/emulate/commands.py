@@ -11,7 +11,9 @@ from .i18n import _
 
 
 def description() -> str:
-    return _("Emulation regulations (quy chế thi đua) as data: check rules, validate submissions, score and rank units, explain every point, diff two years' rules.")
+    return _(
+        "Emulation regulations (quy chế thi đua) as data: check rules, validate submissions, score and rank units, explain every point, diff two years' rules."
+    )
 
 
 def lang_help() -> str:
@@ -32,7 +34,13 @@ def help_texts() -> dict[str, str]:
     self-declared values alone."""),
         "new": _("""Write a submission template for a department, with every criterion explained. Never overwrites."""),
         "schema": _("""Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""),
-        "verify": _("""Recompute a published ranking from the workspace: are the inputs unchanged and every number reproduced?"""),
-        "history": _("""Each unit's total, share of the maximum and rank in every year of the workspace, with the change from year to year."""),
-        "diff-rules": _("""Show what changed between two rulesets, criteria matched by id; with --rescore, whom it moves."""),
+        "verify": _(
+            """Recompute a published ranking from the workspace: are the inputs unchanged and every number reproduced?"""
+        ),
+        "history": _(
+            """Each unit's total, share of the maximum and rank in every year of the workspace, with the change from year to year."""
+        ),
+        "diff-rules": _(
+            """Show what changed between two rulesets, criteria matched by id; with --rescore, whom it moves."""
+        ),
     }

@@ -48,9 +48,10 @@ Conventions of a `Change` (one JSON record of `diff-rules --format json`):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from .engine import ScoreCard, rank, round_points, score
 from .i18n import _
@@ -107,7 +108,9 @@ def _same(old: Any, new: Any) -> bool:
     return old == new
 
 
-def _leaf(criterion: str | None, path: str, old: Any, new: Any, aspect: Aspect = "rules", content: str | None = None) -> list[Change]:
+def _leaf(
+    criterion: str | None, path: str, old: Any, new: Any, aspect: Aspect = "rules", content: str | None = None
+) -> list[Change]:
     """Zero or one record for one leaf; `old`/`new` are raw values (Decimal, int, str, list, None)."""
     if _same(old, new):
         return []
@@ -126,7 +129,9 @@ def _union(old: Sequence[str], new: Sequence[str]) -> list[str]:
     return merged
 
 
-def _order(path: str, old: Sequence[str], new: Sequence[str], criterion: str | None = None, content: str | None = None) -> list[Change]:
+def _order(
+    path: str, old: Sequence[str], new: Sequence[str], criterion: str | None = None, content: str | None = None
+) -> list[Change]:
     """A record when the ids both sides share come in another order."""
     shared_old = [k for k in old if k in new]
     shared_new = [k for k in new if k in old]
@@ -176,7 +181,9 @@ def _rule_changes(criterion_id: str, old: Criterion, new: Criterion, content: st
     return changes
 
 
-def _criterion_changes(criterion_id: str, old: tuple[Content, Criterion] | None, new: tuple[Content, Criterion] | None) -> list[Change]:
+def _criterion_changes(
+    criterion_id: str, old: tuple[Content, Criterion] | None, new: tuple[Content, Criterion] | None
+) -> list[Change]:
     if old is None and new is not None:
         return [Change("added", criterion_id, "", None, _named(new[1]), content=new[0].id)]
     if new is None and old is not None:
@@ -218,7 +225,9 @@ def _content_changes(content_id: str, old: Ruleset, new: Ruleset) -> list[Change
         return [Change("added", None, path, None, after.title, content=content_id)]
     if after is None and before is not None:
         return [Change("removed", None, path, before.title, None, content=content_id)]
-    return _leaf(None, f"{path}.title", before.title if before else None, after.title if after else None, content=content_id)
+    return _leaf(
+        None, f"{path}.title", before.title if before else None, after.title if after else None, content=content_id
+    )
 
 
 def _content_maxima(content_id: str, old: Ruleset, new: Ruleset) -> list[Change]:
@@ -229,11 +238,15 @@ def _content_maxima(content_id: str, old: Ruleset, new: Ruleset) -> list[Change]
     return [
         change
         for field in ("max_points", "max_bonus")
-        for change in _maximum_change(f"contents.{content_id}.{field}", getattr(before, field), getattr(after, field), old, new, content_id)
+        for change in _maximum_change(
+            f"contents.{content_id}.{field}", getattr(before, field), getattr(after, field), old, new, content_id
+        )
     ]
 
 
-def _maximum_change(path: str, before: Decimal, after: Decimal, old: Ruleset, new: Ruleset, content: str | None = None) -> list[Change]:
+def _maximum_change(
+    path: str, before: Decimal, after: Decimal, old: Ruleset, new: Ruleset, content: str | None = None
+) -> list[Change]:
     if before == after:
         return []
     return [Change("changed", None, path, _maximum(before, old), _maximum(after, new), content=content)]
@@ -243,7 +256,9 @@ def _by_id(items: Iterable[Any]) -> dict[str, Any]:
     return {item.id: item for item in items}
 
 
-def _entities(kind: str, old: Iterable[Any], new: Iterable[Any], name: str, fields: Sequence[str], sources: Sequence[str] = ()) -> list[Change]:
+def _entities(
+    kind: str, old: Iterable[Any], new: Iterable[Any], name: str, fields: Sequence[str], sources: Sequence[str] = ()
+) -> list[Change]:
     """Deductions, awards or departments: matched by id; a whole one added or removed is named by `name`."""
     before, after = _by_id(old), _by_id(new)
     changes: list[Change] = []
@@ -267,7 +282,9 @@ def _ruleset_changes(old: Ruleset, new: Ruleset) -> list[Change]:
     changes = _order("contents", [c.id for c in old.contents], [c.id for c in new.contents])
     changes += _maximum_change("max_points", old.max_points, new.max_points, old, new)
     changes += _maximum_change("max_bonus", old.max_bonus, new.max_bonus, old, new)
-    changes += _entities("deductions", old.deductions, new.deductions, "title", ("title", "per", "cap", "source"), sources=("source",))
+    changes += _entities(
+        "deductions", old.deductions, new.deductions, "title", ("title", "per", "cap", "source"), sources=("source",)
+    )
     changes += _entities("awards", old.awards, new.awards, "title", ("title", "quota", "min_share", "require_zero"))
     changes += _order("awards", [a.id for a in old.awards], [a.id for a in new.awards])
     changes += _leaf(None, "tie_breakers", old.tie_breakers, new.tie_breakers)
@@ -311,7 +328,9 @@ class InputNote:
     reason: str
 
 
-def adapt(submission: Submission, ruleset: Ruleset, written_for: Ruleset | None = None) -> tuple[Submission, list[InputNote], list[InputNote]]:
+def adapt(
+    submission: Submission, ruleset: Ruleset, written_for: Ruleset | None = None
+) -> tuple[Submission, list[InputNote], list[InputNote]]:
     """The submission as `ruleset` can score it: (submission, missing inputs, ignored inputs).
 
     A value is kept when its criterion exists in `ruleset` with the same kind as
@@ -329,37 +348,64 @@ def adapt(submission: Submission, ruleset: Ruleset, written_for: Ruleset | None 
     for _content, criterion in ruleset.criteria():
         value = submission.criteria.get(criterion.id)
         if value is None:
-            missing.append(InputNote(criterion.id, _("{no} has no value in the {year} submission: scored 0").format(no=criterion.no, year=year)))
+            missing.append(
+                InputNote(
+                    criterion.id,
+                    _("{no} has no value in the {year} submission: scored 0").format(no=criterion.no, year=year),
+                )
+            )
             continue
         own = written_for.criterion(criterion.id) if written_for is not None else None
         if not isinstance(value, VALUE_MODELS[criterion.kind]) or (own is not None and own.kind != criterion.kind):
             if own is not None:
-                reason = _("{no} is {kind} here, but was {old_kind} when the {year} value was written: scored 0").format(
-                    no=criterion.no, kind=criterion.kind, old_kind=own.kind, year=year
-                )
+                reason = _(
+                    "{no} is {kind} here, but was {old_kind} when the {year} value was written: scored 0"
+                ).format(no=criterion.no, kind=criterion.kind, old_kind=own.kind, year=year)
             else:
-                reason = _("{no} is {kind} here, and the {year} value does not fit it: scored 0").format(no=criterion.no, kind=criterion.kind, year=year)
+                reason = _("{no} is {kind} here, and the {year} value does not fit it: scored 0").format(
+                    no=criterion.no, kind=criterion.kind, year=year
+                )
             missing.append(InputNote(criterion.id, reason))
             continue
         messages: list[str] = []
-        if check_value(criterion, value, ("criteria", criterion.id), lambda _at, _code, message, _key=False: messages.append(message)):
-            missing.append(InputNote(criterion.id, _("the {year} value does not fit these rules ({problem}): scored 0").format(year=year, problem=messages[0])))
+        if check_value(
+            criterion,
+            value,
+            ("criteria", criterion.id),
+            lambda _at, _code, message, _key=False: messages.append(message),
+        ):
+            missing.append(
+                InputNote(
+                    criterion.id,
+                    _("the {year} value does not fit these rules ({problem}): scored 0").format(
+                        year=year, problem=messages[0]
+                    ),
+                )
+            )
             continue
         values[criterion.id] = value
     for criterion_id in submission.criteria:
         if ruleset.criterion(criterion_id) is None:
-            ignored.append(InputNote(criterion_id, _("not a criterion of the {year} rules: ignored").format(year=ruleset.year)))
+            ignored.append(
+                InputNote(criterion_id, _("not a criterion of the {year} rules: ignored").format(year=ruleset.year))
+            )
     deductions: dict[str, int] = {}
     for deduction in ruleset.deductions:
         if deduction.id in submission.deductions:
             deductions[deduction.id] = submission.deductions[deduction.id]
         else:
             deductions[deduction.id] = 0
-            missing.append(InputNote(deduction.id, _("deduction with no count in the {year} submission: counted 0").format(year=year)))
+            missing.append(
+                InputNote(
+                    deduction.id, _("deduction with no count in the {year} submission: counted 0").format(year=year)
+                )
+            )
     for deduction_id, count in submission.deductions.items():
         if ruleset.deduction(deduction_id) is None:
             if count:
-                reason = _("not a deduction of the {year} rules: its {count} occurrence(s) are not deducted").format(year=ruleset.year, count=count)
+                reason = _("not a deduction of the {year} rules: its {count} occurrence(s) are not deducted").format(
+                    year=ruleset.year, count=count
+                )
             else:
                 reason = _("not a deduction of the {year} rules: ignored").format(year=ruleset.year)
             ignored.append(InputNote(deduction_id, reason))
@@ -422,7 +468,9 @@ class Impact:
     without_submission: tuple[str, ...]  # units listed by either ruleset that have no submission
 
 
-def _scored(ruleset: Ruleset, submissions: Sequence[Submission], written_for: Ruleset | None) -> dict[str, tuple[ScoreCard, list[InputNote], list[InputNote]]]:
+def _scored(
+    ruleset: Ruleset, submissions: Sequence[Submission], written_for: Ruleset | None
+) -> dict[str, tuple[ScoreCard, list[InputNote], list[InputNote]]]:
     result = {}
     for submission in submissions:
         adapted, missing, ignored = adapt(submission, ruleset, written_for)
@@ -430,7 +478,11 @@ def _scored(ruleset: Ruleset, submissions: Sequence[Submission], written_for: Ru
     return result
 
 
-def _side(ruleset: Ruleset, scored: tuple[ScoreCard, list[InputNote], list[InputNote]] | None, ranks: Mapping[str, tuple[int, str | None]]) -> Side | None:
+def _side(
+    ruleset: Ruleset,
+    scored: tuple[ScoreCard, list[InputNote], list[InputNote]] | None,
+    ranks: Mapping[str, tuple[int, str | None]],
+) -> Side | None:
     if scored is None:
         return None
     card, missing, ignored = scored
@@ -438,7 +490,9 @@ def _side(ruleset: Ruleset, scored: tuple[ScoreCard, list[InputNote], list[Input
     return Side(card.total, ruleset.rounding.places, rank_, award, tuple(missing), tuple(ignored))
 
 
-def rescore(old: Ruleset, new: Ruleset, submissions: Sequence[Submission], written_for: Ruleset | None = None) -> Impact:
+def rescore(
+    old: Ruleset, new: Ruleset, submissions: Sequence[Submission], written_for: Ruleset | None = None
+) -> Impact:
     """Score every submission under both rulesets; rank the units both list, among themselves.
 
     `written_for` is the ruleset the submissions were validated against (see `adapt`).
@@ -458,19 +512,23 @@ def rescore(old: Ruleset, new: Ruleset, submissions: Sequence[Submission], writt
         department = submission.department
         reason = None
         if department not in old_members and department not in new_members:
-            reason = _("neither the {old_year} nor the {new_year} rules list it").format(old_year=old.year, new_year=new.year)
+            reason = _("neither the {old_year} nor the {new_year} rules list it").format(
+                old_year=old.year, new_year=new.year
+            )
         elif department not in old_members:
             reason = _("the old rules ({year}) do not list it").format(year=old.year)
         elif department not in new_members:
             reason = _("the new rules ({year}) do not list it").format(year=new.year)
         member = new.department(department) or old.department(department)
-        units.append(UnitImpact(
-            department,
-            member.name if member else department,
-            _side(old, old_scored.get(department), old_ranks),
-            _side(new, new_scored.get(department), new_ranks),
-            reason,
-        ))
+        units.append(
+            UnitImpact(
+                department,
+                member.name if member else department,
+                _side(old, old_scored.get(department), old_ranks),
+                _side(new, new_scored.get(department), new_ranks),
+                reason,
+            )
+        )
     order = {u.card.department: i for i, u in enumerate(new_ranking.units)}
     units.sort(key=lambda u: (order.get(u.department, len(order)), u.department))
     submitted = {s.department for s in submissions}

@@ -11,17 +11,32 @@ output format read the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
-from typing import Iterable, Sequence
 
 from .ruleset import (
-    AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, Criterion, PercentRule, RatingRule, Ruleset,
+    AssessedRule,
+    ChecklistRule,
+    CountPenaltyRule,
+    CountPointsRule,
+    Criterion,
+    PercentRule,
+    RatingRule,
+    Ruleset,
     TargetsRule,
 )
 from .submission import (
-    NOT_APPLICABLE, AssessedValue, ChecklistValue, Component, CountValue, CriterionValue, PercentValue, RatingValue,
-    Submission, TargetsValue,
+    NOT_APPLICABLE,
+    AssessedValue,
+    ChecklistValue,
+    Component,
+    CountValue,
+    CriterionValue,
+    PercentValue,
+    RatingValue,
+    Submission,
+    TargetsValue,
 )
 
 ZERO = Decimal(0)
@@ -115,14 +130,21 @@ def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
         places = ruleset.rounding.places
         department = ruleset.department(submission.department)
         criteria = tuple(
-            _score_criterion(criterion, content.id, submission.criteria.get(criterion.id), places, submission.self_score.get(criterion.id))
+            _score_criterion(
+                criterion,
+                content.id,
+                submission.criteria.get(criterion.id),
+                places,
+                submission.self_score.get(criterion.id),
+            )
             for content, criterion in ruleset.criteria()
         )
         deductions = tuple(
             _score_deduction(d.id, d.per, d.cap, submission.deductions.get(d.id, 0), places) for d in ruleset.deductions
         )
         contents = {
-            content.id: sum((c.points for c in criteria if c.content_id == content.id), ZERO) for content in ruleset.contents
+            content.id: sum((c.points for c in criteria if c.content_id == content.id), ZERO)
+            for content in ruleset.contents
         }
         base = sum((c.points for c in criteria), ZERO)
         bonus = sum((c.bonus for c in criteria), ZERO)
@@ -157,7 +179,9 @@ def performance(component: Component) -> Decimal:
     return max(p, ZERO)
 
 
-def _score_criterion(criterion: Criterion, content_id: str, value: CriterionValue | None, places: int, claimed: Decimal | None) -> CriterionScore:
+def _score_criterion(
+    criterion: Criterion, content_id: str, value: CriterionValue | None, places: int, claimed: Decimal | None
+) -> CriterionScore:
     """One criterion's points; a value that is absent (only when re-scoring under another year's rules) scores 0."""
     rule = criterion.rule
 
@@ -181,7 +205,11 @@ def _score_criterion(criterion: Criterion, content_id: str, value: CriterionValu
         return result(round_points(rule.max * value.percent / HUNDRED, places))
     if isinstance(rule, ChecklistRule) and isinstance(value, ChecklistValue):
         items = tuple(
-            (item_id, value.items.get(item_id, False), _item_points(item.points, item.if_not_applicable, value.items.get(item_id, False)))
+            (
+                item_id,
+                value.items.get(item_id, False),
+                _item_points(item.points, item.if_not_applicable, value.items.get(item_id, False)),
+            )
             for item_id, item in rule.items.items()
         )
         return result(round_points(sum((p for _, _, p in items), ZERO), places), items=items)
@@ -208,7 +236,11 @@ def _score_component(number: int, component: Component, rule: TargetsRule, place
     p = performance(component)
     points = round_points(rule.points_each * min(p, ONE), places)
     uncapped = round_points(rule.bonus_per_percent * (p - ONE) * HUNDRED, places) if p > ONE else ZERO
-    bonus = round_points(min(rule.bonus_cap_each, rule.bonus_per_percent * (p - ONE) * HUNDRED), places) if p > ONE else ZERO
+    bonus = (
+        round_points(min(rule.bonus_cap_each, rule.bonus_per_percent * (p - ONE) * HUNDRED), places)
+        if p > ONE
+        else ZERO
+    )
     return ComponentScore(number, component, p, points, bonus, uncapped, max(ZERO, uncapped - bonus))
 
 
@@ -347,5 +379,16 @@ def _propose_awards(ruleset: Ruleset, ordered: list[ScoreCard]) -> tuple[AwardCh
             if granted:
                 given += 1
                 awarded[card.department] = award.id
-            checks.append(AwardCheck(award.id, card.department, share, award.min_share, nonzero, granted, already, eligible and already is None and not granted))
+            checks.append(
+                AwardCheck(
+                    award.id,
+                    card.department,
+                    share,
+                    award.min_share,
+                    nonzero,
+                    granted,
+                    already,
+                    eligible and already is None and not granted,
+                )
+            )
     return tuple(checks)

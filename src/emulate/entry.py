@@ -1,4 +1,4 @@
-"""The console script `emulate`: choose the language, answer at once what `front` can, else run `cli`.
+"""The console script `emulate`: choose the language, then run `cli`.
 
 The language must be known before `cli` (and typer) are imported, because
 help texts are translated when the commands are defined.
@@ -20,11 +20,6 @@ def main() -> None:
     asked = i18n.from_argv(sys.argv[1:])
     i18n.use(i18n.resolve(asked), explicit=asked is not None)
     try:
-        from .front import run as run_fast
-
-        code = run_fast(sys.argv[1:])
-        if code is not None:
-            sys.exit(code)
         from .cli import main as run
 
         run()

@@ -6,8 +6,8 @@ only in how they show it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .engine import Ranking, ScoreCard, rank, score
 from .review import AdjustmentEffect, Review, apply_review
@@ -26,7 +26,9 @@ class Evaluation:
         return tuple(e for e in self.effects if e.adjustment.department == department)
 
 
-def evaluate(ruleset: Ruleset, submissions: Sequence[Submission], missing: Sequence[str] = (), review: Review | None = None) -> Evaluation:
+def evaluate(
+    ruleset: Ruleset, submissions: Sequence[Submission], missing: Sequence[str] = (), review: Review | None = None
+) -> Evaluation:
     """Rank the reviewed values (or the self-declared ones when `review` is None)."""
     cards: list[ScoreCard] = []
     effects: list[AdjustmentEffect] = []
@@ -42,14 +44,23 @@ def evaluate(ruleset: Ruleset, submissions: Sequence[Submission], missing: Seque
     return Evaluation(ruleset, ranking, review, tuple(effects))
 
 
-def _effects(ruleset: Ruleset, self_card: ScoreCard, reviewed: ScoreCard, adjustments: Sequence) -> list[AdjustmentEffect]:
+def _effects(
+    ruleset: Ruleset, self_card: ScoreCard, reviewed: ScoreCard, adjustments: Sequence
+) -> list[AdjustmentEffect]:
     out = []
     for adjustment in adjustments:
         if adjustment.criterion is not None:
             criterion = ruleset.criterion(adjustment.criterion)
             assert criterion is not None
-            out.append(AdjustmentEffect(adjustment, criterion.no, criterion.title,
-                                        self_card.criterion(criterion.id).total, reviewed.criterion(criterion.id).total))
+            out.append(
+                AdjustmentEffect(
+                    adjustment,
+                    criterion.no,
+                    criterion.title,
+                    self_card.criterion(criterion.id).total,
+                    reviewed.criterion(criterion.id).total,
+                )
+            )
         else:
             deduction = ruleset.deduction(adjustment.deduction or "")
             assert deduction is not None

@@ -11,21 +11,25 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Any, Iterable
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from .i18n import _
-from .quick import ID_PATTERN as _ID
 from .yamlio import MAX_DECIMALS, MAX_INTEGER_DIGITS, OutOfRange
 
+# An id: lowercase ASCII letters, digits, `-` and `_`, starting and ending with a letter or digit.
+ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\Z")
 _COMMA_DECIMAL = re.compile(r"\s*[-+]?[0-9]+,[0-9]+\s*\Z")
 _DOT_THOUSANDS = re.compile(r"\s*[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]+)?\s*\Z")
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)\s*\Z")
 _PERCENT_TEXT = re.compile(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*%\s*\Z")
-YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF", "Y", "N"})
+YAML11_BOOLEANS = frozenset(
+    {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF", "Y", "N"}
+)
 
 
 def show(value: Any) -> str:
@@ -73,13 +77,19 @@ def _not_a_number(value: Any) -> PydanticCustomError:
     hint = ""
     if isinstance(value, str):
         if _COMMA_DECIMAL.match(value):
-            hint = " " + _("(use a dot: {number})").format(number=value.strip().replace(',', '.'))
+            hint = " " + _("(use a dot: {number})").format(number=value.strip().replace(",", "."))
         elif _DOT_THOUSANDS.match(value):
-            hint = " " + _("(write thousands without separators: {number})").format(number=value.strip().replace('.', '').replace(',', '.'))
+            hint = " " + _("(write thousands without separators: {number})").format(
+                number=value.strip().replace(".", "").replace(",", ".")
+            )
         elif _PERCENT_TEXT.match(value):
-            hint = " " + _("(write the number without '%': {number})").format(number=_PERCENT_TEXT.match(value).group(1).replace(',', '.'))
+            hint = " " + _("(write the number without '%': {number})").format(
+                number=_PERCENT_TEXT.match(value).group(1).replace(",", ".")
+            )
         elif _NUMBER_TEXT.match(value):
-            hint = " " + _("(it is in quotes, so it is text: write {number} without quotes)").format(number=value.strip())
+            hint = " " + _("(it is in quotes, so it is text: write {number} without quotes)").format(
+                number=value.strip()
+            )
         elif value.strip().lower() in (".nan", ".inf", "-.inf", "+.inf", "nan", "inf", "infinity"):
             hint = " " + _("(not-a-number and infinity are not allowed: write an ordinary number)")
     elif isinstance(value, bool):
@@ -91,7 +101,10 @@ def _not_a_number(value: Any) -> PydanticCustomError:
 
 def _out_of_range(value: Any) -> PydanticCustomError:
     return PydanticCustomError(
-        "E205", _("is out of range: {got} (a number here has at most {digits} digits before the decimal point and {decimals} after it)"),
+        "E205",
+        _(
+            "is out of range: {got} (a number here has at most {digits} digits before the decimal point and {decimals} after it)"
+        ),
         {"got": show(str(value)), "digits": MAX_INTEGER_DIGITS, "decimals": MAX_DECIMALS},
     )
 
@@ -145,10 +158,14 @@ def to_text(value: Any) -> str:
 
 def to_id(value: Any) -> str:
     text = to_text(value)
-    if not _ID.match(text):
+    if not ID_PATTERN.match(text):
         suggestion = fold(text)
-        hint = " " + _("(e.g. '{id}')").format(id=suggestion) if _ID.match(suggestion) else ""
-        raise PydanticCustomError("E204", _("must be an id of lowercase ASCII letters, digits and hyphens, got {got}{hint}"), {"got": show(text), "hint": hint})
+        hint = " " + _("(e.g. '{id}')").format(id=suggestion) if ID_PATTERN.match(suggestion) else ""
+        raise PydanticCustomError(
+            "E204",
+            _("must be an id of lowercase ASCII letters, digits and hyphens, got {got}{hint}"),
+            {"got": show(text), "hint": hint},
+        )
     return text
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
 
 from .evaluation import Evaluation
 
@@ -46,13 +46,19 @@ def build_history(evaluations: Sequence[Evaluation]) -> tuple[list[int], list[Un
     for evaluation in reversed(ordered):
         for department in evaluation.ruleset.departments:
             names.setdefault(department.id, department.name)
-    standings: dict[str, dict[int, Standing | None]] = {d: {y: None for y in years} for d in names}
+    standings: dict[str, dict[int, Standing | None]] = {d: dict.fromkeys(years) for d in names}
     for evaluation in ordered:
         ruleset = evaluation.ruleset
         for unit in evaluation.ranking.units:
             card = unit.card
-            standings.setdefault(card.department, {y: None for y in years})[ruleset.year] = Standing(
-                ruleset.year, card.total, ruleset.max_points, card.share, unit.rank, unit.tied,
-                len(evaluation.ranking.units), ruleset.rounding.places,
+            standings.setdefault(card.department, dict.fromkeys(years))[ruleset.year] = Standing(
+                ruleset.year,
+                card.total,
+                ruleset.max_points,
+                card.share,
+                unit.rank,
+                unit.tied,
+                len(evaluation.ranking.units),
+                ruleset.rounding.places,
             )
     return years, [UnitHistory(d, names.get(d, d), standings[d]) for d in standings]

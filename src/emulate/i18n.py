@@ -14,8 +14,8 @@ from __future__ import annotations
 import gettext
 import os
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 DOMAIN = "emulate"
 LANGUAGES = ("en", "vi")
@@ -25,7 +25,13 @@ _current: dict[str, object] = {"translation": gettext.NullTranslations(), "langu
 
 def resolve(option: str | None, environ: Mapping[str, str] = os.environ) -> str:
     """The language asked for: the option, else EMULATE_LANG, else the locale; English by default."""
-    for candidate in (option, environ.get("EMULATE_LANG"), environ.get("LC_ALL"), environ.get("LC_MESSAGES"), environ.get("LANG")):
+    for candidate in (
+        option,
+        environ.get("EMULATE_LANG"),
+        environ.get("LC_ALL"),
+        environ.get("LC_MESSAGES"),
+        environ.get("LANG"),
+    ):
         if candidate:
             code = candidate.split(".")[0].split("_")[0].split("-")[0].lower()
             return code if code in LANGUAGES else "en"

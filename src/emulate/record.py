@@ -97,7 +97,11 @@ def compare(record: dict[str, Any], current: dict[str, Any]) -> list[Difference]
         for key in _UNIT_KEYS:
             same(f"ranking.{department}.{key}", old.get(key), new.get(key))
         for content in sorted(set(old.get("contents", {})) | set(new["contents"])):
-            same(f"ranking.{department}.contents.{content}", old.get("contents", {}).get(content), new["contents"].get(content))
+            same(
+                f"ranking.{department}.contents.{content}",
+                old.get("contents", {}).get(content),
+                new["contents"].get(content),
+            )
         old_criteria, new_criteria = old.get("criteria", {}), new["criteria"]
         for criterion in list(new_criteria) + sorted(set(old_criteria) - set(new_criteria)):
             before, after = old_criteria.get(criterion) or {}, new_criteria.get(criterion) or {}

@@ -9,10 +9,11 @@ model and checks, and the pure function that applies it:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .fields import Id, NonNegativeWhole, Text, did_you_mean
 from .i18n import _
@@ -104,7 +105,9 @@ def load_review(
     loaded = load_file(path, display, max_bytes)
     if loaded.document is None:
         return LoadedReview(None, loaded.problems)
-    review, problems = parse_review(loaded.document, ruleset_for, path, submitted_for, criterion_years or (lambda _: []))
+    review, problems = parse_review(
+        loaded.document, ruleset_for, path, submitted_for, criterion_years or (lambda _: [])
+    )
     return LoadedReview(review, loaded.problems + problems)
 
 
@@ -121,7 +124,17 @@ def parse_review(
     ruleset = ruleset_for(top.year)
     if ruleset is None:
         pos = document.at(("year",))
-        problems.append(error(document.file, pos.line, pos.column, "E406", _("there is no valid ruleset for {year} (rules/{year}.yaml is missing or has problems: run `emulate check-rules`)").format(year=top.year)))
+        problems.append(
+            error(
+                document.file,
+                pos.line,
+                pos.column,
+                "E406",
+                _(
+                    "there is no valid ruleset for {year} (rules/{year}.yaml is missing or has problems: run `emulate check-rules`)"
+                ).format(year=top.year),
+            )
+        )
         return None, problems
     submitted = submitted_for(top.year)
 
@@ -131,12 +144,30 @@ def parse_review(
 
     departments = [d.id for d in ruleset.departments]
     if path is not None and path.stem.isdigit() and int(path.stem) != top.year:
-        report(("year",), "E504", _("the file is named {name} but says year {year}: rename it to {year}.yaml or correct `year`").format(name=path.name, year=top.year))
+        report(
+            ("year",),
+            "E504",
+            _("the file is named {name} but says year {year}: rename it to {year}.yaml or correct `year`").format(
+                name=path.name, year=top.year
+            ),
+        )
     if top.reviewed_by not in departments:
-        report(("reviewed_by",), "E401", _("'reviewed_by' names '{department}', which is not a member of {ruleset} in {year}{hint}").format(
-            department=top.reviewed_by, ruleset=ruleset.ruleset, year=ruleset.year, hint=did_you_mean(top.reviewed_by, departments)))
+        report(
+            ("reviewed_by",),
+            "E401",
+            _("'reviewed_by' names '{department}', which is not a member of {ruleset} in {year}{hint}").format(
+                department=top.reviewed_by,
+                ruleset=ruleset.ruleset,
+                year=ruleset.year,
+                hint=did_you_mean(top.reviewed_by, departments),
+            ),
+        )
     if top.date is not None and not _DATE.match(top.date):
-        report(("date",), "E204", _("'date' must be written YYYY-MM-DD (e.g. 2017-12-28), got '{got}'").format(got=top.date))
+        report(
+            ("date",),
+            "E204",
+            _("'date' must be written YYYY-MM-DD (e.g. 2017-12-28), got '{got}'").format(got=top.date),
+        )
 
     adjustments: list[Adjustment] = []
     seen: dict[tuple[str, str], int] = {}
@@ -144,24 +175,57 @@ def parse_review(
         at: PathKey = ("adjustments", i)
         before = len(problems)
         if not entry.reason.strip():
-            report((*at, "reason"), "E502", _("the reason is empty: say why the value was corrected (the minutes, a document number)"))
+            report(
+                (*at, "reason"),
+                "E502",
+                _("the reason is empty: say why the value was corrected (the minutes, a document number)"),
+            )
         if entry.department not in departments:
-            report((*at, "department"), "E401", _("department '{department}' is not a member of {ruleset} in {year}{hint}").format(
-                department=entry.department, ruleset=ruleset.ruleset, year=ruleset.year, hint=did_you_mean(entry.department, departments)))
+            report(
+                (*at, "department"),
+                "E401",
+                _("department '{department}' is not a member of {ruleset} in {year}{hint}").format(
+                    department=entry.department,
+                    ruleset=ruleset.ruleset,
+                    year=ruleset.year,
+                    hint=did_you_mean(entry.department, departments),
+                ),
+            )
         elif submitted is not None and entry.department not in submitted:
             pos = document.at((*at, "department"))
-            problems.append(warning(document.file, pos.line, pos.column, "W501", _("'{department}' has no submission for {year}: this adjustment has nothing to correct").format(
-                department=entry.department, year=ruleset.year)))
+            problems.append(
+                warning(
+                    document.file,
+                    pos.line,
+                    pos.column,
+                    "W501",
+                    _("'{department}' has no submission for {year}: this adjustment has nothing to correct").format(
+                        department=entry.department, year=ruleset.year
+                    ),
+                )
+            )
         corrects_criterion = entry.criterion is not None or entry.value is not None
         corrects_deduction = entry.deduction is not None or entry.count is not None
         if corrects_criterion == corrects_deduction:
-            report(at, "E501", _("an adjustment corrects either a criterion (`criterion:` and `value:`) or a deduction (`deduction:` and `count:`), not both and not neither"))
+            report(
+                at,
+                "E501",
+                _(
+                    "an adjustment corrects either a criterion (`criterion:` and `value:`) or a deduction (`deduction:` and `count:`), not both and not neither"
+                ),
+            )
             continue
         value: CriterionValue | None = None
         if corrects_criterion:
             if entry.criterion is None or entry.value is None:
                 missing = "criterion" if entry.criterion is None else "value"
-                report(at, "E202", _("'{key}' is missing: a criterion's correction needs both `criterion:` and `value:`").format(key=missing))
+                report(
+                    at,
+                    "E202",
+                    _("'{key}' is missing: a criterion's correction needs both `criterion:` and `value:`").format(
+                        key=missing
+                    ),
+                )
                 continue
             criterion = ruleset.criterion(entry.criterion)
             if criterion is None:
@@ -175,24 +239,51 @@ def parse_review(
         else:
             if entry.deduction is None or entry.count is None:
                 missing = "deduction" if entry.deduction is None else "count"
-                report(at, "E202", _("'{key}' is missing: a deduction's correction needs both `deduction:` and `count:`").format(key=missing))
+                report(
+                    at,
+                    "E202",
+                    _("'{key}' is missing: a deduction's correction needs both `deduction:` and `count:`").format(
+                        key=missing
+                    ),
+                )
                 continue
             if ruleset.deduction(entry.deduction) is None:
                 known = [d.id for d in ruleset.deductions]
-                report((*at, "deduction"), "E201", _("unknown deduction '{deduction}'{hint}; the deductions are {known}").format(
-                    deduction=entry.deduction, hint=did_you_mean(entry.deduction, known), known=", ".join(known) or _("none")))
+                report(
+                    (*at, "deduction"),
+                    "E201",
+                    _("unknown deduction '{deduction}'{hint}; the deductions are {known}").format(
+                        deduction=entry.deduction,
+                        hint=did_you_mean(entry.deduction, known),
+                        known=", ".join(known) or _("none"),
+                    ),
+                )
                 continue
             target = entry.deduction
         pair = (entry.department, target)
         line = document.at(at).line
         if pair in seen:
-            report(at, "E503", _("'{target}' of '{department}' is adjusted twice (first at line {line}): keep one adjustment").format(
-                target=target, department=entry.department, line=seen[pair]))
+            report(
+                at,
+                "E503",
+                _("'{target}' of '{department}' is adjusted twice (first at line {line}): keep one adjustment").format(
+                    target=target, department=entry.department, line=seen[pair]
+                ),
+            )
             continue
         seen[pair] = line
         if len(problems) == before or all(not p.is_error for p in problems[before:]):
-            adjustments.append(Adjustment(entry.department, entry.reason, entry.criterion if corrects_criterion else None,
-                                          value, entry.deduction if corrects_deduction else None, entry.count, line))
+            adjustments.append(
+                Adjustment(
+                    entry.department,
+                    entry.reason,
+                    entry.criterion if corrects_criterion else None,
+                    value,
+                    entry.deduction if corrects_deduction else None,
+                    entry.count,
+                    line,
+                )
+            )
     if any(p.is_error for p in problems):
         return None, problems
     return Review(top.year, top.reviewed_by, top.date, tuple(adjustments), document.file, document.sha256), problems

@@ -8,35 +8,46 @@ that need the whole ruleset (ids, numbering, sources, references).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .fields import (
-    Id, NonNegative, NonNegativeWhole, Number, Positive, PositiveWhole, Text,
-    did_you_mean, positive, to_number, to_text, to_whole,
+    Id,
+    NonNegative,
+    NonNegativeWhole,
+    Number,
+    Positive,
+    PositiveWhole,
+    Text,
+    did_you_mean,
+    positive,
+    to_number,
+    to_text,
+    to_whole,
 )
 from .i18n import _
 from .problems import Problem, error
-from .quick import COUNT_KINDS as _COUNT_KINDS
-from .quick import NUMBER_PATTERN as _NUMBER
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
 ZERO = Decimal(0)
+# A criterion number in the regulation's own numbering: 1.2, 3.1.4.
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*\Z")
 
 
 def _optional(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if value is None else check(value)
 
 
-OptionalText = Annotated[Union[str, None], BeforeValidator(_optional(to_text))]
-OptionalPositive = Annotated[Union[Decimal, None], BeforeValidator(_optional(lambda v: positive(to_number(v))))]
-OptionalWhole = Annotated[Union[int, None], BeforeValidator(_optional(to_whole))]
+OptionalText = Annotated[str | None, BeforeValidator(_optional(to_text))]
+OptionalPositive = Annotated[Decimal | None, BeforeValidator(_optional(lambda v: positive(to_number(v))))]
+OptionalWhole = Annotated[int | None, BeforeValidator(_optional(to_whole))]
 
 
 class _Model(BaseModel):
@@ -112,7 +123,6 @@ class PercentRule(_Rule):
         return self.max
 
 
-
 class ChecklistItem(_Model):
     title: Text
     points: Positive
@@ -130,7 +140,6 @@ class ChecklistRule(_Rule):
         return sum((item.points for item in self.items.values()), ZERO)
 
 
-
 class CountPointsRule(_Rule):
     """`per` points for each occurrence, at most `cap`."""
 
@@ -141,7 +150,6 @@ class CountPointsRule(_Rule):
     @property
     def max_points(self) -> Decimal:
         return self.cap
-
 
 
 class CountPenaltyRule(_Rule):
@@ -156,7 +164,6 @@ class CountPenaltyRule(_Rule):
         return self.max
 
 
-
 class AssessedRule(_Rule):
     """Points from 0 to `max`, assessed by the unit and cross-checked by the bloc."""
 
@@ -168,12 +175,11 @@ class AssessedRule(_Rule):
         return self.max
 
 
-
 Rule = Annotated[
-    Union[TargetsRule, RatingRule, PercentRule, ChecklistRule, CountPointsRule, CountPenaltyRule, AssessedRule],
+    TargetsRule | RatingRule | PercentRule | ChecklistRule | CountPointsRule | CountPenaltyRule | AssessedRule,
     Field(discriminator="kind"),
 ]
-COUNT_KINDS = _COUNT_KINDS
+COUNT_KINDS = ("count_points", "count_penalty")
 
 
 # --- the regulation's structure -------------------------------------------------------
@@ -334,9 +340,9 @@ def _year_of(path: Path) -> int | None:
     return int(path.stem) if path.stem.isdigit() else None
 
 
-
-
-def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = None, known_years: set[int] | None = None) -> list[Problem]:
+def check_ruleset(
+    ruleset: Ruleset, document: Document, file_year: int | None = None, known_years: set[int] | None = None
+) -> list[Problem]:
     """Checks that no single value shows: ids, numbering, sources, references, years."""
     problems: list[Problem] = []
 
@@ -359,41 +365,93 @@ def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = 
         for i, content in enumerate(ruleset.contents)
         for j, criterion in enumerate(content.criteria)
     ]
-    unique(_("content id '{id}' is used twice (first at line {line}); ids must be unique"), [(("contents", i, "id"), c.id) for i, c in enumerate(ruleset.contents)])
-    unique(_("criterion id '{id}' is used twice (first at line {line}); ids must be unique"), [((*path, "id"), c.id) for path, c in criteria_paths])
-    unique(_("department id '{id}' is used twice (first at line {line}); ids must be unique"), [(("departments", i, "id"), d.id) for i, d in enumerate(ruleset.departments)])
-    unique(_("deduction id '{id}' is used twice (first at line {line}); ids must be unique"), [(("deductions", i, "id"), d.id) for i, d in enumerate(ruleset.deductions)])
-    unique(_("award id '{id}' is used twice (first at line {line}); ids must be unique"), [(("awards", i, "id"), a.id) for i, a in enumerate(ruleset.awards)])
+    unique(
+        _("content id '{id}' is used twice (first at line {line}); ids must be unique"),
+        [(("contents", i, "id"), c.id) for i, c in enumerate(ruleset.contents)],
+    )
+    unique(
+        _("criterion id '{id}' is used twice (first at line {line}); ids must be unique"),
+        [((*path, "id"), c.id) for path, c in criteria_paths],
+    )
+    unique(
+        _("department id '{id}' is used twice (first at line {line}); ids must be unique"),
+        [(("departments", i, "id"), d.id) for i, d in enumerate(ruleset.departments)],
+    )
+    unique(
+        _("deduction id '{id}' is used twice (first at line {line}); ids must be unique"),
+        [(("deductions", i, "id"), d.id) for i, d in enumerate(ruleset.deductions)],
+    )
+    unique(
+        _("award id '{id}' is used twice (first at line {line}); ids must be unique"),
+        [(("awards", i, "id"), a.id) for i, a in enumerate(ruleset.awards)],
+    )
 
     _check_numbering(ruleset, report)
 
     for path, criterion in criteria_paths:
         if not criterion.source.strip():
-            report((*path, "source"), "E303", _("criterion {no} '{id}' has no source: cite the regulation (`source: ...`), or write `source: \"assumed: ...\"`").format(no=criterion.no, id=criterion.id))
+            report(
+                (*path, "source"),
+                "E303",
+                _(
+                    "criterion {no} '{id}' has no source: cite the regulation (`source: ...`), or write `source: \"assumed: ...\"`"
+                ).format(no=criterion.no, id=criterion.id),
+            )
         rule = criterion.rule
         if isinstance(rule, RatingRule):
             points = list(rule.scale.items())
             for (better, better_points), (label, label_points) in zip(points, points[1:]):
                 if label_points > better_points:
-                    report((*path, "rule", "scale", label), "E304", _("the scale lists labels best first, but '{label}' ({label_points}) is worth more than '{better}' ({better_points}) before it").format(
-                        label=label, label_points=label_points, better=better, better_points=better_points))
+                    report(
+                        (*path, "rule", "scale", label),
+                        "E304",
+                        _(
+                            "the scale lists labels best first, but '{label}' ({label_points}) is worth more than '{better}' ({better_points}) before it"
+                        ).format(label=label, label_points=label_points, better=better, better_points=better_points),
+                    )
             if rule.bonus is not None and rule.bonus.at_least not in rule.scale:
-                report((*path, "rule", "bonus", "at_least"), "E304", _("bonus label '{label}' is not in the scale{hint}; the labels are {labels}").format(
-                    label=rule.bonus.at_least, hint=did_you_mean(rule.bonus.at_least, rule.scale), labels=", ".join(rule.scale)))
+                report(
+                    (*path, "rule", "bonus", "at_least"),
+                    "E304",
+                    _("bonus label '{label}' is not in the scale{hint}; the labels are {labels}").format(
+                        label=rule.bonus.at_least,
+                        hint=did_you_mean(rule.bonus.at_least, rule.scale),
+                        labels=", ".join(rule.scale),
+                    ),
+                )
         if isinstance(rule, TargetsRule) and rule.bonus_per_percent > 0 and rule.bonus_cap_each == 0:
-            report((*path, "rule"), "E202", _("'bonus_cap_each' is missing: a bonus per percent needs a cap per component (`bonus_cap_each: ...`)"))
+            report(
+                (*path, "rule"),
+                "E202",
+                _("'bonus_cap_each' is missing: a bonus per percent needs a cap per component (`bonus_cap_each: ...`)"),
+            )
     for i, deduction in enumerate(ruleset.deductions):
         if not deduction.source.strip():
-            report(("deductions", i, "source"), "E303", _("deduction '{id}' has no source: cite the regulation (`source: ...`)").format(id=deduction.id))
+            report(
+                ("deductions", i, "source"),
+                "E303",
+                _("deduction '{id}' has no source: cite the regulation (`source: ...`)").format(id=deduction.id),
+            )
 
     counted = {c.id for _, c in ruleset.criteria() if c.kind in COUNT_KINDS} | {d.id for d in ruleset.deductions}
     for i, award in enumerate(ruleset.awards):
         if not (0 < award.min_share <= 1):
-            report(("awards", i, "min_share"), "E205", _("'min_share' must be a share of the maximum above 0 and at most 1 (0.90 is 90 %), got {got}").format(got=award.min_share))
+            report(
+                ("awards", i, "min_share"),
+                "E205",
+                _("'min_share' must be a share of the maximum above 0 and at most 1 (0.90 is 90 %), got {got}").format(
+                    got=award.min_share
+                ),
+            )
         for j, name in enumerate(award.require_zero):
             if name not in counted:
-                report(("awards", i, "require_zero", j), "E305", _("award '{award}' requires a zero count of '{name}', which is not a counted criterion (count_points, count_penalty) or a deduction{hint}").format(
-                    award=award.id, name=name, hint=did_you_mean(name, counted)))
+                report(
+                    ("awards", i, "require_zero", j),
+                    "E305",
+                    _(
+                        "award '{award}' requires a zero count of '{name}', which is not a counted criterion (count_points, count_penalty) or a deduction{hint}"
+                    ).format(award=award.id, name=name, hint=did_you_mean(name, counted)),
+                )
 
     content_ids = [c.id for c in ruleset.contents]
     criterion_ids = ruleset.criterion_ids
@@ -404,29 +462,73 @@ def check_ruleset(ruleset: Ruleset, document: Document, file_year: int | None = 
             continue
         if kind == "content" and target:
             if target not in content_ids:
-                report(path, "E305", _("tie-breaker '{breaker}' names content '{target}', which does not exist; the contents are {contents}").format(
-                    breaker=breaker, target=target, contents=", ".join(content_ids)))
+                report(
+                    path,
+                    "E305",
+                    _(
+                        "tie-breaker '{breaker}' names content '{target}', which does not exist; the contents are {contents}"
+                    ).format(breaker=breaker, target=target, contents=", ".join(content_ids)),
+                )
         elif kind == "criterion" and target:
             if target not in criterion_ids:
-                report(path, "E305", _("tie-breaker '{breaker}' names criterion '{target}', which does not exist{hint}").format(
-                    breaker=breaker, target=target, hint=did_you_mean(target, criterion_ids)))
+                report(
+                    path,
+                    "E305",
+                    _("tie-breaker '{breaker}' names criterion '{target}', which does not exist{hint}").format(
+                        breaker=breaker, target=target, hint=did_you_mean(target, criterion_ids)
+                    ),
+                )
         else:
-            report(path, "E207", _("unknown tie-breaker '{breaker}': write 'content:ID', 'criterion:ID' or 'fewer_deductions'").format(breaker=breaker))
+            report(
+                path,
+                "E207",
+                _("unknown tie-breaker '{breaker}': write 'content:ID', 'criterion:ID' or 'fewer_deductions'").format(
+                    breaker=breaker
+                ),
+            )
 
     places = ruleset.rounding.places
     for path, value in _maxima_parameters(ruleset):
         if places <= 10 and value != value.quantize(Decimal(1).scaleb(-places)):
-            report(path, "E205", _("{value} has more decimals than the ruleset rounds points to (rounding.places: {places}): "
-                                   "a rounded score could then exceed it; write it with at most {places} decimals").format(value=value, places=places))
+            report(
+                path,
+                "E205",
+                _(
+                    "{value} has more decimals than the ruleset rounds points to (rounding.places: {places}): "
+                    "a rounded score could then exceed it; write it with at most {places} decimals"
+                ).format(value=value, places=places),
+            )
     if ruleset.rounding.places > 10:
-        report(("rounding", "places"), "E205", _("'places' must be at most 10, got {got}").format(got=ruleset.rounding.places))
+        report(
+            ("rounding", "places"),
+            "E205",
+            _("'places' must be at most 10, got {got}").format(got=ruleset.rounding.places),
+        )
     if file_year is not None and ruleset.year != file_year:
-        report(("year",), "E306", _("the file is named for {file_year} but says year {year}: rename the file to {year}.yaml or correct the year").format(file_year=file_year, year=ruleset.year))
+        report(
+            ("year",),
+            "E306",
+            _(
+                "the file is named for {file_year} but says year {year}: rename the file to {year}.yaml or correct the year"
+            ).format(file_year=file_year, year=ruleset.year),
+        )
     if ruleset.previous is not None and (file_year is None or ruleset.year == file_year):  # else the year is in doubt
         if ruleset.previous >= ruleset.year:
-            report(("previous",), "E307", _("'previous' must be an earlier year than {year}, got {got}").format(year=ruleset.year, got=ruleset.previous))
+            report(
+                ("previous",),
+                "E307",
+                _("'previous' must be an earlier year than {year}, got {got}").format(
+                    year=ruleset.year, got=ruleset.previous
+                ),
+            )
         elif known_years is not None and ruleset.previous not in known_years:
-            report(("previous",), "E307", _("the previous year's ruleset ({previous}.yaml) does not exist beside this file: add it or remove `previous`").format(previous=ruleset.previous))
+            report(
+                ("previous",),
+                "E307",
+                _(
+                    "the previous year's ruleset ({previous}.yaml) does not exist beside this file: add it or remove `previous`"
+                ).format(previous=ruleset.previous),
+            )
     return problems
 
 
@@ -465,10 +567,27 @@ def _check_numbering(ruleset: Ruleset, report: Callable[[PathKey, str, str], Non
             no = criterion.no.strip()
             expected = f"{content.id}.{j + 1}" if numbered else None
             if no in seen:
-                report(path, "E302", _("number {no} is used twice (also for '{other}'); each criterion needs its own number").format(no=no, other=seen[no]))
+                report(
+                    path,
+                    "E302",
+                    _("number {no} is used twice (also for '{other}'); each criterion needs its own number").format(
+                        no=no, other=seen[no]
+                    ),
+                )
             elif not _NUMBER.match(no):
-                report(path, "E302", _("criterion number must look like '{expected}', got '{no}'").format(expected=expected or "1.2", no=no))
+                report(
+                    path,
+                    "E302",
+                    _("criterion number must look like '{expected}', got '{no}'").format(
+                        expected=expected or "1.2", no=no
+                    ),
+                )
             elif expected is not None and no != expected:
-                report(path, "E302", _("criterion '{id}' is number {n} of content {content}, so its number should be {expected}, not {no} (numbers out of order or one skipped)").format(
-                    id=criterion.id, n=j + 1, content=content.id, expected=expected, no=no))
+                report(
+                    path,
+                    "E302",
+                    _(
+                        "criterion '{id}' is number {n} of content {content}, so its number should be {expected}, not {no} (numbers out of order or one skipped)"
+                    ).format(id=criterion.id, n=j + 1, content=content.id, expected=expected, no=no),
+                )
             seen.setdefault(no, criterion.id)

@@ -50,7 +50,10 @@ def _value_schema(criterion: Criterion) -> dict[str, Any]:
         for item_id, item in rule.items.items():
             states: list[Any] = [True, False] + (["not_applicable"] if item.if_not_applicable == "full" else [])
             items[item_id] = {"enum": states, "title": item.title}
-        key, schema = "items", {"type": "object", "required": list(rule.items), "additionalProperties": False, "properties": items}
+        key, schema = (
+            "items",
+            {"type": "object", "required": list(rule.items), "additionalProperties": False, "properties": items},
+        )
     elif isinstance(rule, AssessedRule):
         key, schema = "points", {"type": "number", "minimum": 0, "maximum": _num(rule.max)}
     else:
@@ -58,7 +61,9 @@ def _value_schema(criterion: Criterion) -> dict[str, Any]:
     return {
         "type": "object",
         "title": f"{criterion.no} {criterion.title}",
-        "description": _("{kind}: {rule}. Source: {source}").format(kind=criterion.kind, rule=describe_rule(criterion), source=criterion.source),
+        "description": _("{kind}: {rule}. Source: {source}").format(
+            kind=criterion.kind, rule=describe_rule(criterion), source=criterion.source
+        ),
         "required": [key],
         "additionalProperties": False,
         "properties": {key: schema, **common},
@@ -93,7 +98,7 @@ def submission_schema(ruleset: Ruleset) -> dict[str, Any]:
             "self_score": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {i: _NUMBER for i in ids},
+                "properties": dict.fromkeys(ids, _NUMBER),
             },
             "evidence": _TEXT,
             "note": _TEXT,

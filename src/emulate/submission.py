@@ -9,26 +9,43 @@ written in Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal, Mapping, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from .fields import (
-    YAML11_BOOLEANS, Id, NonNegative, NonNegativeWhole, Text, did_you_mean, fold, show, suggest, to_mapping,
+    YAML11_BOOLEANS,
+    Id,
+    NonNegative,
+    NonNegativeWhole,
+    Text,
+    did_you_mean,
+    fold,
+    show,
+    suggest,
+    to_mapping,
 )
 from .i18n import _
 from .problems import Problem, error
-from .quick import NOT_APPLICABLE
 from .ruleset import (
-    AssessedRule, ChecklistRule, Criterion, OptionalText, PercentRule, RatingRule, Ruleset, TargetsRule,
+    AssessedRule,
+    ChecklistRule,
+    Criterion,
+    OptionalText,
+    PercentRule,
+    RatingRule,
+    Ruleset,
+    TargetsRule,
 )
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
+NOT_APPLICABLE = "not_applicable"
 _NOT_APPLICABLE_SPELLINGS = frozenset({"n/a", "na", "not-applicable", "khong-ap-dung", "none", "kad"})
 
 
@@ -38,9 +55,19 @@ def _to_item_state(value: Any) -> bool | str:
     if value is None:
         raise PydanticCustomError("E204", _("has no value: write true or false"))
     if isinstance(value, str) and value in YAML11_BOOLEANS:
-        raise PydanticCustomError("E204", _("must be true, false or not_applicable, got {got} (write true or false: 'yes', 'no', 'on' and 'off' are not read as true or false)"), {"got": show(value)})
+        raise PydanticCustomError(
+            "E204",
+            _(
+                "must be true, false or not_applicable, got {got} (write true or false: 'yes', 'no', 'on' and 'off' are not read as true or false)"
+            ),
+            {"got": show(value)},
+        )
     if isinstance(value, str) and fold(value) in _NOT_APPLICABLE_SPELLINGS:
-        raise PydanticCustomError("E204", _("must be true, false or not_applicable, got {got} (did you mean 'not_applicable'?)"), {"got": show(value)})
+        raise PydanticCustomError(
+            "E204",
+            _("must be true, false or not_applicable, got {got} (did you mean 'not_applicable'?)"),
+            {"got": show(value)},
+        )
     raise PydanticCustomError("E204", _("must be true, false or not_applicable, got {got}"), {"got": show(value)})
 
 
@@ -50,7 +77,7 @@ def _at_most_100(value: Decimal) -> Decimal:
     return value
 
 
-ItemState = Annotated[Union[bool, str], BeforeValidator(_to_item_state)]
+ItemState = Annotated[bool | str, BeforeValidator(_to_item_state)]
 Percent = Annotated[NonNegative, AfterValidator(_at_most_100)]
 
 
@@ -117,7 +144,9 @@ class SubmissionFile(_Model):
     department: Id
     year: NonNegativeWhole
     criteria: Annotated[dict[str, Any], BeforeValidator(to_mapping)]
-    deductions: Annotated[dict[str, NonNegativeWhole], BeforeValidator(lambda v: {} if v is None else to_mapping(v))] = {}
+    deductions: Annotated[
+        dict[str, NonNegativeWhole], BeforeValidator(lambda v: {} if v is None else to_mapping(v))
+    ] = {}
     self_score: Annotated[dict[str, NonNegative], BeforeValidator(lambda v: {} if v is None else to_mapping(v))] = {}
     evidence: OptionalText = None
     note: OptionalText = None
@@ -150,7 +179,9 @@ def what_to_write(criterion: Criterion) -> str:
     """A one-line example of a valid value, for messages and templates."""
     rule = criterion.rule
     if isinstance(rule, TargetsRule):
-        return _("{{targets: [...]}} with exactly {count} items {{name, unit, target, actual}}").format(count=rule.count)
+        return _("{{targets: [...]}} with exactly {count} items {{name, unit, target, actual}}").format(
+            count=rule.count
+        )
     if isinstance(rule, RatingRule):
         return _("{{rating: ...}} with one of {labels}").format(labels=", ".join(rule.scale))
     if isinstance(rule, PercentRule):
@@ -190,7 +221,17 @@ def parse_submission(
     ruleset = ruleset_for(top.year)
     if ruleset is None:
         pos = document.at(("year",))
-        problems.append(error(document.file, pos.line, pos.column, "E406", _("there is no valid ruleset for {year} (rules/{year}.yaml is missing or has problems: run `emulate check-rules`)").format(year=top.year)))
+        problems.append(
+            error(
+                document.file,
+                pos.line,
+                pos.column,
+                "E406",
+                _(
+                    "there is no valid ruleset for {year} (rules/{year}.yaml is missing or has problems: run `emulate check-rules`)"
+                ).format(year=top.year),
+            )
+        )
         return LoadedSubmission(None, problems, top.year)
     values, more = check_submission(top, ruleset, document, path, criterion_years or (lambda _: []))
     problems += more
@@ -224,16 +265,37 @@ def check_submission(
 
     if ruleset.department(top.department) is None:
         department_ids = [d.id for d in ruleset.departments]
-        report(("department",), "E401", _("department '{department}' is not a member of {ruleset} in {year}{hint}; the members are {members}").format(
-            department=top.department, ruleset=ruleset.ruleset, year=ruleset.year, hint=did_you_mean(top.department, department_ids),
-            members=", ".join(department_ids)))
+        report(
+            ("department",),
+            "E401",
+            _(
+                "department '{department}' is not a member of {ruleset} in {year}{hint}; the members are {members}"
+            ).format(
+                department=top.department,
+                ruleset=ruleset.ruleset,
+                year=ruleset.year,
+                hint=did_you_mean(top.department, department_ids),
+                members=", ".join(department_ids),
+            ),
+        )
     if path is not None:
         if path.stem != top.department:
-            report(("department",), "E402", _("the file is named {name} but is for department '{department}': rename it to {department}.yaml, or correct `department`").format(
-                name=path.name, department=top.department))
+            report(
+                ("department",),
+                "E402",
+                _(
+                    "the file is named {name} but is for department '{department}': rename it to {department}.yaml, or correct `department`"
+                ).format(name=path.name, department=top.department),
+            )
         folder = path.parent.name
         if folder.isdigit() and int(folder) != top.year:
-            report(("year",), "E403", _("the file is in the folder {folder}/ but says year {year}: move it to submissions/{year}/, or correct `year`").format(folder=folder, year=top.year))
+            report(
+                ("year",),
+                "E403",
+                _(
+                    "the file is in the folder {folder}/ but says year {year}: move it to submissions/{year}/, or correct `year`"
+                ).format(folder=folder, year=top.year),
+            )
             return {}, problems  # which year's rules apply is in doubt: check nothing against either
 
     values: dict[str, CriterionValue] = {}
@@ -244,8 +306,13 @@ def check_submission(
         if criterion_id not in top.criteria and criterion_id in meant:
             continue  # reported once, as the unknown id with its did-you-mean
         if criterion_id not in top.criteria:
-            report(("criteria",), "E404", _("criterion {no} '{id}' ({title}) is missing: add `{id}: {example}`").format(
-                no=criterion.no, id=criterion_id, title=criterion.title, example=what_to_write(criterion)))
+            report(
+                ("criteria",),
+                "E404",
+                _("criterion {no} '{id}' ({title}) is missing: add `{id}: {example}`").format(
+                    no=criterion.no, id=criterion_id, title=criterion.title, example=what_to_write(criterion)
+                ),
+            )
             continue
         at = ("criteria", criterion_id)
         value, found = validate(VALUE_MODELS[criterion.kind], top.criteria[criterion_id], document, at)
@@ -255,38 +322,60 @@ def check_submission(
             if not more:
                 values[criterion_id] = value
     for criterion_id in unknown:
-        report(("criteria", criterion_id), "E405", unknown_criterion_message(criterion_id, ruleset, criterion_years), key=True)
+        report(
+            ("criteria", criterion_id),
+            "E405",
+            unknown_criterion_message(criterion_id, ruleset, criterion_years),
+            key=True,
+        )
     for deduction_id in top.deductions:
         if ruleset.deduction(deduction_id) is None:
             known = [d.id for d in ruleset.deductions]
             hint = did_you_mean(deduction_id, known)
             if known:
-                message = _("unknown deduction '{deduction}'{hint}; the deductions are {known}").format(deduction=deduction_id, hint=hint, known=", ".join(known))
+                message = _("unknown deduction '{deduction}'{hint}; the deductions are {known}").format(
+                    deduction=deduction_id, hint=hint, known=", ".join(known)
+                )
             else:
-                message = _("unknown deduction '{deduction}'{hint}; the {year} ruleset has no deductions").format(deduction=deduction_id, hint=hint, year=ruleset.year)
+                message = _("unknown deduction '{deduction}'{hint}; the {year} ruleset has no deductions").format(
+                    deduction=deduction_id, hint=hint, year=ruleset.year
+                )
             report(("deductions", deduction_id), "E201", message, key=True)
     for criterion_id in top.self_score:
         if criterion_id not in criteria:
-            report(("self_score", criterion_id), "E201", _("self_score names '{id}', which is not a criterion of {year}{hint}").format(
-                id=criterion_id, year=ruleset.year, hint=did_you_mean(criterion_id, criteria)), key=True)
+            report(
+                ("self_score", criterion_id),
+                "E201",
+                _("self_score names '{id}', which is not a criterion of {year}{hint}").format(
+                    id=criterion_id, year=ruleset.year, hint=did_you_mean(criterion_id, criteria)
+                ),
+                key=True,
+            )
     return values, problems
 
 
 def unknown_criterion_message(criterion_id: str, ruleset: Ruleset, criterion_years: Callable[[str], list[int]]) -> str:
     years = sorted(y for y in criterion_years(criterion_id) if y != ruleset.year)
     if years and min(years) > ruleset.year:
-        return _("criterion '{id}' is not in the {year} ruleset: it exists only from {first}; remove it from this {year} file").format(
-            id=criterion_id, year=ruleset.year, first=min(years))
+        return _(
+            "criterion '{id}' is not in the {year} ruleset: it exists only from {first}; remove it from this {year} file"
+        ).format(id=criterion_id, year=ruleset.year, first=min(years))
     if years and max(years) < ruleset.year:
-        return _("criterion '{id}' is not in the {year} ruleset: it existed until {last}; remove it from this {year} file").format(
-            id=criterion_id, year=ruleset.year, last=max(years))
+        return _(
+            "criterion '{id}' is not in the {year} ruleset: it existed until {last}; remove it from this {year} file"
+        ).format(id=criterion_id, year=ruleset.year, last=max(years))
     if years:
         return _("criterion '{id}' is not in the {year} ruleset (it is in the rulesets of {years}); remove it").format(
-            id=criterion_id, year=ruleset.year, years=", ".join(map(str, years)))
+            id=criterion_id, year=ruleset.year, years=", ".join(map(str, years))
+        )
     guess = suggest(criterion_id, ruleset.criterion_ids)
     if guess:
-        return _("criterion '{id}' is not in the {year} ruleset (did you mean '{guess}'?)").format(id=criterion_id, year=ruleset.year, guess=guess)
-    return _("criterion '{id}' is not in the {year} ruleset; the criteria are listed by `emulate rules {year}`").format(id=criterion_id, year=ruleset.year)
+        return _("criterion '{id}' is not in the {year} ruleset (did you mean '{guess}'?)").format(
+            id=criterion_id, year=ruleset.year, guess=guess
+        )
+    return _("criterion '{id}' is not in the {year} ruleset; the criteria are listed by `emulate rules {year}`").format(
+        id=criterion_id, year=ruleset.year
+    )
 
 
 def check_value(criterion: Criterion, value: CriterionValue, at: PathKey, report: Callable[..., None]) -> bool:
@@ -301,29 +390,72 @@ def check_value(criterion: Criterion, value: CriterionValue, at: PathKey, report
 
     if isinstance(rule, TargetsRule) and isinstance(value, TargetsValue):
         if len(value.targets) != rule.count:
-            fail((*at, "targets"), "E208", _("criterion {no} needs exactly {count} targets, got {got}").format(no=criterion.no, count=rule.count, got=len(value.targets)))
+            fail(
+                (*at, "targets"),
+                "E208",
+                _("criterion {no} needs exactly {count} targets, got {got}").format(
+                    no=criterion.no, count=rule.count, got=len(value.targets)
+                ),
+            )
         for i, component in enumerate(value.targets):
             if component.direction == "higher" and component.target <= 0:
-                fail((*at, "targets", i, "target"), "E408", _("'target' of '{name}' must be greater than 0 when higher is better (performance is actual / target); if lower is better, add `direction: lower`").format(
-                    name=component.name))
+                fail(
+                    (*at, "targets", i, "target"),
+                    "E408",
+                    _(
+                        "'target' of '{name}' must be greater than 0 when higher is better (performance is actual / target); if lower is better, add `direction: lower`"
+                    ).format(name=component.name),
+                )
     elif isinstance(rule, RatingRule) and isinstance(value, RatingValue):
         if value.rating not in rule.scale:
             guess = suggest(value.rating, rule.scale)
             hint = " " + _("(did you mean '{guess}'?)").format(guess=guess) if guess else ""
-            fail((*at, "rating"), "E207", _("rating {rating} is not on the scale of criterion {no}{hint}; write one of {labels}").format(
-                rating=show(value.rating), no=criterion.no, hint=hint, labels=", ".join(rule.scale)))
+            fail(
+                (*at, "rating"),
+                "E207",
+                _("rating {rating} is not on the scale of criterion {no}{hint}; write one of {labels}").format(
+                    rating=show(value.rating), no=criterion.no, hint=hint, labels=", ".join(rule.scale)
+                ),
+            )
     elif isinstance(rule, ChecklistRule) and isinstance(value, ChecklistValue):
         for item_id, item in rule.items.items():
             state = value.items.get(item_id)
             if item_id not in value.items:
-                fail((*at, "items"), "E202", _("checklist item '{item}' ({title}) is missing: add `{item}: true` or `{item}: false`").format(item=item_id, title=item.title))
+                fail(
+                    (*at, "items"),
+                    "E202",
+                    _("checklist item '{item}' ({title}) is missing: add `{item}: true` or `{item}: false`").format(
+                        item=item_id, title=item.title
+                    ),
+                )
             elif state == NOT_APPLICABLE and item.if_not_applicable == "forbidden":
-                fail((*at, "items", item_id), "E407", _("item '{item}' ({title}) cannot be not_applicable under the ruleset: write true or false").format(item=item_id, title=item.title))
+                fail(
+                    (*at, "items", item_id),
+                    "E407",
+                    _("item '{item}' ({title}) cannot be not_applicable under the ruleset: write true or false").format(
+                        item=item_id, title=item.title
+                    ),
+                )
         for item_id in value.items:
             if item_id not in rule.items:
-                fail((*at, "items", item_id), "E201", _("unknown checklist item '{item}'{hint}; the items of {no} are {items}").format(
-                    item=item_id, hint=did_you_mean(item_id, rule.items), no=criterion.no, items=", ".join(rule.items)), key=True)
+                fail(
+                    (*at, "items", item_id),
+                    "E201",
+                    _("unknown checklist item '{item}'{hint}; the items of {no} are {items}").format(
+                        item=item_id,
+                        hint=did_you_mean(item_id, rule.items),
+                        no=criterion.no,
+                        items=", ".join(rule.items),
+                    ),
+                    key=True,
+                )
     elif isinstance(rule, AssessedRule) and isinstance(value, AssessedValue):
         if value.points > rule.max:
-            fail((*at, "points"), "E205", _("'points' must be at most {max} (the maximum of criterion {no}), got {got}").format(max=rule.max, no=criterion.no, got=show(value.points)))
+            fail(
+                (*at, "points"),
+                "E205",
+                _("'points' must be at most {max} (the maximum of criterion {no}), got {got}").format(
+                    max=rule.max, no=criterion.no, got=show(value.points)
+                ),
+            )
     return wrong

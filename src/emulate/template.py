@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from .i18n import _
 from .render.rules import describe_rule
-from .ruleset import AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, Department, PercentRule, RatingRule, Ruleset, TargetsRule
+from .ruleset import (
+    AssessedRule,
+    ChecklistRule,
+    CountPenaltyRule,
+    CountPointsRule,
+    Department,
+    PercentRule,
+    RatingRule,
+    Ruleset,
+    TargetsRule,
+)
 
 
 def _quote(text: str) -> str:
@@ -18,7 +28,10 @@ def _quote(text: str) -> str:
 def submission_template(ruleset: Ruleset, department: Department) -> str:
     year = ruleset.year
     lines = [
-        "# " + _("Submission of {name} ({department}) for {year}").format(name=department.name, department=department.id, year=year),
+        "# "
+        + _("Submission of {name} ({department}) for {year}").format(
+            name=department.name, department=department.id, year=year
+        ),
         "# " + _("Ruleset: {title} (version {version})").format(title=ruleset.title, version=ruleset.version),
         "# " + _("Fill in every empty value (after the colon), keep the keys as they are, then check with:"),
         f"#   emulate validate submissions/{year}/{department.id}.yaml",
@@ -29,15 +42,22 @@ def submission_template(ruleset: Ruleset, department: Department) -> str:
         "criteria:",
     ]
     for content in ruleset.contents:
-        lines.append(f"  # ── {content.id}. {content.title} " + _("(maximum {maximum})").format(maximum=f"{content.max_points:f}"))
+        lines.append(
+            f"  # ── {content.id}. {content.title} "
+            + _("(maximum {maximum})").format(maximum=f"{content.max_points:f}")
+        )
         for criterion in content.criteria:
             rule = criterion.rule
             lines.append(f"  # {criterion.no} {criterion.title}")
             lines.append(f"  #   {criterion.kind}: {describe_rule(criterion)}")
             lines.append(f"  {criterion.id}:")
             if isinstance(rule, TargetsRule):
-                lines.append("    # " + _("exactly {count} targets of your unit; `direction: lower` when less is better (e.g. late files)").format(
-                    count=rule.count))
+                lines.append(
+                    "    # "
+                    + _(
+                        "exactly {count} targets of your unit; `direction: lower` when less is better (e.g. late files)"
+                    ).format(count=rule.count)
+                )
                 lines.append("    targets:")
                 for n in range(1, rule.count + 1):
                     lines += [
@@ -55,7 +75,9 @@ def submission_template(ruleset: Ruleset, department: Department) -> str:
             elif isinstance(rule, ChecklistRule):
                 lines.append("    items:")
                 for item_id, item in rule.items.items():
-                    allowed = _("true, false or not_applicable") if item.if_not_applicable == "full" else _("true or false")
+                    allowed = (
+                        _("true, false or not_applicable") if item.if_not_applicable == "full" else _("true or false")
+                    )
                     lines.append(f"      {item_id}:    # {item.title} ({item.points:f}): {allowed}")
             elif isinstance(rule, (CountPointsRule, CountPenaltyRule)):
                 lines.append("    count:         # " + _("how many (a whole number, 0 if none)"))
@@ -64,7 +86,9 @@ def submission_template(ruleset: Ruleset, department: Department) -> str:
     if ruleset.deductions:
         lines.append("deductions:        # " + _("how many times each happened (0 if never)"))
         for deduction in ruleset.deductions:
-            lines.append(f"  {deduction.id}: 0    # {deduction.title} (" + _("{per} each").format(per=f"{deduction.per:f}") + ")")
+            lines.append(
+                f"  {deduction.id}: 0    # {deduction.title} (" + _("{per} each").format(per=f"{deduction.per:f}") + ")"
+            )
     lines.append("# self_score:      # " + _("optional: the points you claim per criterion, e.g."))
     lines.append(f"#   {ruleset.criterion_ids[0]}: 350")
     return "\n".join(lines) + "\n"

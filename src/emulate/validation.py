@@ -24,7 +24,16 @@ from .yamlio import Document, PathKey
 
 M = TypeVar("M", bound=BaseModel)
 
-_TYPE_KINDS = ("model_type", "model_attributes_type", "dict_type", "list_type", "string_type", "bool_type", "int_type", "decimal_type")
+_TYPE_KINDS = (
+    "model_type",
+    "model_attributes_type",
+    "dict_type",
+    "list_type",
+    "string_type",
+    "bool_type",
+    "int_type",
+    "decimal_type",
+)
 
 
 def _type_words(kind: str) -> str:
@@ -90,10 +99,9 @@ def tree_path(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, str | int | Non
     path: list[str | int] = []
     node = data
     for step in loc:
-        if isinstance(node, dict) and isinstance(step, str) and step in node:
-            node = node[step]
-            path.append(step)
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        if (isinstance(node, dict) and isinstance(step, str) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        ):
             node = node[step]
             path.append(step)
     found_all = bool(loc) and path[-1:] == [loc[-1]]
@@ -127,8 +135,12 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
     if kind == "missing":
         key = missing if missing is not None else (loc[-1] if loc else "?")
         if path:
-            return at("E202", _("'{key}' is missing in {container}: add it (`{key}: ...`)").format(
-                key=key, container=_container(data, inner, describe(path))))
+            return at(
+                "E202",
+                _("'{key}' is missing in {container}: add it (`{key}: ...`)").format(
+                    key=key, container=_container(data, inner, describe(path))
+                ),
+            )
         return at("E202", _("'{key}' is missing: add it (`{key}: ...`)").format(key=key))
     if kind == "extra_forbidden":
         key = str(loc[-1])
@@ -136,23 +148,34 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
         if comma is not None:
             return at("E203", comma, document.key_at(path))
         allowed = allowed_keys(model, loc[:-1])
-        hint = did_you_mean(key, allowed) \
-            or ("; " + _("'{key}' is expected here").format(key=err["instead"]) if err.get("instead") else "") \
+        hint = (
+            did_you_mean(key, allowed)
+            or ("; " + _("'{key}' is expected here").format(key=err["instead"]) if err.get("instead") else "")
             or ("; " + _("allowed keys: {keys}").format(keys=", ".join(allowed)) if allowed else "")
+        )
         if key.isdigit():
-            hint += " " + _("(a comma inside {{ }} separates entries: for a decimal number use a dot, e.g. 0.7)").format()
+            hint += (
+                " " + _("(a comma inside {{ }} separates entries: for a decimal number use a dot, e.g. 0.7)").format()
+            )
         return at("E201", _("unknown key '{key}'{hint}").format(key=key, hint=hint), document.key_at(path))
     if kind in ("literal_error", "enum"):
         choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
-        return at("E207", _("{label} must be one of {choices}; got {got}{hint}").format(
-            label=label, choices=", ".join(choices), got=show(value), hint=hint))
+        return at(
+            "E207",
+            _("{label} must be one of {choices}; got {got}{hint}").format(
+                label=label, choices=", ".join(choices), got=show(value), hint=hint
+            ),
+        )
     if kind in ("union_tag_invalid",):
         choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected_tags", ""))
         tag = err.get("ctx", {}).get("tag", "")
         hint = did_you_mean(str(tag), choices)
-        return at("E207", _("unknown kind '{tag}'{hint}; the kinds are {kinds}").format(tag=tag, hint=hint, kinds=", ".join(choices)),
-                  document.at((*path, "kind")))
+        return at(
+            "E207",
+            _("unknown kind '{tag}'{hint}; the kinds are {kinds}").format(tag=tag, hint=hint, kinds=", ".join(choices)),
+            document.at((*path, "kind")),
+        )
     if kind == "union_tag_not_found":
         return at("E202", _("'kind' is missing in {label}: add it (`kind: ...`)").format(label=label))
     if kind in ("too_short", "too_long"):
@@ -161,7 +184,12 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
         hint = ""
         if kind == "bool_type" and isinstance(value, str):
             hint = " " + _("(write true or false; 'yes', 'no', 'on' and 'off' are not read as true or false)")
-        return at("E204", _("{label} must be {expected}, got {got}{hint}").format(label=label, expected=_type_words(kind), got=show(value), hint=hint))
+        return at(
+            "E204",
+            _("{label} must be {expected}, got {got}{hint}").format(
+                label=label, expected=_type_words(kind), got=show(value), hint=hint
+            ),
+        )
     return at("E204", _("{label}: {message}").format(label=label, message=err["msg"]))
 
 
@@ -188,8 +216,10 @@ def _decimal_comma_in_flow(data: Any, path: PathKey, key: str) -> str | None:
     value = parent.get(before) if before is not None else None
     if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return _("'{before}: {value},{key}' is read as '{before}: {value}' followed by a key '{key}', because a comma "
-             "separates entries inside {{ }}: use a dot for decimals ({before}: {value}.{key})").format(before=before, value=value, key=key)
+    return _(
+        "'{before}: {value},{key}' is read as '{before}: {value}' followed by a key '{key}', because a comma "
+        "separates entries inside {{ }}: use a dot for decimals ({before}: {value}.{key})"
+    ).format(before=before, value=value, key=key)
 
 
 def _length_message(label: str, ctx: dict[str, Any]) -> str:

@@ -9,14 +9,14 @@ loaded at most once per Workspace, and only the years asked for.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
 
 from . import i18n
 from .batch import Progress, map_chunks
-from .front import years_in
 from .i18n import _
 from .problems import Problem, has_errors
 from .review import LoadedReview, Review, load_review
@@ -24,15 +24,33 @@ from .ruleset import LoadedRuleset, Ruleset, load_ruleset
 from .submission import LoadedSubmission, Submission, load_submission
 from .yamlio import DEFAULT_MAX_BYTES
 
-
 R = TypeVar("R")
+
+
+def files_to_check(command: str, paths: Sequence[Path], root: Path) -> list[Path]:
+    """What `check-rules` or `validate` reads: the files named and the .yaml files under the folders
+    named, in order; with none named, the workspace's own (rules/, or submissions/ and reviews/)."""
+    folders = ("rules",) if command == "check-rules" else ("submissions", "reviews")
+    files: list[Path] = []
+    for path in paths or [root / folder for folder in folders if (root / folder).is_dir()]:
+        files += sorted(p for p in path.rglob("*.yaml") if p.is_file()) if path.is_dir() else [path]
+    return files
+
+
+def years_in(folder: Path) -> set[int]:
+    """The years that have a ruleset file (`2017.yaml`) in `folder`."""
+    return {int(p.stem) for p in folder.glob("*.yaml") if p.stem.isdigit()}
 
 
 class UnknownYear(LookupError):
     def __init__(self, year: int, known: list[int]) -> None:
         self.year, self.known = year, known
         listed = ", ".join(map(str, known)) if known else _("none")
-        super().__init__(_("there is no ruleset for {year} (rules/{year}.yaml); the known years are: {listed}").format(year=year, listed=listed))
+        super().__init__(
+            _("there is no ruleset for {year} (rules/{year}.yaml); the known years are: {listed}").format(
+                year=year, listed=listed
+            )
+        )
 
 
 def display_path(path: Path) -> str:
@@ -150,19 +168,27 @@ class Workspace:
             review = loaded_review.review
         return YearData(year, ruleset, loaded.sha256, submissions, missing, problems, review)
 
-    def load_review_file(self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None) -> LoadedReview:
+    def load_review_file(
+        self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None
+    ) -> LoadedReview:
         """A review file, checked against its year's ruleset and the units with a submission file."""
         submitted = submitted_for or (lambda year: {p.stem for p in self.submission_files(year)})
-        return load_review(path, self.ruleset_or_none, display_path(path), submitted, self.criterion_years, self.max_bytes)
+        return load_review(
+            path, self.ruleset_or_none, display_path(path), submitted, self.criterion_years, self.max_bytes
+        )
 
     def check_files(self, paths: Sequence[Path], progress: Progress | None = None) -> list[Problem]:
         """The problems of many submission and review files, read on every core when there are many."""
         found = self._map(_check_files, paths, progress)
         return [problem for problems in found for problem in problems]
 
-    def _map(self, work: Callable[[Workspace, Sequence[Path]], list[R]], paths: Sequence[Path], progress: Progress | None) -> list[R]:
+    def _map(
+        self, work: Callable[[Workspace, Sequence[Path]], list[R]], paths: Sequence[Path], progress: Progress | None
+    ) -> list[R]:
         """`work` over chunks of `paths`: here, or on every core with a workspace of each worker's own."""
-        return map_chunks(work, paths, partial(_in_worker, self.root, self.max_bytes, i18n.language()), progress, here=self)
+        return map_chunks(
+            work, paths, partial(_in_worker, self.root, self.max_bytes, i18n.language()), progress, here=self
+        )
 
     def load_any_file(self, path: Path) -> list[Problem]:
         """The problems of a submission or review file (a review lives in a folder named reviews)."""

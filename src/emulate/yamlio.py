@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .i18n import _
 from .problems import Problem, error, warning
@@ -102,19 +103,54 @@ def load_file(path: Path, display: str | None = None, max_bytes: int = DEFAULT_M
     name = display if display is not None else str(path)
     try:
         if path.is_dir():
-            return Loaded(None, [error(name, 0, 0, "E100", _("is a folder, not a file: give a .yaml file or use the folder as a whole"))])
+            return Loaded(
+                None,
+                [
+                    error(
+                        name, 0, 0, "E100", _("is a folder, not a file: give a .yaml file or use the folder as a whole")
+                    )
+                ],
+            )
         size = path.stat().st_size
         if size > max_bytes:
-            return Loaded(None, [error(name, 1, 1, "E101", _("the file is {size} bytes, over the limit of {max_bytes} bytes; a regulation or submission is far smaller, so check that this is the right file (or raise the limit with --max-bytes)").format(size=size, max_bytes=max_bytes))])
+            return Loaded(
+                None,
+                [
+                    error(
+                        name,
+                        1,
+                        1,
+                        "E101",
+                        _(
+                            "the file is {size} bytes, over the limit of {max_bytes} bytes; a regulation or submission is far smaller, so check that this is the right file (or raise the limit with --max-bytes)"
+                        ).format(size=size, max_bytes=max_bytes),
+                    )
+                ],
+            )
         raw = path.read_bytes()
     except OSError as exc:
-        return Loaded(None, [error(name, 0, 0, "E100", _("cannot read the file: {reason}").format(reason=exc.strerror or exc))])
+        return Loaded(
+            None, [error(name, 0, 0, "E100", _("cannot read the file: {reason}").format(reason=exc.strerror or exc))]
+        )
     return load_bytes(raw, name, max_bytes)
 
 
 def load_bytes(raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     if len(raw) > max_bytes:
-        return Loaded(None, [error(file, 1, 1, "E101", _("the file is {size} bytes, over the limit of {max_bytes} bytes").format(size=len(raw), max_bytes=max_bytes))])
+        return Loaded(
+            None,
+            [
+                error(
+                    file,
+                    1,
+                    1,
+                    "E101",
+                    _("the file is {size} bytes, over the limit of {max_bytes} bytes").format(
+                        size=len(raw), max_bytes=max_bytes
+                    ),
+                )
+            ],
+        )
     text, problem = decode(raw, file)
     if problem is not None:
         return Loaded(None, [problem])
@@ -127,22 +163,35 @@ def load_bytes(raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loa
 def decode(raw: bytes, file: str) -> tuple[str, Problem | None]:
     """UTF-8 text (BOM dropped, NFC) or the reason it is not."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "", error(file, 1, 1, "E102", _("the file is saved as UTF-16; save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8)"))
+        return "", error(
+            file,
+            1,
+            1,
+            "E102",
+            _("the file is saved as UTF-16; save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8)"),
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw[:4096]:
-        return "", error(file, 1, 1, "E102", _("the file holds NUL bytes: it is binary or UTF-16, not UTF-8 text; save it as UTF-8"))
+        return "", error(
+            file, 1, 1, "E102", _("the file holds NUL bytes: it is binary or UTF-16, not UTF-8 text; save it as UTF-8")
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         return "", error(
-            file, line, column, "E102",
-            _("the file is not UTF-8 (byte 0x{byte}): it looks like a legacy Vietnamese "
-              "encoding (Windows-1258, VNI or TCVN3); convert it to Unicode UTF-8 (e.g. with UniKey's "
-              "converter) and save it as UTF-8").format(byte=f"{raw[exc.start]:02X}"),
+            file,
+            line,
+            column,
+            "E102",
+            _(
+                "the file is not UTF-8 (byte 0x{byte}): it looks like a legacy Vietnamese "
+                "encoding (Windows-1258, VNI or TCVN3); convert it to Unicode UTF-8 (e.g. with UniKey's "
+                "converter) and save it as UTF-8"
+            ).format(byte=f"{raw[exc.start]:02X}"),
         )
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
@@ -154,7 +203,20 @@ def load_text(text: str, file: str) -> Loaded:
     if bad is not None:
         before = text[: bad.start()]
         line, column = before.count("\n") + 1, bad.start() - (before.rfind("\n") + 1) + 1
-        return Loaded(None, [error(file, line, column, "E102", _("the file holds a control character (U+{code}) that text never holds: it is binary, or damaged; save it again as UTF-8 text").format(code=f"{ord(bad.group()):04X}"))])
+        return Loaded(
+            None,
+            [
+                error(
+                    file,
+                    line,
+                    column,
+                    "E102",
+                    _(
+                        "the file holds a control character (U+{code}) that text never holds: it is binary, or damaged; save it again as UTF-8 text"
+                    ).format(code=f"{ord(bad.group()):04X}"),
+                )
+            ],
+        )
     builder = _Builder(file, text)
     try:
         data = builder.build()
@@ -218,7 +280,13 @@ class _Builder:
         next(events)  # DocumentEnd
         following = next(events)
         if _kind(following) == "DocumentStart":
-            self.fail(_pos(following.start_mark), "E107", _("a second YAML document starts here ('---'); a file holds one document: split it into two files or remove the '---'"))
+            self.fail(
+                _pos(following.start_mark),
+                "E107",
+                _(
+                    "a second YAML document starts here ('---'); a file holds one document: split it into two files or remove the '---'"
+                ),
+            )
         if root is None:
             self.fail(Position(1, 1), "E105", _("the file is empty: it holds no keys or values"))
             raise _Stop
@@ -226,7 +294,9 @@ class _Builder:
             if isinstance(root, list):
                 message = _("the file must be a mapping of keys to values (key: value on each line), but it is a list")
             else:
-                message = _("the file must be a mapping of keys to values (key: value on each line), but it is the single value {value}").format(value=_show(root))
+                message = _(
+                    "the file must be a mapping of keys to values (key: value on each line), but it is the single value {value}"
+                ).format(value=_show(root))
             self.fail(_pos(root_event.start_mark), "E106", message)
             raise _Stop
         return root
@@ -234,17 +304,37 @@ class _Builder:
     def _check_node(self, event: Any, depth: int) -> Position:
         pos = _pos(event.start_mark)
         if depth > MAX_DEPTH:
-            self.fail(pos, "E110", _("the document is nested more than {depth} levels deep; no regulation or submission needs that").format(depth=MAX_DEPTH))
+            self.fail(
+                pos,
+                "E110",
+                _(
+                    "the document is nested more than {depth} levels deep; no regulation or submission needs that"
+                ).format(depth=MAX_DEPTH),
+            )
             raise _Stop
         if _kind(event) == "Alias":
-            self.fail(pos, "E108", _("YAML aliases (*{anchor}) are not allowed: write the value out in full").format(anchor=event.anchor))
+            self.fail(
+                pos,
+                "E108",
+                _("YAML aliases (*{anchor}) are not allowed: write the value out in full").format(anchor=event.anchor),
+            )
             raise _Stop
         if getattr(event, "anchor", None):
-            self.fail(pos, "E108", _("YAML anchors (&{anchor}) are not allowed: write each value out in full").format(anchor=event.anchor))
+            self.fail(
+                pos,
+                "E108",
+                _("YAML anchors (&{anchor}) are not allowed: write each value out in full").format(anchor=event.anchor),
+            )
             raise _Stop
         tag = getattr(event, "tag", None)
         if tag and tag != "!":
-            self.fail(pos, "E109", _("YAML tags ({tag}) are not allowed: remove the tag and write a plain value").format(tag=_short_tag(tag)))
+            self.fail(
+                pos,
+                "E109",
+                _("YAML tags ({tag}) are not allowed: remove the tag and write a plain value").format(
+                    tag=_short_tag(tag)
+                ),
+            )
         return pos
 
     def _node(self, event: Any, events: Iterator[Any], path: PathKey, depth: int) -> Any:
@@ -280,7 +370,17 @@ class _Builder:
             value_event = next(events)
             if key in mapping:
                 first = self.keys[(*path, key)]
-                self.problems.append(error(self.file, key_pos.line, key_pos.column, "E104", _("'{key}' appears twice in this mapping (first at line {line}); keep one of them").format(key=key, line=first.line)))
+                self.problems.append(
+                    error(
+                        self.file,
+                        key_pos.line,
+                        key_pos.column,
+                        "E104",
+                        _("'{key}' appears twice in this mapping (first at line {line}); keep one of them").format(
+                            key=key, line=first.line
+                        ),
+                    )
+                )
                 self._skip(value_event, events)
                 continue
             child = (*path, key)
@@ -322,12 +422,18 @@ class _Builder:
     def _warn_thousands(self, value: str, pos: Position) -> None:
         as_decimal = f"{Decimal(value).normalize():f}"
         as_thousands = str(int(value.replace(".", "")))
-        self.problems.append(warning(
-            self.file, pos.line, pos.column, "W201",
-            _("{value} is read as {as_decimal}, but in Vietnamese writing it means {as_thousands}: "
-              "write {as_thousands} if you meant {as_thousands}, or {as_decimal} if you meant {as_decimal}").format(
-                value=value, as_decimal=as_decimal, as_thousands=as_thousands),
-        ))
+        self.problems.append(
+            warning(
+                self.file,
+                pos.line,
+                pos.column,
+                "W201",
+                _(
+                    "{value} is read as {as_decimal}, but in Vietnamese writing it means {as_thousands}: "
+                    "write {as_thousands} if you meant {as_thousands}, or {as_decimal} if you meant {as_decimal}"
+                ).format(value=value, as_decimal=as_decimal, as_thousands=as_thousands),
+            )
+        )
 
     def _syntax_error(self, exc: Any) -> None:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -338,7 +444,9 @@ class _Builder:
             pos = Position(1, 1)
         lines = self.text.splitlines()
         line_text = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
-        if "\t" in line_text[: max(pos.column, 1)] or (pos.column - 1 < len(line_text) and line_text[pos.column - 1 : pos.column] == "\t"):
+        if "\t" in line_text[: max(pos.column, 1)] or (
+            pos.column - 1 < len(line_text) and line_text[pos.column - 1 : pos.column] == "\t"
+        ):
             self.fail(pos, "E103", _("a tab is used for indentation; YAML needs spaces: replace the tab with spaces"))
             return
         context = getattr(exc, "context", None)
@@ -355,7 +463,7 @@ def _kind(event: Any) -> str:
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _show(value: Any) -> str:

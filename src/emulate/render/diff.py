@@ -12,8 +12,9 @@ every difference comes from `emulate.diff`.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from ..diff import Change, Impact, Side, UnitImpact
 from ..i18n import _
@@ -100,7 +101,9 @@ def _rule_in_words(criterion: Criterion) -> str:
 
 def _deduction_in_words(deduction: Deduction) -> str:
     if deduction.cap is not None:
-        return _("{title} ({per} each, at most {cap})").format(title=deduction.title, per=plain(deduction.per), cap=plain(deduction.cap))
+        return _("{title} ({per} each, at most {cap})").format(
+            title=deduction.title, per=plain(deduction.per), cap=plain(deduction.cap)
+        )
     return _("{title} ({per} each)").format(title=deduction.title, per=plain(deduction.per))
 
 
@@ -110,7 +113,9 @@ def _award_in_words(award: Award) -> str:
         return _("{title} ({quota} unit(s), total ≥ {share} % of the maximum, requires zero {ids})").format(
             title=award.title, quota=award.quota, share=share, ids=", ".join(award.require_zero)
         )
-    return _("{title} ({quota} unit(s), total ≥ {share} % of the maximum)").format(title=award.title, quota=award.quota, share=share)
+    return _("{title} ({quota} unit(s), total ≥ {share} % of the maximum)").format(
+        title=award.title, quota=award.quota, share=share
+    )
 
 
 def _whole_node(change: Change, old: Ruleset, new: Ruleset) -> str | None:
@@ -164,7 +169,11 @@ def headline(old: Ruleset, new: Ruleset) -> str:
 def summary(changes: Sequence[Change]) -> str:
     if not changes:
         return _("No differences.")
-    where = {"rules": _("{count} in the rules"), "metadata": _("{count} in the metadata"), "sources": _("{count} in sources and notes")}
+    where = {
+        "rules": _("{count} in the rules"),
+        "metadata": _("{count} in the metadata"),
+        "sources": _("{count} in sources and notes"),
+    }
     counts = {aspect: sum(c.aspect == aspect for c in changes) for aspect in where}
     parts = [where[aspect].format(count=count) for aspect, count in counts.items() if count]
     return _("{count} difference(s): {parts}.").format(count=len(changes), parts=", ".join(parts))
@@ -188,7 +197,9 @@ def _change_lines(change: Change, old: Ruleset, new: Ruleset, indent: str) -> li
     before, after = shown_values(change, old, new)
     if change.op in ("changed", "renumbered"):
         if len(before or "") + len(after or "") <= _BLOCK:
-            return [[(indent, ""), (f"{mark} {path}: ", style), (before or "", "red"), (" → ", ""), (after or "", "green")]]
+            return [
+                [(indent, ""), (f"{mark} {path}: ", style), (before or "", "red"), (" → ", ""), (after or "", "green")]
+            ]
         return [
             [(indent, ""), (f"{mark} {path}", style)],
             [(indent + "    ", ""), ("- ", "red"), (before or "", "")],
@@ -262,7 +273,16 @@ def impact_rows(old: Ruleset, new: Ruleset, impact: Impact) -> tuple[list[str], 
         _("Award"),
     ]
     rows = [
-        [unit.name, _total(unit.old), _rank(unit.old), _total(unit.new), _rank(unit.new), _total_change(unit), _movement(unit), award_cell(unit)]
+        [
+            unit.name,
+            _total(unit.old),
+            _rank(unit.old),
+            _total(unit.new),
+            _rank(unit.new),
+            _total_change(unit),
+            _movement(unit),
+            award_cell(unit),
+        ]
         for unit in impact.units
     ]
     return headers, rows
@@ -272,8 +292,18 @@ def impact_notes(old: Ruleset, new: Ruleset, impact: Impact) -> list[str]:
     """The inputs each side could not use (grouped across units), units not compared, units without a submission."""
     notes: list[str] = []
     sides_of = (
-        (_("Under the old rules ({year}): every input is used as submitted."), _("Under the old rules ({year}):"), old, lambda u: u.old),
-        (_("Under the new rules ({year}): every input is used as submitted."), _("Under the new rules ({year}):"), new, lambda u: u.new),
+        (
+            _("Under the old rules ({year}): every input is used as submitted."),
+            _("Under the old rules ({year}):"),
+            old,
+            lambda u: u.old,
+        ),
+        (
+            _("Under the new rules ({year}): every input is used as submitted."),
+            _("Under the new rules ({year}):"),
+            new,
+            lambda u: u.new,
+        ),
     )
     for all_used, heading, ruleset, pick in sides_of:
         sides = [(unit.department, pick(unit)) for unit in impact.units if pick(unit) is not None]
@@ -287,20 +317,32 @@ def impact_notes(old: Ruleset, new: Ruleset, impact: Impact) -> list[str]:
             continue
         notes.append(heading.format(year=ruleset.year))
         for (what, name, reason), departments in found.items():
-            who = _("all {count} units").format(count=len(sides)) if len(departments) == len(sides) and len(sides) > 1 else ", ".join(departments)
+            who = (
+                _("all {count} units").format(count=len(sides))
+                if len(departments) == len(sides) and len(sides) > 1
+                else ", ".join(departments)
+            )
             notes.append(f"  {name}: {reason} ({who})")
     for unit in impact.units:
         if unit.reason is not None:
-            notes.append(_("Not compared: {department}: {reason}.").format(department=unit.department, reason=unit.reason))
+            notes.append(
+                _("Not compared: {department}: {reason}.").format(department=unit.department, reason=unit.reason)
+            )
     if impact.without_submission:
-        notes.append(_("No submission for {year}: {departments}.").format(year=impact.year, departments=", ".join(impact.without_submission)))
+        notes.append(
+            _("No submission for {year}: {departments}.").format(
+                year=impact.year, departments=", ".join(impact.without_submission)
+            )
+        )
     return notes
 
 
 def impact_title(impact: Impact) -> str:
     if not impact.units:
         return _("Re-scored: there is no submission to score")
-    return _("Re-scored: the {count} submission(s) of {year} under both rules").format(count=len(impact.units), year=impact.year)
+    return _("Re-scored: the {count} submission(s) of {year} under both rules").format(
+        count=len(impact.units), year=impact.year
+    )
 
 
 def _cell_len(text: str) -> int:
@@ -351,7 +393,9 @@ def _md(cell: str | None) -> str:
 
 def as_markdown(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impact | None = None) -> str:
     title = _("Rule changes: {headline}").format(headline=_md(headline(old, new)))
-    head = "| | {where} | {change} | {old} | {new} |".format(where=_("Where"), change=_("Change"), old=_("Old"), new=_("New"))
+    head = "| | {where} | {change} | {old} | {new} |".format(
+        where=_("Where"), change=_("Change"), old=_("Old"), new=_("New")
+    )
     lines = [f"## {title}", "", summary(changes)]
     for group in groups(old, new, changes):
         lines += ["", f"### {_md(group.title)}", "", head, "|---|---|---|---|---|"]
@@ -359,14 +403,23 @@ def as_markdown(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: I
             where = _md(criterion_heading(section.criterion, old, new)) if section.criterion else ""
             for change in section.changes:
                 before, after = shown_values(change, old, new)
-                lines.append(f"| {MARKS[change.op]} | {where} | `{shown_path(change)}` | {_md(before)} | {_md(after)} |")
+                lines.append(
+                    f"| {MARKS[change.op]} | {where} | `{shown_path(change)}` | {_md(before)} | {_md(after)} |"
+                )
     if impact is not None:
         headers, rows = impact_rows(old, new, impact)
-        lines += ["", f"### {impact_title(impact)}", "", "| " + " | ".join(headers) + " |",
-                  "|---|" + "---:|" * (len(headers) - 2) + "---|"]
+        lines += [
+            "",
+            f"### {impact_title(impact)}",
+            "",
+            "| " + " | ".join(headers) + " |",
+            "|---|" + "---:|" * (len(headers) - 2) + "---|",
+        ]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
         lines.append("")
-        lines += [f"{'  ' if note.startswith('  ') else ''}- {_md(note.strip())}" for note in impact_notes(old, new, impact)]
+        lines += [
+            f"{'  ' if note.startswith('  ') else ''}- {_md(note.strip())}" for note in impact_notes(old, new, impact)
+        ]
     return "\n".join(lines) + "\n"
 
 

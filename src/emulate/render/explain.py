@@ -6,11 +6,18 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..engine import ComponentScore, CriterionScore, Ranking, RankedUnit, ScoreCard
+from ..engine import ComponentScore, CriterionScore, RankedUnit, Ranking, ScoreCard
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..ruleset import (
-    AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, PercentRule, RatingRule, Ruleset, TargetsRule,
+    AssessedRule,
+    ChecklistRule,
+    CountPenaltyRule,
+    CountPointsRule,
+    PercentRule,
+    RatingRule,
+    Ruleset,
+    TargetsRule,
 )
 from ..submission import AssessedValue, CountValue, PercentValue, RatingValue
 from . import number, percent, plain
@@ -20,15 +27,27 @@ def component_formula(c: ComponentScore, rule: TargetsRule, places: int) -> str:
     comp = c.component
     if comp.direction == "lower" and comp.target == 0:
         text = _("target 0 and actual {actual}, so performance {performance}; {each} × {capped} = {points}").format(
-            actual=plain(comp.actual), performance=plain(c.performance), each=plain(rule.points_each),
-            capped=plain(min(c.performance, Decimal(1))), points=number(c.points, places))
+            actual=plain(comp.actual),
+            performance=plain(c.performance),
+            each=plain(rule.points_each),
+            capped=plain(min(c.performance, Decimal(1))),
+            points=number(c.points, places),
+        )
     else:
-        ratio = f"(2×{plain(comp.target)} − {plain(comp.actual)})/{plain(comp.target)}" if comp.direction == "lower" else f"{plain(comp.actual)}/{plain(comp.target)}"
+        ratio = (
+            f"(2×{plain(comp.target)} − {plain(comp.actual)})/{plain(comp.target)}"
+            if comp.direction == "lower"
+            else f"{plain(comp.actual)}/{plain(comp.target)}"
+        )
         text = f"{plain(rule.points_each)} × min({ratio}, 1) = {number(c.points, places)}"
     if c.performance > 1 and rule.bonus_per_percent > 0:
         beyond = number((c.performance - 1) * 100, places)
         text += _("; bonus min({cap}, {per} × {beyond}) = {bonus}").format(
-            cap=plain(rule.bonus_cap_each), per=plain(rule.bonus_per_percent), beyond=beyond, bonus=number(c.bonus, places))
+            cap=plain(rule.bonus_cap_each),
+            per=plain(rule.bonus_per_percent),
+            beyond=beyond,
+            bonus=number(c.bonus, places),
+        )
         if c.lost_to_cap:
             text += _cut_off(c.lost_to_cap, places)
     return text
@@ -48,14 +67,26 @@ def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
         for c in cs.components:
             unit = f" ({c.component.unit})" if c.component.unit else ""
             direction = _(", lower is better") if c.component.direction == "lower" else ""
-            lines.append(_("component {number} {name}{unit}{direction}: {formula}").format(
-                number=c.number, name=c.component.name, unit=unit, direction=direction, formula=component_formula(c, rule, places)))
+            lines.append(
+                _("component {number} {name}{unit}{direction}: {formula}").format(
+                    number=c.number,
+                    name=c.component.name,
+                    unit=unit,
+                    direction=direction,
+                    formula=component_formula(c, rule, places),
+                )
+            )
         return lines
     if isinstance(rule, RatingRule) and isinstance(value, RatingValue):
         text = _("rating {rating} = {points}").format(rating=value.rating, points=number(cs.points, places))
         if rule.bonus is not None:
-            text += (_("; bonus {bonus} (rated {level} or better)").format(bonus=number(cs.bonus, places), level=rule.bonus.at_least)
-                     if cs.bonus else _("; no bonus (below {level})").format(level=rule.bonus.at_least))
+            text += (
+                _("; bonus {bonus} (rated {level} or better)").format(
+                    bonus=number(cs.bonus, places), level=rule.bonus.at_least
+                )
+                if cs.bonus
+                else _("; no bonus (below {level})").format(level=rule.bonus.at_least)
+            )
         return [text]
     if isinstance(rule, PercentRule) and isinstance(value, PercentValue):
         return [f"{plain(rule.max)} × {plain(value.percent)} / 100 = {number(cs.points, places)}"]
@@ -65,19 +96,41 @@ def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
         for item_id, state, points in cs.items:
             item = rule.items[item_id]
             shown = states[state] if isinstance(state, bool) else _("not applicable")
-            lines.append(_("{item} ({title}): {state} → {points} of {maximum}").format(
-                item=item_id, title=item.title, state=shown, points=number(points, places), maximum=plain(item.points)))
+            lines.append(
+                _("{item} ({title}): {state} → {points} of {maximum}").format(
+                    item=item_id,
+                    title=item.title,
+                    state=shown,
+                    points=number(points, places),
+                    maximum=plain(item.points),
+                )
+            )
         return lines
     if isinstance(rule, CountPointsRule) and isinstance(value, CountValue):
         text = _("{per} × {count} = {product}, at most {cap} → {points}").format(
-            per=plain(rule.per), count=value.count, product=plain(rule.per * value.count), cap=plain(rule.cap), points=number(cs.points, places))
+            per=plain(rule.per),
+            count=value.count,
+            product=plain(rule.per * value.count),
+            cap=plain(rule.cap),
+            points=number(cs.points, places),
+        )
         return [text + (_cut_off(cs.lost_to_cap, places) if cs.lost_to_cap else "")]
     if isinstance(rule, CountPenaltyRule) and isinstance(value, CountValue):
-        return [_("{maximum} − {per} × {count} = {result}, not below 0 → {points}").format(
-            maximum=plain(rule.max), per=plain(rule.per), count=value.count, result=plain(rule.max - rule.per * value.count),
-            points=number(cs.points, places))]
+        return [
+            _("{maximum} − {per} × {count} = {result}, not below 0 → {points}").format(
+                maximum=plain(rule.max),
+                per=plain(rule.per),
+                count=value.count,
+                result=plain(rule.max - rule.per * value.count),
+                points=number(cs.points, places),
+            )
+        ]
     if isinstance(rule, AssessedRule) and isinstance(value, AssessedValue):
-        return [_("assessed {given} of {maximum} → {points}").format(given=plain(value.points), maximum=plain(rule.max), points=number(cs.points, places))]
+        return [
+            _("assessed {given} of {maximum} → {points}").format(
+                given=plain(value.points), maximum=plain(rule.max), points=number(cs.points, places)
+            )
+        ]
     return []  # pragma: no cover
 
 
@@ -88,7 +141,9 @@ def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tup
     for check in ranking.awards:
         if check.department != department:
             continue
-        need = _("total {share} of the maximum (needs ≥ {minimum})").format(share=percent(check.share), minimum=percent(check.min_share, 0))
+        need = _("total {share} of the maximum (needs ≥ {minimum})").format(
+            share=percent(check.share), minimum=percent(check.min_share, 0)
+        )
         if check.granted:
             why = _("proposed: {reason}").format(reason=need)
         elif check.already:
@@ -96,7 +151,9 @@ def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tup
         elif check.share < check.min_share:
             why = _("not eligible: {reason}").format(reason=need)
         elif check.nonzero:
-            counts = ", ".join(_("{name} count is {count} (must be 0)").format(name=name, count=count) for name, count in check.nonzero)
+            counts = ", ".join(
+                _("{name} count is {count} (must be 0)").format(name=name, count=count) for name, count in check.nonzero
+            )
             why = _("not eligible: {reason}").format(reason=counts)
         else:
             why = _("eligible, but the quota was filled by better-ranked units ({reason})").format(reason=need)
@@ -117,9 +174,14 @@ def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
             if cs.content_id != content.id:
                 continue
             entry: dict[str, Any] = {
-                "id": cs.criterion.id, "no": cs.criterion.no, "title": cs.criterion.title, "kind": cs.criterion.kind,
-                "points": number(cs.points, places), "bonus": number(cs.bonus, places),
-                "max_points": number(cs.criterion.max_points, places), "max_bonus": number(cs.criterion.max_bonus, places),
+                "id": cs.criterion.id,
+                "no": cs.criterion.no,
+                "title": cs.criterion.title,
+                "kind": cs.criterion.kind,
+                "points": number(cs.points, places),
+                "bonus": number(cs.bonus, places),
+                "max_points": number(cs.criterion.max_points, places),
+                "max_bonus": number(cs.criterion.max_bonus, places),
                 "lost_to_cap": number(cs.lost_to_cap, places),
                 "formula": criterion_formula(cs, places),
                 "source": cs.criterion.source,
@@ -129,10 +191,21 @@ def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
                 entry["claimed"] = number(cs.claimed, places)
             if cs.criterion.id in effects:
                 effect = effects[cs.criterion.id]
-                entry["review"] = {"self_declared": number(effect.self_declared, places), "reviewed": number(effect.reviewed, places), "reason": effect.adjustment.reason}
+                entry["review"] = {
+                    "self_declared": number(effect.self_declared, places),
+                    "reviewed": number(effect.reviewed, places),
+                    "reason": effect.adjustment.reason,
+                }
             criteria.append(entry)
-        contents.append({"id": content.id, "title": content.title, "points": number(card.contents[content.id], places),
-                         "max_points": number(content.max_points, places), "criteria": criteria})
+        contents.append(
+            {
+                "id": content.id,
+                "title": content.title,
+                "points": number(card.contents[content.id], places),
+                "max_points": number(content.max_points, places),
+                "criteria": criteria,
+            }
+        )
     return {
         "year": ranking.year,
         "department": card.department,
@@ -147,15 +220,31 @@ def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
         "share": number(card.share, 4),
         "contents": contents,
         "deduction_items": [
-            {"id": d.deduction_id, "count": d.count, "points": number(d.points, places), "lost_to_cap": number(d.lost_to_cap, places),
-             **({"review": {"self_declared": number(effects[d.deduction_id].self_declared, places),
+            {
+                "id": d.deduction_id,
+                "count": d.count,
+                "points": number(d.points, places),
+                "lost_to_cap": number(d.lost_to_cap, places),
+                **(
+                    {
+                        "review": {
+                            "self_declared": number(effects[d.deduction_id].self_declared, places),
                             "reviewed": number(effects[d.deduction_id].reviewed, places),
-                            "reason": effects[d.deduction_id].adjustment.reason}} if d.deduction_id in effects else {})}
+                            "reason": effects[d.deduction_id].adjustment.reason,
+                        }
+                    }
+                    if d.deduction_id in effects
+                    else {}
+                ),
+            }
             for d in card.deductions
         ],
         "tie_breakers": list(ruleset.tie_breakers),
         "decided_by": unit.decided_by,
-        "awards": [{"id": a, "proposed": granted, "reason": why} for a, granted, why in award_lines(ruleset, ranking, card.department)],
+        "awards": [
+            {"id": a, "proposed": granted, "reason": why}
+            for a, granted, why in award_lines(ruleset, ranking, card.department)
+        ],
     }
 
 
@@ -179,27 +268,41 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
         if target in effects:
             e = effects[target]
             text = _("corrected by the review: self-declared {self_declared} → reviewed {reviewed}").format(
-                self_declared=number(e.self_declared, places), reviewed=number(e.reviewed, places))
+                self_declared=number(e.self_declared, places), reviewed=number(e.reviewed, places)
+            )
             node.add(styled("yellow", text) + f" ({escape(e.adjustment.reason)})")
 
     def of(points: str, maximum: Decimal) -> str:
         return _("{points} of {maximum}").format(points=points, maximum=number(maximum, places))
 
-    rank = (_("{rank} (shared) of {count}") if unit.tied else _("{rank} of {count}")).format(rank=unit.rank, count=len(ranking.units))
-    tree = Tree(_("{name} ({department}) · {year} · total {total} · rank {rank}").format(
-        name=styled("bold", card.name), department=card.department, year=ranking.year,
-        total=f"[bold]{number(card.total, places)}[/]", rank=escape(rank)),
-        guide_style="dim")
+    rank = (_("{rank} (shared) of {count}") if unit.tied else _("{rank} of {count}")).format(
+        rank=unit.rank, count=len(ranking.units)
+    )
+    tree = Tree(
+        _("{name} ({department}) · {year} · total {total} · rank {rank}").format(
+            name=styled("bold", card.name),
+            department=card.department,
+            year=ranking.year,
+            total=f"[bold]{number(card.total, places)}[/]",
+            rank=escape(rank),
+        ),
+        guide_style="dim",
+    )
     for content in ruleset.contents:
-        branch = tree.add(f"[bold]{escape(content.id)}. {escape(content.title)}[/]: "
-                          + of(number(card.contents[content.id], places), content.max_points))
+        branch = tree.add(
+            f"[bold]{escape(content.id)}. {escape(content.title)}[/]: "
+            + of(number(card.contents[content.id], places), content.max_points)
+        )
         for cs in card.criteria:
             if cs.content_id != content.id:
                 continue
-            head = (f"[cyan]{escape(cs.criterion.no)}[/] {escape(cs.criterion.title)}: "
-                    + of(f"[bold]{number(cs.points, places)}[/]", cs.criterion.max_points))
+            head = f"[cyan]{escape(cs.criterion.no)}[/] {escape(cs.criterion.title)}: " + of(
+                f"[bold]{number(cs.points, places)}[/]", cs.criterion.max_points
+            )
             if cs.criterion.max_bonus:
-                head += _(" + bonus {bonus} of {maximum}").format(bonus=number(cs.bonus, places), maximum=number(cs.criterion.max_bonus, places))
+                head += _(" + bonus {bonus} of {maximum}").format(
+                    bonus=number(cs.bonus, places), maximum=number(cs.criterion.max_bonus, places)
+                )
             node = branch.add(head)
             for line in criterion_formula(cs, places):
                 node.add(escape(line))
@@ -208,8 +311,11 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
                 node.add(styled("dim", _("evidence: {evidence}").format(evidence=cs.value.evidence)))
             if cs.claimed is not None:
                 mark = styled("yellow", _("differs")) if cs.claim_differs else escape(_("matches"))
-                node.add(_("self-declared {claimed}, computed {computed}: {verdict}").format(
-                    claimed=number(cs.claimed, places), computed=number(cs.total, places), verdict=mark))
+                node.add(
+                    _("self-declared {claimed}, computed {computed}: {verdict}").format(
+                        claimed=number(cs.claimed, places), computed=number(cs.total, places), verdict=mark
+                    )
+                )
             node.add(styled("dim", _("source: {source}").format(source=cs.criterion.source)))
     if card.deductions:
         branch = tree.add(styled("bold", _("Deductions")) + f": {number(card.deducted, places)}")
@@ -222,16 +328,29 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
                 text += _cut_off(d.lost_to_cap, places)
             adjusted(branch.add(escape(text)), d.deduction_id)
     tree.add(
-        styled("bold", _("Total")) + ": "
+        styled("bold", _("Total"))
+        + ": "
         + _("base {base} + bonus {bonus} − deductions {deductions} = {total} ({share} of {maximum})").format(
-            base=number(card.base, places), bonus=number(card.bonus, places), deductions=number(card.deducted, places),
-            total=f"[bold]{number(card.total, places)}[/]", share=percent(card.share), maximum=number(ruleset.max_points, places))
+            base=number(card.base, places),
+            bonus=number(card.bonus, places),
+            deductions=number(card.deducted, places),
+            total=f"[bold]{number(card.total, places)}[/]",
+            share=percent(card.share),
+            maximum=number(ruleset.max_points, places),
+        )
     )
     ranked = tree.add(styled("bold", _("Rank")) + f": {escape(rank)}")
     if ruleset.tie_breakers:
         breakers = ", ".join(ruleset.tie_breakers)
-        ranked.add(escape(_("tie-breakers: {tie_breakers}; decided by {decided_by}").format(tie_breakers=breakers, decided_by=unit.decided_by)
-                          if unit.decided_by else _("tie-breakers: {tie_breakers}").format(tie_breakers=breakers)))
+        ranked.add(
+            escape(
+                _("tie-breakers: {tie_breakers}; decided by {decided_by}").format(
+                    tie_breakers=breakers, decided_by=unit.decided_by
+                )
+                if unit.decided_by
+                else _("tie-breakers: {tie_breakers}").format(tie_breakers=breakers)
+            )
+        )
     awards = tree.add(styled("bold", _("Awards")))
     for award_id, granted, why in award_lines(ruleset, ranking, card.department):
         awards.add(f"{'[green]' if granted else ''}{escape(award_id)}: {escape(why)}{'[/]' if granted else ''}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 from ..history import Standing, UnitHistory
 from ..i18n import _
@@ -46,14 +47,21 @@ def as_data(years: Sequence[int], units: Sequence[UnitHistory]) -> dict[str, Any
             return None
         change = unit.change(year, years)
         return {
-            "total": number(s.total, s.places), "max_points": number(s.max_points, s.places),
-            "share": number(s.share, 4), "rank": s.rank, "tied": s.tied, "of": s.ranked,
+            "total": number(s.total, s.places),
+            "max_points": number(s.max_points, s.places),
+            "share": number(s.share, 4),
+            "rank": s.rank,
+            "tied": s.tied,
+            "of": s.ranked,
             "change": None if change is None else {"total": number(change[0], s.places), "rank": change[1]},
         }
 
     return {
         "years": list(years),
-        "units": [{"department": u.department, "name": u.name, "years": {str(y): standing(u, y) for y in years}} for u in units],
+        "units": [
+            {"department": u.department, "name": u.name, "years": {str(y): standing(u, y) for y in years}}
+            for u in units
+        ],
     }
 
 
@@ -65,8 +73,14 @@ def as_table(years: Sequence[int], units: Sequence[UnitHistory]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=_("Totals, share of the maximum and rank by year"), box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline",
-                  caption=_("▲/▼: places gained or lost against the year before"))
+    table = Table(
+        title=_("Totals, share of the maximum and rank by year"),
+        box=None,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        header_style="bold underline",
+        caption=_("▲/▼: places gained or lost against the year before"),
+    )
     table.add_column(_("Unit"), overflow="fold", ratio=1, min_width=12)
     for year in years:
         table.add_column(str(year), no_wrap=True)
@@ -81,7 +95,10 @@ def as_table(years: Sequence[int], units: Sequence[UnitHistory]) -> Any:
             text = Text(_cell(s) + "\n")
             text.append(bar(s.share), style="green")
             if change is not None:
-                text.append(" " + _change_text(change, s.places), style="green" if change[1] > 0 else "red" if change[1] < 0 else "")
+                text.append(
+                    " " + _change_text(change, s.places),
+                    style="green" if change[1] > 0 else "red" if change[1] < 0 else "",
+                )
             cells.append(text)
         table.add_row(unit.name, *cells)
     return table
@@ -90,7 +107,9 @@ def as_table(years: Sequence[int], units: Sequence[UnitHistory]) -> Any:
 def as_csv(years: Sequence[int], units: Sequence[UnitHistory]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["department", "name", "year", "present", "total", "share", "rank", "tied", "total_change", "rank_change"])
+    writer.writerow(
+        ["department", "name", "year", "present", "total", "share", "rank", "tied", "total_change", "rank_change"]
+    )
     for unit in units:
         for year in years:
             s = unit.standings.get(year)
@@ -98,10 +117,20 @@ def as_csv(years: Sequence[int], units: Sequence[UnitHistory]) -> str:
                 writer.writerow([unit.department, unit.name, year, "no", "", "", "", "", "", ""])
                 continue
             change = unit.change(year, years)
-            writer.writerow([
-                unit.department, unit.name, year, "yes", number(s.total, s.places), number(s.share, 4), s.rank,
-                "yes" if s.tied else "no", "" if change is None else number(change[0], s.places), "" if change is None else change[1],
-            ])
+            writer.writerow(
+                [
+                    unit.department,
+                    unit.name,
+                    year,
+                    "yes",
+                    number(s.total, s.places),
+                    number(s.share, 4),
+                    s.rank,
+                    "yes" if s.tied else "no",
+                    "" if change is None else number(change[0], s.places),
+                    "" if change is None else change[1],
+                ]
+            )
     return "\ufeff" + buffer.getvalue()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..i18n import _
 from ..problems import Problem
@@ -50,8 +50,17 @@ def summary(what: str, count: int, problems: list[Problem]) -> str:
     """The last line of check-rules (`what` = "rules") or validate ("submissions"), for stderr."""
     errors = sum(p.is_error for p in problems)
     if not problems:
-        clean = _("{count} ruleset file(s) checked: no problems") if what == "rules" else _("{count} submission file(s) checked: no problems")
+        clean = (
+            _("{count} ruleset file(s) checked: no problems")
+            if what == "rules"
+            else _("{count} submission file(s) checked: no problems")
+        )
         return clean.format(count=count)
-    found = (_("{count} ruleset file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)") if what == "rules"
-             else _("{count} submission file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)"))
-    return found.format(count=count, errors=errors, warnings=len(problems) - errors, files=len({p.file for p in problems}))
+    found = (
+        _("{count} ruleset file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)")
+        if what == "rules"
+        else _("{count} submission file(s) checked: {errors} error(s), {warnings} warning(s) in {files} file(s)")
+    )
+    return found.format(
+        count=count, errors=errors, warnings=len(problems) - errors, files=len({p.file for p in problems})
+    )

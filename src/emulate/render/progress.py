@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 
 class LazyBar:
     """Called as `bar(done, total)`; draws a rich progress bar once `after` seconds have passed."""
 
-    def __init__(self, label: str, console: Any = None, after: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, label: str, console: Any = None, after: float = 1.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.label, self.console, self.after, self.clock = label, console, after, clock
         self.started = clock()
         self.bar: Any = None
@@ -32,8 +35,14 @@ class LazyBar:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.console = self.console if self.console is not None else Console(stderr=True, highlight=False)
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                console=self.console, transient=True)
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
             self.bar.start()
             self.task = self.bar.add_task(self.label, total=total)
         self.bar.update(self.task, completed=done)

@@ -6,11 +6,18 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from ..i18n import _
 from ..ruleset import (
-    AssessedRule, ChecklistRule, CountPenaltyRule, CountPointsRule, Criterion, PercentRule, RatingRule, Ruleset,
+    AssessedRule,
+    ChecklistRule,
+    CountPenaltyRule,
+    CountPointsRule,
+    Criterion,
+    PercentRule,
+    RatingRule,
+    Ruleset,
     TargetsRule,
 )
-from ..i18n import _
 from . import number, plain
 
 
@@ -21,12 +28,15 @@ def describe_rule(criterion: Criterion) -> str:
         text = _("{count} targets × {points}").format(count=rule.count, points=plain(rule.points_each))
         if rule.bonus_per_percent > 0:
             text += _("; bonus {per} per 1 % beyond target, at most {cap} each").format(
-                per=plain(rule.bonus_per_percent), cap=plain(rule.bonus_cap_each))
+                per=plain(rule.bonus_per_percent), cap=plain(rule.bonus_cap_each)
+            )
         return text
     if isinstance(rule, RatingRule):
         text = ", ".join(f"{label} {plain(points)}" for label, points in rule.scale.items())
         if rule.bonus is not None:
-            text += _("; bonus {points} at {level} or better").format(points=plain(rule.bonus.points), level=rule.bonus.at_least)
+            text += _("; bonus {points} at {level} or better").format(
+                points=plain(rule.bonus.points), level=rule.bonus.at_least
+            )
         return text
     if isinstance(rule, PercentRule):
         return _("percent done × {maximum}").format(maximum=plain(rule.max))
@@ -41,7 +51,9 @@ def describe_rule(criterion: Criterion) -> str:
     if isinstance(rule, CountPointsRule):
         return _("{per} per occurrence, at most {cap}").format(per=plain(rule.per), cap=plain(rule.cap))
     if isinstance(rule, CountPenaltyRule):
-        return _("{maximum}, less {per} per occurrence, not below 0").format(maximum=plain(rule.max), per=plain(rule.per))
+        return _("{maximum}, less {per} per occurrence, not below 0").format(
+            maximum=plain(rule.max), per=plain(rule.per)
+        )
     if isinstance(rule, AssessedRule):
         return _("assessed, 0 to {maximum}").format(maximum=plain(rule.max))
     return rule.kind  # pragma: no cover
@@ -80,11 +92,23 @@ def as_data(ruleset: Ruleset) -> dict[str, Any]:
             for content in ruleset.contents
         ],
         "deductions": [
-            {"id": d.id, "title": d.title, "per": f"{d.per:f}", "cap": None if d.cap is None else f"{d.cap:f}", "source": d.source}
+            {
+                "id": d.id,
+                "title": d.title,
+                "per": f"{d.per:f}",
+                "cap": None if d.cap is None else f"{d.cap:f}",
+                "source": d.source,
+            }
             for d in ruleset.deductions
         ],
         "awards": [
-            {"id": a.id, "title": a.title, "quota": a.quota, "min_share": f"{a.min_share:f}", "require_zero": list(a.require_zero)}
+            {
+                "id": a.id,
+                "title": a.title,
+                "quota": a.quota,
+                "min_share": f"{a.min_share:f}",
+                "require_zero": list(a.require_zero),
+            }
             for a in ruleset.awards
         ],
         "tie_breakers": list(ruleset.tie_breakers),
@@ -114,14 +138,19 @@ def as_tree(ruleset: Ruleset) -> Any:
 
     tree = Tree(
         _("{title} ({id}, version {version}) · maximum {maximum}").format(
-            title=f"[bold]{escape(ruleset.title)}[/]", id=escape(ruleset.ruleset), version=escape(ruleset.version),
-            maximum=maxima(ruleset.max_points, ruleset.max_bonus)),
+            title=f"[bold]{escape(ruleset.title)}[/]",
+            id=escape(ruleset.ruleset),
+            version=escape(ruleset.version),
+            maximum=maxima(ruleset.max_points, ruleset.max_bonus),
+        ),
         guide_style="dim",
     )
     if ruleset.based_on:
         tree.add(dim(_("based on: {regulation}").format(regulation=ruleset.based_on)))
     for content in ruleset.contents:
-        branch = tree.add(f"[bold]{escape(content.id)}. {escape(content.title)}[/] · {maxima(content.max_points, content.max_bonus)}")
+        branch = tree.add(
+            f"[bold]{escape(content.id)}. {escape(content.title)}[/] · {maxima(content.max_points, content.max_bonus)}"
+        )
         for c in content.criteria:
             node = branch.add(f"[cyan]{escape(c.no)}[/] {escape(c.title)} · {maxima(c.max_points, c.max_bonus)}")
             node.add(f"[dim]{escape(c.id)} · {c.kind}: {escape(describe_rule(c))}[/]")
@@ -129,16 +158,23 @@ def as_tree(ruleset: Ruleset) -> Any:
     if ruleset.deductions:
         branch = tree.add(bold(_("Deductions")))
         for d in ruleset.deductions:
-            each = (_("{per} each, at most {cap}").format(per=plain(d.per), cap=plain(d.cap)) if d.cap is not None
-                    else _("{per} each").format(per=plain(d.per)))
+            each = (
+                _("{per} each, at most {cap}").format(per=plain(d.per), cap=plain(d.cap))
+                if d.cap is not None
+                else _("{per} each").format(per=plain(d.per))
+            )
             branch.add(f"{escape(d.id)}: {escape(d.title)} · {escape(each)}")
     if ruleset.awards:
         branch = tree.add(bold(_("Awards")))
         for a in ruleset.awards:
             values = {"quota": a.quota, "share": plain(a.min_share * 100)}
-            rule = (_("{quota} unit(s), total ≥ {share} % of the maximum, requires zero {deductions}").format(
-                        deductions=", ".join(a.require_zero), **values) if a.require_zero
-                    else _("{quota} unit(s), total ≥ {share} % of the maximum").format(**values))
+            rule = (
+                _("{quota} unit(s), total ≥ {share} % of the maximum, requires zero {deductions}").format(
+                    deductions=", ".join(a.require_zero), **values
+                )
+                if a.require_zero
+                else _("{quota} unit(s), total ≥ {share} % of the maximum").format(**values)
+            )
             branch.add(f"{escape(a.id)}: {escape(a.title)} · {escape(rule)}")
     if ruleset.tie_breakers:
         tree.add(bold(_("Tie-breakers")) + f": {', '.join(ruleset.tie_breakers)}")

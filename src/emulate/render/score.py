@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from ..engine import Ranking, RankedUnit
+from ..engine import RankedUnit, Ranking
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..ruleset import Ruleset
@@ -31,7 +32,13 @@ def review_data(evaluation: Evaluation) -> dict[str, Any] | None:
         a = effect.adjustment
         entry: dict[str, Any] = {"department": a.department}
         entry.update({"criterion": a.criterion, "no": effect.no} if a.criterion else {"deduction": a.deduction})
-        entry.update({"self_declared": number(effect.self_declared, places), "reviewed": number(effect.reviewed, places), "reason": a.reason})
+        entry.update(
+            {
+                "self_declared": number(effect.self_declared, places),
+                "reviewed": number(effect.reviewed, places),
+                "reason": a.reason,
+            }
+        )
         adjustments.append(entry)
     return {"sha256": review.sha256, "reviewed_by": review.reviewed_by, "date": review.date, "adjustments": adjustments}
 
@@ -44,24 +51,30 @@ def as_data(evaluation: Evaluation, ruleset_sha256: str) -> dict[str, Any]:
         card = unit.card
         criteria: dict[str, Any] = {}
         for c in card.criteria:
-            entry: dict[str, Any] = {"no": c.criterion.no, "points": number(c.points, places), "bonus": number(c.bonus, places)}
+            entry: dict[str, Any] = {
+                "no": c.criterion.no,
+                "points": number(c.points, places),
+                "bonus": number(c.bonus, places),
+            }
             if c.claimed is not None:
                 entry["claimed"] = number(c.claimed, places)
             criteria[c.criterion.id] = entry
-        units.append({
-            "rank": unit.rank,
-            "tied": unit.tied,
-            "department": card.department,
-            "name": card.name,
-            "total": number(card.total, places),
-            "base": number(card.base, places),
-            "bonus": number(card.bonus, places),
-            "deductions": number(card.deducted, places),
-            "contents": {cid: number(points, places) for cid, points in card.contents.items()},
-            "criteria": criteria,
-            "award": unit.award,
-            "submission_sha256": card.submission.sha256,
-        })
+        units.append(
+            {
+                "rank": unit.rank,
+                "tied": unit.tied,
+                "department": card.department,
+                "name": card.name,
+                "total": number(card.total, places),
+                "base": number(card.base, places),
+                "bonus": number(card.bonus, places),
+                "deductions": number(card.deducted, places),
+                "contents": {cid: number(points, places) for cid, points in card.contents.items()},
+                "criteria": criteria,
+                "award": unit.award,
+                "submission_sha256": card.submission.sha256,
+            }
+        )
     return {
         "year": ranking.year,
         "ruleset": {"id": ruleset.ruleset, "version": ruleset.version, "sha256": ruleset_sha256},
@@ -100,8 +113,14 @@ def _adjustment_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str, s
     places = evaluation.ruleset.rounding.places
     names = {d.id: d.name for d in evaluation.ruleset.departments}
     return [
-        (names.get(e.adjustment.department, e.adjustment.department), e.no, e.title,
-         number(e.self_declared, places), number(e.reviewed, places), e.adjustment.reason)
+        (
+            names.get(e.adjustment.department, e.adjustment.department),
+            e.no,
+            e.title,
+            number(e.self_declared, places),
+            number(e.reviewed, places),
+            e.adjustment.reason,
+        )
         for e in evaluation.effects
     ]
 
@@ -111,8 +130,11 @@ def _review_heading(evaluation: Evaluation) -> str:
     assert review is not None
     if review.date:
         return _("Corrected by the bloc's review ({reviewed_by}, {date}): self-declared and reviewed points").format(
-            reviewed_by=review.reviewed_by, date=review.date)
-    return _("Corrected by the bloc's review ({reviewed_by}): self-declared and reviewed points").format(reviewed_by=review.reviewed_by)
+            reviewed_by=review.reviewed_by, date=review.date
+        )
+    return _("Corrected by the bloc's review ({reviewed_by}): self-declared and reviewed points").format(
+        reviewed_by=review.reviewed_by
+    )
 
 
 def _differences(ruleset: Ruleset, ranking: Ranking) -> list[tuple[str, str, str, str, str]]:
@@ -146,8 +168,16 @@ def _headers(ruleset: Ruleset) -> list[str]:
 
     The first two (rank, unit) and the last (award) are text; the others are numbers.
     """
-    return ["#", _("Unit"), *(f"C{c.id}" for c in ruleset.contents), _("Bonus"), *([_("Ded.")] if ruleset.deductions else []),
-            _("Total"), "%", _("Award")]
+    return [
+        "#",
+        _("Unit"),
+        *(f"C{c.id}" for c in ruleset.contents),
+        _("Bonus"),
+        *([_("Ded.")] if ruleset.deductions else []),
+        _("Total"),
+        "%",
+        _("Award"),
+    ]
 
 
 def _adjustment_headers() -> list[str]:
@@ -162,10 +192,15 @@ def quota_tie_notes(ranking: Ranking) -> list[str]:
     """One line per tie that an award's quota cuts through: the ballot decides, not the order shown."""
     names = {u.card.department: u.card.name for u in ranking.units}
     return [
-        _("{award}: {proposed} (proposed) and {passed} (not proposed) share rank {rank}, and the quota leaves room for "
-          "only some of them: this proposal takes them in the order of their ids; the bloc's secret ballot decides").format(
-            award=tie.award_id, rank=tie.rank, proposed=", ".join(names[d] for d in tie.proposed),
-            passed=", ".join(names[d] for d in tie.passed_over))
+        _(
+            "{award}: {proposed} (proposed) and {passed} (not proposed) share rank {rank}, and the quota leaves room for "
+            "only some of them: this proposal takes them in the order of their ids; the bloc's secret ballot decides"
+        ).format(
+            award=tie.award_id,
+            rank=tie.rank,
+            proposed=", ".join(names[d] for d in tie.proposed),
+            passed=", ".join(names[d] for d in tie.passed_over),
+        )
         for tie in ranking.quota_ties()
     ]
 
@@ -173,11 +208,19 @@ def quota_tie_notes(ranking: Ranking) -> list[str]:
 def _notes(ruleset: Ruleset, ranking: Ranking) -> list[str]:
     notes = []
     for award in ruleset.awards:
-        values = {"award": award.id, "title": award.title, "quota": award.quota, "share": percent(award.min_share, 0),
-                  "maximum": number(ruleset.max_points, ruleset.rounding.places)}
+        values = {
+            "award": award.id,
+            "title": award.title,
+            "quota": award.quota,
+            "share": percent(award.min_share, 0),
+            "maximum": number(ruleset.max_points, ruleset.rounding.places),
+        }
         if award.require_zero:
-            notes.append(_("{award}: {title} (up to {quota}, total ≥ {share} of {maximum}, no {deductions})").format(
-                deductions=", ".join(award.require_zero), **values))
+            notes.append(
+                _("{award}: {title} (up to {quota}, total ≥ {share} of {maximum}, no {deductions})").format(
+                    deductions=", ".join(award.require_zero), **values
+                )
+            )
         else:
             notes.append(_("{award}: {title} (up to {quota}, total ≥ {share} of {maximum})").format(**values))
     if any(u.tied for u in ranking.units):
@@ -198,9 +241,13 @@ def as_table(evaluation: Evaluation) -> list[Any]:
     table = Table(
         title=_("{title} (version {version})").format(title=ruleset.title, version=ruleset.version),
         caption=_("maximum {maximum} + bonus {bonus}; C = content").format(
-            maximum=number(ruleset.max_points, places), bonus=number(ruleset.max_bonus, places)),
+            maximum=number(ruleset.max_points, places), bonus=number(ruleset.max_bonus, places)
+        ),
         # no column rules: in 80 columns every character goes to the units' names
-        box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline",
+        box=None,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        header_style="bold underline",
     )
     award_width = max([len(a.id) for a in ruleset.awards] + [5])
     headers = _headers(ruleset)
@@ -216,17 +263,33 @@ def as_table(evaluation: Evaluation) -> list[Any]:
         table.add_row(*row, style="bold" if unit.award else None)
     out: list[Any] = [table]
     if evaluation.effects:
-        adjusted = Table(title=_review_heading(evaluation), box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline")
+        adjusted = Table(
+            title=_review_heading(evaluation),
+            box=None,
+            padding=(0, 1, 0, 0),
+            pad_edge=False,
+            header_style="bold underline",
+        )
         for i, header in enumerate(_adjustment_headers()):
             # unit, no, criterion, self, reviewed, reason
-            adjusted.add_column(header, overflow="fold", justify="right" if i in (3, 4) else "left",
-                                ratio=2 if i == 5 else (1 if i in (0, 2) else None))
+            adjusted.add_column(
+                header,
+                overflow="fold",
+                justify="right" if i in (3, 4) else "left",
+                ratio=2 if i == 5 else (1 if i in (0, 2) else None),
+            )
         for row in _adjustment_rows(evaluation):
             adjusted.add_row(*row)
         out.append(adjusted)
     differences = _differences(ruleset, ranking)
     if differences:
-        diff = Table(title=_("Self-declared points that differ from the computed points"), box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold underline")
+        diff = Table(
+            title=_("Self-declared points that differ from the computed points"),
+            box=None,
+            padding=(0, 1, 0, 0),
+            pad_edge=False,
+            header_style="bold underline",
+        )
         for i, header in enumerate(_difference_headers()):
             # unit, no, criterion, claimed, computed
             diff.add_column(header, overflow="fold", justify="right" if i in (3, 4) else "left")
@@ -242,29 +305,58 @@ def as_csv(evaluation: Evaluation) -> str:
     places = ruleset.rounding.places
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([
-        "rank", "tied", "department", "name", *(f"content_{c.id}" for c in ruleset.contents),
-        "base", "bonus", "deductions", "total", "share", "award", "self_score_differences", "review_adjustments",
-    ])
+    writer.writerow(
+        [
+            "rank",
+            "tied",
+            "department",
+            "name",
+            *(f"content_{c.id}" for c in ruleset.contents),
+            "base",
+            "bonus",
+            "deductions",
+            "total",
+            "share",
+            "award",
+            "self_score_differences",
+            "review_adjustments",
+        ]
+    )
     for unit in ranking.units:
         card = unit.card
         differences = "; ".join(
             _("{no}: claimed {claimed}, computed {computed}").format(
-                no=c.criterion.no, claimed=number(c.claimed, places), computed=number(c.total, places))
-            for c in card.claimed_differences if c.claimed is not None
+                no=c.criterion.no, claimed=number(c.claimed, places), computed=number(c.total, places)
+            )
+            for c in card.claimed_differences
+            if c.claimed is not None
         )
         adjustments = "; ".join(
             _("{no}: self-declared {self_declared}, reviewed {reviewed} ({reason})").format(
-                no=e.no if e.adjustment.criterion else e.adjustment.deduction, self_declared=number(e.self_declared, places),
-                reviewed=number(e.reviewed, places), reason=e.adjustment.reason)
+                no=e.no if e.adjustment.criterion else e.adjustment.deduction,
+                self_declared=number(e.self_declared, places),
+                reviewed=number(e.reviewed, places),
+                reason=e.adjustment.reason,
+            )
             for e in evaluation.effects_for(card.department)
         )
-        writer.writerow([
-            unit.rank, "yes" if unit.tied else "no", card.department, card.name,
-            *(number(card.contents[c.id], places) for c in ruleset.contents),
-            number(card.base, places), number(card.bonus, places), number(card.deducted, places),
-            number(card.total, places), number(card.share, 4), unit.award or "", differences, adjustments,
-        ])
+        writer.writerow(
+            [
+                unit.rank,
+                "yes" if unit.tied else "no",
+                card.department,
+                card.name,
+                *(number(card.contents[c.id], places) for c in ruleset.contents),
+                number(card.base, places),
+                number(card.bonus, places),
+                number(card.deducted, places),
+                number(card.total, places),
+                number(card.share, 4),
+                unit.award or "",
+                differences,
+                adjustments,
+            ]
+        )
     return "\ufeff" + buffer.getvalue()
 
 
@@ -275,19 +367,32 @@ def _md(cell: str) -> str:
 def as_markdown(evaluation: Evaluation) -> str:
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
     headers = _headers(ruleset)
-    lines = ["## " + _("{title} (version {version})").format(title=_md(ruleset.title), version=_md(ruleset.version)), ""]
+    lines = [
+        "## " + _("{title} (version {version})").format(title=_md(ruleset.title), version=_md(ruleset.version)),
+        "",
+    ]
     lines.append("| " + " | ".join(_md(h) for h in headers) + " |")
     lines.append("|" + "|".join("---" if i in (0, 1, len(headers) - 1) else "---:" for i in range(len(headers))) + "|")
     for unit in ranking.units:
         lines.append("| " + " | ".join(_md(c) for c in _row(ruleset, unit)) + " |")
     if evaluation.effects:
-        lines += ["", f"### {_review_heading(evaluation)}", "",
-                  "| " + " | ".join(_md(h) for h in _adjustment_headers()) + " |", "|---|---|---|---:|---:|---|"]
+        lines += [
+            "",
+            f"### {_review_heading(evaluation)}",
+            "",
+            "| " + " | ".join(_md(h) for h in _adjustment_headers()) + " |",
+            "|---|---|---|---:|---:|---|",
+        ]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _adjustment_rows(evaluation)]
     differences = _differences(ruleset, ranking)
     if differences:
-        lines += ["", "### " + _("Self-declared points that differ from the computed points"), "",
-                  "| " + " | ".join(_md(h) for h in _difference_headers()) + " |", "|---|---|---|---:|---:|"]
+        lines += [
+            "",
+            "### " + _("Self-declared points that differ from the computed points"),
+            "",
+            "| " + " | ".join(_md(h) for h in _difference_headers()) + " |",
+            "|---|---|---|---:|---:|",
+        ]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in differences]
     notes = _notes(ruleset, ranking)
     if notes:

@@ -7,11 +7,12 @@ a number format of the ruleset's decimal places, so that Excel can sum them.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
-from ..evaluation import Evaluation
 from ..engine import round_points
+from ..evaluation import Evaluation
 from ..i18n import _
 
 if TYPE_CHECKING:
@@ -56,18 +57,32 @@ def score_workbook(evaluation: Evaluation) -> bytes:
     sheet = book.active
     sheet.title = _("Ranking")
     contents = [c.id for c in ruleset.contents]
-    headers = [_("Rank"), _("Unit"), *(_("Content {id}").format(id=c) for c in contents), _("Bonus"), _("Deductions"), _("Total"),
-               _("Share"), _("Award")]
+    headers = [
+        _("Rank"),
+        _("Unit"),
+        *(_("Content {id}").format(id=c) for c in contents),
+        _("Bonus"),
+        _("Deductions"),
+        _("Total"),
+        _("Share"),
+        _("Award"),
+    ]
     sheet.append(headers)
     awards = {a.id: a.title for a in ruleset.awards}
     for unit in ranking.units:
         card = unit.card
-        sheet.append([
-            f"{unit.rank}=" if unit.tied else unit.rank, card.name,
-            *(_value(card.contents[c], places) for c in contents),
-            _value(card.bonus, places), _value(card.deducted, places), _value(card.total, places),
-            round_points(card.share, 4), awards.get(unit.award or "", ""),
-        ])
+        sheet.append(
+            [
+                f"{unit.rank}=" if unit.tied else unit.rank,
+                card.name,
+                *(_value(card.contents[c], places) for c in contents),
+                _value(card.bonus, places),
+                _value(card.deducted, places),
+                _value(card.total, places),
+                round_points(card.share, 4),
+                awards.get(unit.award or "", ""),
+            ]
+        )
     for row in sheet.iter_rows(min_row=2, min_col=3, max_col=len(headers) - 2):
         for cell in row:
             cell.number_format = fmt
@@ -96,13 +111,27 @@ def score_workbook(evaluation: Evaluation) -> bytes:
     criteria = book.create_sheet(_("Criteria"))
     criteria.append([_("No"), _("Criterion"), _("Maximum"), *(u.card.name for u in ranking.units)])
     for content in ruleset.contents:
-        criteria.append([content.id, content.title, _value(content.max_points, places),
-                         *(_value(u.card.contents[content.id], places) for u in ranking.units)])
+        criteria.append(
+            [
+                content.id,
+                content.title,
+                _value(content.max_points, places),
+                *(_value(u.card.contents[content.id], places) for u in ranking.units),
+            ]
+        )
         for c in content.criteria:
-            criteria.append([c.no, c.title, _value(c.max_points + c.max_bonus, places),
-                             *(_value(u.card.criterion(c.id).total, places) for u in ranking.units)])
+            criteria.append(
+                [
+                    c.no,
+                    c.title,
+                    _value(c.max_points + c.max_bonus, places),
+                    *(_value(u.card.criterion(c.id).total, places) for u in ranking.units),
+                ]
+            )
     criteria.append(["", _("Deductions"), None, *(_value(u.card.deducted, places) for u in ranking.units)])
-    criteria.append(["", _("Total"), _value(ruleset.max_points, places), *(_value(u.card.total, places) for u in ranking.units)])
+    criteria.append(
+        ["", _("Total"), _value(ruleset.max_points, places), *(_value(u.card.total, places) for u in ranking.units)]
+    )
     for row in criteria.iter_rows(min_row=2, min_col=3):
         for cell in row:
             cell.number_format = fmt
@@ -115,8 +144,16 @@ def score_workbook(evaluation: Evaluation) -> bytes:
         review.append([_("Unit"), _("No"), _("Criterion"), _("Self-declared"), _("Reviewed"), _("Reason")])
         names = {d.id: d.name for d in ruleset.departments}
         for e in evaluation.effects:
-            review.append([names.get(e.adjustment.department, e.adjustment.department), e.no, e.title,
-                           _value(e.self_declared, places), _value(e.reviewed, places), e.adjustment.reason])
+            review.append(
+                [
+                    names.get(e.adjustment.department, e.adjustment.department),
+                    e.no,
+                    e.title,
+                    _value(e.self_declared, places),
+                    _value(e.reviewed, places),
+                    e.adjustment.reason,
+                ]
+            )
         for row in review.iter_rows(min_row=2, min_col=4, max_col=5):
             for cell in row:
                 cell.number_format = fmt
@@ -138,7 +175,11 @@ def history_workbook(years: Sequence[int], units: Sequence[Any]) -> bytes:
         row: list[Any] = [unit.name]
         for year in years:
             s = unit.standings.get(year)
-            row += [_("absent"), None, None] if s is None else [_value(s.total, s.places), round_points(s.share, 4), s.rank]
+            row += (
+                [_("absent"), None, None]
+                if s is None
+                else [_value(s.total, s.places), round_points(s.share, 4), s.rank]
+            )
         sheet.append(row)
     for row in sheet.iter_rows(min_row=2, min_col=2):
         for i, cell in enumerate(row):
@@ -172,20 +213,44 @@ def diff_workbook(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .diff import award_cell, criterion_title, groups, headline, impact_notes, impact_title, kind_word, shown_path
-    from .diff import shown_values, side_labels, summary
+    from .diff import (
+        award_cell,
+        criterion_title,
+        groups,
+        headline,
+        impact_notes,
+        impact_title,
+        kind_word,
+        shown_path,
+        shown_values,
+        side_labels,
+        summary,
+    )
 
     book = Workbook()
     sheet = book.active
     sheet.title = _("Changes")
     sheet.append([f"{headline(old, new)} — {summary(changes)}"])
-    sheet.append([_("Change"), _("Part"), _("No"), _("Criterion"), _("Criterion title"), _("What changed"), _("Old"), _("New")])
+    sheet.append(
+        [_("Change"), _("Part"), _("No"), _("Criterion"), _("Criterion title"), _("What changed"), _("Old"), _("New")]
+    )
     for group in groups(old, new, changes):
         for section in group.sections:
             no, title = criterion_title(section.criterion, old, new) if section.criterion else ("", "")
             for change in section.changes:
                 before, after = shown_values(change, old, new)
-                sheet.append([kind_word(change.op), group.title, no, change.criterion or "", title, shown_path(change), before, after])
+                sheet.append(
+                    [
+                        kind_word(change.op),
+                        group.title,
+                        no,
+                        change.criterion or "",
+                        title,
+                        shown_path(change),
+                        before,
+                        after,
+                    ]
+                )
     sheet["A1"].font = Font(bold=True, size=12)
     _bold_header(sheet, 2)
     sheet.freeze_panes = "A3"
@@ -198,21 +263,37 @@ def diff_workbook(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact:
         a, b = side_labels(old, new)
         moved = book.create_sheet(_("Re-scoring"))
         moved.append([impact_title(impact)])
-        moved.append([_("Unit"), _("{side} total").format(side=a), _("{side} total").format(side=b), _("Δ total"),
-                      _("{side} rank").format(side=a), _("{side} rank").format(side=b), _("Δ rank"), _("Award")])
+        moved.append(
+            [
+                _("Unit"),
+                _("{side} total").format(side=a),
+                _("{side} total").format(side=b),
+                _("Δ total"),
+                _("{side} rank").format(side=a),
+                _("{side} rank").format(side=b),
+                _("Δ rank"),
+                _("Award"),
+            ]
+        )
         for unit in impact.units:
             change = unit.total_change
-            moved.append([
-                unit.name,
-                _value(unit.old.total, unit.old.places) if unit.old else None,
-                _value(unit.new.total, unit.new.places) if unit.new else None,
-                _value(change, places) if change is not None else None,
-                unit.old.rank if unit.old else None,
-                unit.new.rank if unit.new else None,
-                unit.rank_movement,
-                award_cell(unit),
-            ])
-        _number_cells(moved, {2: old_fmt, 3: new_fmt, 4: _signed(_number_format(places)), 5: "0", 6: "0", 7: _signed("0")}, min_row=3)
+            moved.append(
+                [
+                    unit.name,
+                    _value(unit.old.total, unit.old.places) if unit.old else None,
+                    _value(unit.new.total, unit.new.places) if unit.new else None,
+                    _value(change, places) if change is not None else None,
+                    unit.old.rank if unit.old else None,
+                    unit.new.rank if unit.new else None,
+                    unit.rank_movement,
+                    award_cell(unit),
+                ]
+            )
+        _number_cells(
+            moved,
+            {2: old_fmt, 3: new_fmt, 4: _signed(_number_format(places)), 5: "0", 6: "0", 7: _signed("0")},
+            min_row=3,
+        )
         notes = impact_notes(old, new, impact)
         if notes:
             moved.append([])
