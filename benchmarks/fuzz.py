@@ -16,26 +16,13 @@ places up to the limits of a file), and byte-level changes (bit flips, NFD, CRLF
 cp1258 and UTF-16 encodings, truncation). Every ruleset that validates is also used to score
 the shipped submissions and two generated ones whose numbers are at the limits of a file.
 
-Every input that is a ruleset or a submission (by its name: rules/*.yaml, submissions/*/*.yaml)
-also tests the promise of the fast check (`emulate.quick`, through `emulate.front`, see
-tests/test_quick.py): whenever it passes a file, the full checks must report no problem at all
-for it, neither error nor warning. The input is written at its own name into one temporary
-workspace that holds a copy of the workspace's rules/*.yaml (removed, or the shipped ruleset
-put back, after each input), given to `front._check_rules` or `front._validate` as
-`check-rules`/`validate` on that file would, and, when they pass it, to
-`Workspace.load_ruleset_file` or `Workspace.load_any_file`. A file they pass that the full checks
-fault (or that makes them raise) is a broken promise: printed with its seed, the problems and the
-document, and counted as a failure like a crash. An exception in the fast check is not: the
-front takes it as a doubt and leaves the file to the full checks (such inputs are counted).
-
-Each input depends only on the seed and its iteration number, so any crash or broken promise is
-reproduced with `--seed S --only N` (which prints the input and the traceback, or the problems
-the fast check missed; add `--minimize` to shrink it while it still crashes, or still breaks the
-promise with the same problem codes).
+Each input depends only on the seed and its iteration number, so any crash is reproduced
+with `--seed S --only N` (which prints the input and the traceback; add `--minimize` to
+shrink it while it still crashes the same way).
 
     python benchmarks/fuzz.py [--count 10000] [--seed N] [--only N [--minimize]] [--save DIR]
 
-Prints `N inputs, K crashes, B broken promises` and exits 1 when K + B > 0. Inputs slower than
+Prints `N inputs, K crashes` and exits 1 when K > 0. Inputs slower than
 `--slow` seconds are listed too, but not counted as crashes.
 """
 
@@ -48,7 +35,6 @@ import json
 import random
 import re
 import sys
-import tempfile
 import time
 import traceback
 import unicodedata
@@ -64,7 +50,7 @@ sys.path.insert(0, str(REPO / "src"))  # run from a checkout, installed or not
 from rich.console import Console  # noqa: E402  (a dependency of the project)
 
 from emulate import diff as diffing  # noqa: E402
-from emulate import front, schema, template  # noqa: E402
+from emulate import schema, template  # noqa: E402
 from emulate.evaluation import Evaluation, evaluate  # noqa: E402
 from emulate.problems import Problem, has_errors  # noqa: E402
 from emulate.render import diff as render_diff  # noqa: E402
@@ -76,7 +62,6 @@ from emulate.review import Review, load_review, parse_review  # noqa: E402
 from emulate.ruleset import Ruleset, check_ruleset, load_ruleset  # noqa: E402
 from emulate.submission import Submission, load_submission, parse_submission  # noqa: E402
 from emulate.validation import validate  # noqa: E402
-from emulate.workspace import Workspace  # noqa: E402
 from emulate.yamlio import DEFAULT_MAX_BYTES, Document, load_bytes  # noqa: E402
 
 # --- what the shipped workspace gives us ------------------------------------------------
@@ -703,7 +688,7 @@ def random_rule(rng: random.Random) -> dict[str, Any]:
     if kind == "rating":
         labels = rng.sample(LABELS, rng.randint(1, 5))
         points = sorted((parameter(rng) for _ in labels), reverse=True)
-        rule = {"kind": kind, "scale": dict(zip(labels, points))}
+        rule = {"kind": kind, "scale": dict(zip(labels, points, strict=True))}
         if rng.random() < 0.5:
             rule["bonus"] = {"at_least": pick(rng, labels), "points": parameter(rng)}
         return rule
@@ -1041,117 +1026,6 @@ def score_year(ruleset: Ruleset, submissions: list[Submission], review: Review |
     render_evaluation(evaluation, stats)
 
 
-# --- the fast check's promise ----------------------------------------------------------------
-
-
-@dataclass
-class Promise:
-    """What the fast check (`emulate.quick`, through `front`) and the full checks said of one input."""
-
-    kind: str  # "ruleset" or "submission"
-    passed: bool  # the fast check passed the file: `validate`/`check-rules` would answer without the full checks
-    problems: list[Problem] = field(default_factory=list)  # the full checks' problems, asked only when it passed
-    fast_raised: str = ""  # the fast check raised: a doubt (front.run leaves the file to the full checks)
-    full_raised: str = ""  # the full checks raised, on a file the fast check passed
-
-    @property
-    def broken(self) -> bool:
-        """The fast check passed a file that the full checks fault (or cannot check)."""
-        return self.passed and bool(self.problems or self.full_raised)
-
-    @property
-    def signature(self) -> str:
-        """What the full checks said, for grouping and minimising: their codes, or their exception."""
-        return self.full_raised.split(":")[0] if self.full_raised else " ".join(sorted({p.code for p in self.problems}))
-
-    def findings(self) -> list[str]:
-        if self.full_raised:
-            return [f"the full checks raised {self.full_raised}"]
-        return [f"{p.line}:{p.column} {p.severity.value} {p.code} {p.message}" for p in self.problems]
-
-
-class PromiseWorkspace:
-    """One temporary workspace shaped like the fuzzed one, reused for every input.
-
-    It holds a copy of the workspace's rules/*.yaml (rules/2016.yaml and rules/2017.yaml from the
-    repository); each ruleset or submission input is written at its own name (a ruleset over its
-    year's file, a submission at submissions/<year>/<unit>.yaml), checked the way `validate` and
-    `check-rules` check one file (`front._check_rules` / `front._validate`, then, only if they pass,
-    `Workspace.load_ruleset_file` / `Workspace.load_any_file`, as tests/test_quick.py does), and
-    then removed, the shipped ruleset put back. Reviews are left out: the fast front never passes one.
-    """
-
-    def __init__(self, root: Path) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="emulate-fuzz-")
-        self.root = Path(self._folder.name)
-        (self.root / "rules").mkdir()
-        self.shipped: dict[str, bytes] = {}
-        for path in sorted(root.glob("rules/*.yaml")):
-            name = str(path.relative_to(root))
-            self.shipped[name] = path.read_bytes()
-            (self.root / name).write_bytes(self.shipped[name])
-
-    def close(self) -> None:
-        self._folder.cleanup()
-
-    @staticmethod
-    def kind_of(name: str) -> str | None:
-        parent = Path(name).parent
-        if parent.name == "rules":
-            return "ruleset"
-        if parent.parent.name == "submissions":
-            return "submission"
-        return None  # a review
-
-    def check(self, name: str, raw: bytes) -> Promise | None:
-        """The fast check and, if it passes, the full checks of `raw` written as `name` (None for a review)."""
-        kind = self.kind_of(name)
-        if kind is None:
-            return None
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(raw)
-        try:
-            promise = Promise(kind, False)
-            try:
-                if kind == "ruleset":
-                    promise.passed = front._check_rules([path], self.root, DEFAULT_MAX_BYTES) is not None
-                else:
-                    promise.passed = front._validate([path], self.root, DEFAULT_MAX_BYTES) is not None
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except Exception as exc:
-                promise.fast_raised = describe(exc)
-                return promise
-            if promise.passed:
-                try:
-                    workspace = Workspace(self.root)
-                    promise.problems = (
-                        workspace.load_ruleset_file(path).problems
-                        if kind == "ruleset"
-                        else workspace.load_any_file(path)
-                    )
-                except (KeyboardInterrupt, SystemExit):
-                    raise
-                except BaseException as exc:
-                    promise.full_raised = describe(exc)
-            return promise
-        finally:
-            if name in self.shipped:
-                path.write_bytes(self.shipped[name])
-            else:
-                path.unlink()
-
-
-def print_document(raw: bytes, limit: int = 20_000) -> None:
-    """The input as text, each line behind `| `; a line with control characters (or not UTF-8) as its repr."""
-    text = raw[:limit].decode("utf-8", errors="backslashreplace")
-    for line in text.split("\n"):
-        print("    | " + (line if line.isprintable() else repr(line)[1:-1]))
-    if len(raw) > limit:
-        print(f"    | ... ({len(raw) - limit} more bytes: see --only N)")
-
-
 # --- running, reporting, minimising ----------------------------------------------------------
 
 
@@ -1203,16 +1077,6 @@ def minimize(name: str, raw: bytes, ctx: Context, signature: tuple[str, str, str
     return shrink(raw, same)
 
 
-def minimize_promise(name: str, raw: bytes, workspace: PromiseWorkspace, signature: str) -> bytes:
-    """Greedy shrinking while the fast check still passes it and the full checks report the same codes."""
-
-    def same(candidate: bytes) -> bool:
-        promise = workspace.check(name, candidate)
-        return promise is not None and promise.broken and promise.signature == signature
-
-    return shrink(raw, same)
-
-
 def shrink(raw: bytes, same: Callable[[bytes], bool]) -> bytes:
     """Greedy shrinking: drop lines, then byte spans, while `same(candidate)` holds."""
     for unit in (b"\n", None):
@@ -1232,47 +1096,15 @@ def shrink(raw: bytes, same: Callable[[bytes], bool]) -> bytes:
     return raw
 
 
-def report_only(args: argparse.Namespace, ctx: Context, workspace: PromiseWorkspace) -> int:
+def report_only(args: argparse.Namespace, ctx: Context) -> int:
     name, raw, how = make_input(args.seed, args.only, ctx)
     print(f"iteration {args.only} (seed {args.seed}): {how}, {len(raw)} bytes, as {name}")
     stats, exc = run_one(name, raw, ctx)
-    promise = workspace.check(name, raw)
-    if promise is not None and promise.broken:
-        status = report_promise(args, name, raw, promise, workspace)
-        return report_crash(args, ctx, name, raw, stats, exc) if exc is not None else status
     if exc is None:
         print(repr(raw[:2000]))
-        print("no crash" + (f"; {promise_summary(promise)}" if promise is not None else ""))
+        print("no crash")
         return 0
     return report_crash(args, ctx, name, raw, stats, exc)
-
-
-def promise_summary(promise: Promise) -> str:
-    if promise.fast_raised:
-        return f"the fast check raised {promise.fast_raised} (a doubt: left to the full checks)"
-    if not promise.passed:
-        return f"the fast check left this {promise.kind} to the full checks"
-    return f"the fast check passed this {promise.kind}, and the full checks report no problem: the promise holds"
-
-
-def report_promise(
-    args: argparse.Namespace, name: str, raw: bytes, promise: Promise, workspace: PromiseWorkspace
-) -> int:
-    """Print (and with --minimize shrink, with --save write) an input that breaks the fast check's promise."""
-    if args.minimize:
-        raw = minimize_promise(name, raw, workspace, promise.signature)
-        promise = workspace.check(name, raw) or promise
-        print(
-            f"minimised to {len(raw)} bytes (the fast check still passes it, the full checks still report {promise.signature})"
-        )
-    print(repr(raw[:2000]))
-    print(f"BROKEN PROMISE: the fast check passed this {promise.kind} as {name}, but the full checks report:")
-    for finding in promise.findings():
-        print(f"    {finding}")
-    print_document(raw)
-    if args.save:
-        save(Path(args.save), args.seed, args.only, "promise-" + name, raw)
-    return 1
 
 
 def report_crash(
@@ -1299,74 +1131,38 @@ def save(folder: Path, seed: int, iteration: int, name: str, raw: bytes) -> Path
     return path
 
 
-@dataclass
-class Broken:
-    """An input the fast check passed although the full checks fault it."""
-
-    iteration: int
-    kind: str
-    signature: str
-    how: str
-    size: int
-
-
-def fuzz(args: argparse.Namespace, ctx: Context, workspace: PromiseWorkspace) -> int:
+def fuzz(args: argparse.Namespace, ctx: Context) -> int:
     crashes: list[Crash] = []
-    broken: list[Broken] = []
     slow: list[tuple[int, float]] = []
     totals = Stats()
-    checked: dict[str, int] = {"ruleset": 0, "submission": 0}
-    passed: dict[str, int] = {"ruleset": 0, "submission": 0}
-    fast_raised: list[tuple[int, str]] = []
-    promise_time = 0.0
     started = time.monotonic()
     for iteration in range(args.count):
         name, raw, how = make_input(args.seed, iteration, ctx)
         began = time.monotonic()
         stats, exc = run_one(name, raw, ctx)
-        ran = time.monotonic()
-        promise = workspace.check(name, raw)
-        promise_took = time.monotonic() - ran
-        promise_time += promise_took
         took = time.monotonic() - began
         if took > args.slow:
             slow.append((iteration, took))
-            stage = stats.stages[0] if promise_took < took / 2 else "fast check promise"
             print(
-                f"SLOW iteration {iteration} (--seed {args.seed} --only {iteration}): {took:.1f} s in [{stage}]; {how}",
+                f"SLOW iteration {iteration} (--seed {args.seed} --only {iteration}): "
+                f"{took:.1f} s in [{stats.stages[0]}]; {how}",
                 flush=True,
             )
-        if promise is not None:
-            checked[promise.kind] += 1
-            passed[promise.kind] += promise.passed
-            if promise.fast_raised:
-                fast_raised.append((iteration, promise.fast_raised))
-            if promise.broken:
-                broken.append(Broken(iteration, promise.kind, promise.signature, how, len(raw)))
-                print(
-                    f"BROKEN PROMISE iteration {iteration} (--seed {args.seed} --only {iteration}): the fast check passed this "
-                    f"{promise.kind} as {name}, but the full checks report [{promise.signature}]; {how}",
-                    flush=True,
-                )
-                for finding in promise.findings():
-                    print(f"    {finding}")
-                print_document(raw)
-                if args.save:
-                    save(Path(args.save), args.seed, iteration, "promise-" + name, raw)
         for attr in ("loaded", "rulesets", "submissions", "reviews", "scored"):
             setattr(totals, attr, getattr(totals, attr) + getattr(stats, attr))
         if exc is not None:
             crash = Crash(iteration, stats.stages[0], describe(exc), where_of(exc), how, len(raw))
             crashes.append(crash)
             print(
-                f"CRASH iteration {iteration} (--seed {args.seed} --only {iteration}): [{crash.stage}] {crash.error} at {crash.where}; {how}",
+                f"CRASH iteration {iteration} (--seed {args.seed} --only {iteration}): "
+                f"[{crash.stage}] {crash.error} at {crash.where}; {how}",
                 flush=True,
             )
             if args.save:
                 save(Path(args.save), args.seed, iteration, name, raw)
         if args.progress and (iteration + 1) % args.progress == 0:
             print(
-                f"... {iteration + 1} inputs, {len(crashes)} crashes, {len(broken)} broken promises, {time.monotonic() - started:.0f} s",
+                f"... {iteration + 1} inputs, {len(crashes)} crashes, {time.monotonic() - started:.0f} s",
                 file=sys.stderr,
                 flush=True,
             )
@@ -1375,40 +1171,19 @@ def fuzz(args: argparse.Namespace, ctx: Context, workspace: PromiseWorkspace) ->
         f"\nreached: {totals.loaded} loaded as YAML; valid as ruleset {totals.rulesets}, as submission "
         f"{totals.submissions}, as review {totals.reviews}; {totals.scored} years scored and rendered; {elapsed:.1f} s"
     )
-    print(
-        f"promise: the fast check saw {checked['ruleset']} rulesets and {checked['submission']} submissions, passed "
-        f"{passed['ruleset']} and {passed['submission']}; the full checks faulted {len(broken)} of those it passed; {promise_time:.1f} s"
-    )
-    for (kind, codes), cases in sorted(group_broken(broken).items(), key=lambda g: -len(g[1])):
-        first = min(cases, key=lambda b: b.size)
-        print(
-            f"  {len(cases)} x broken promise: a {kind} the full checks fault with [{codes}]; smallest: "
-            f"--seed {args.seed} --only {first.iteration} ({first.size} bytes)"
-        )
-    if fast_raised:
-        print(
-            f"  {len(fast_raised)} input(s) made the fast check raise (a doubt: front.run leaves them to the full checks), "
-            f"first: --seed {args.seed} --only {fast_raised[0][0]}: {fast_raised[0][1]}"
-        )
     groups: dict[tuple[str, str, str], list[Crash]] = {}
     for crash in crashes:
         groups.setdefault(crash.signature, []).append(crash)
     for (stage, error, where), members in sorted(groups.items(), key=lambda g: -len(g[1])):
         smallest = min(members, key=lambda c: c.size)
         print(
-            f"  {len(members)} x [{stage}] {error} at {where}; smallest: --seed {args.seed} --only {smallest.iteration} ({smallest.size} bytes)"
+            f"  {len(members)} x [{stage}] {error} at {where}; "
+            f"smallest: --seed {args.seed} --only {smallest.iteration} ({smallest.size} bytes)"
         )
     if slow:
         print(f"  {len(slow)} input(s) took over {args.slow} s (not counted as crashes)")
-    print(f"{args.count} inputs, {len(crashes)} crashes, {len(broken)} broken promises")
-    return 1 if crashes or broken else 0
-
-
-def group_broken(broken: list[Broken]) -> dict[tuple[str, str], list[Broken]]:
-    groups: dict[tuple[str, str], list[Broken]] = {}
-    for item in broken:
-        groups.setdefault((item.kind, item.signature), []).append(item)
-    return groups
+    print(f"{args.count} inputs, {len(crashes)} crashes")
+    return 1 if crashes else 0
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -1420,18 +1195,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=None,
         metavar="N",
-        help="run iteration N alone, print it and its traceback (or the problems the fast check missed)",
+        help="run iteration N alone, print it and its traceback",
     )
     parser.add_argument(
         "--minimize",
         action="store_true",
-        help="with --only: shrink the input while it crashes (or breaks the fast check's promise) the same way",
+        help="with --only: shrink the input while it crashes the same way",
     )
     parser.add_argument(
         "--save",
         default=None,
         metavar="DIR",
-        help="write each crashing input, and each that breaks the fast check's promise, to DIR",
+        help="write each crashing input to DIR",
     )
     parser.add_argument(
         "--root", type=Path, default=REPO, help="the workspace whose files seed the fuzzing (default: the repository)"
@@ -1447,13 +1222,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
     ctx = load_context(args.root)
-    workspace = PromiseWorkspace(args.root)
-    try:
-        if args.only is not None:
-            return report_only(args, ctx, workspace)
-        return fuzz(args, ctx, workspace)
-    finally:
-        workspace.close()
+    if args.only is not None:
+        return report_only(args, ctx)
+    return fuzz(args, ctx)
 
 
 if __name__ == "__main__":
