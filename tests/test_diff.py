@@ -20,15 +20,12 @@ import pytest
 from emulate.diff import adapt, diff_rulesets, rescore
 from emulate.render import diff as render_diff
 from emulate.ruleset import Ruleset, load_ruleset
-from emulate.submission import (
-    AssessedValue,
-    ChecklistValue,
-    Component,
-    CountValue,
-    RatingValue,
-    Submission,
-    TargetsValue,
-)
+from emulate.kinds.assessed import AssessedValue
+from emulate.kinds.base import CountValue
+from emulate.kinds.checklist import ChecklistValue
+from emulate.kinds.rating import RatingValue
+from emulate.kinds.targets import Component, TargetsValue
+from emulate.submission import Submission
 
 REPO = Path(__file__).resolve().parent.parent
 CASES_DIR = Path(__file__).resolve().parent / "diff_cases"

@@ -15,7 +15,9 @@ import pytest
 
 from emulate.engine import rank, score
 from emulate.ruleset import Ruleset
-from emulate.submission import AssessedValue, CountValue, Submission
+from emulate.kinds.assessed import AssessedValue
+from emulate.kinds.base import CountValue
+from emulate.submission import Submission
 
 sys.path.insert(0, str(Path(__file__).parent))
 import reference_scorer

@@ -55,8 +55,9 @@ from typing import Any, Literal
 
 from .engine import ScoreCard, rank, round_points, score
 from .i18n import _
-from .ruleset import Content, Criterion, RatingRule, Ruleset
-from .submission import VALUE_MODELS, Submission, check_value
+from .kinds import VALUE_MODELS
+from .ruleset import Content, Criterion, Ruleset
+from .submission import Submission, check_value
 
 Op = Literal["added", "removed", "changed", "renumbered"]
 Aspect = Literal["rules", "metadata", "sources"]
@@ -172,8 +173,11 @@ def _named(criterion: Criterion) -> str:
 
 def _rule_changes(criterion_id: str, old: Criterion, new: Criterion, content: str) -> list[Change]:
     changes = _leaf(criterion_id, "rule.kind", old.kind, new.kind, content=content)
-    if isinstance(old.rule, RatingRule) and isinstance(new.rule, RatingRule):
-        changes += _order("rule.scale", list(old.rule.scale), list(new.rule.scale), criterion_id, content)
+    if old.kind == new.kind:
+        for key in old.rule.ordered:  # mappings whose order means something (a scale, best first)
+            changes += _order(
+                f"rule.{key}", list(getattr(old.rule, key)), list(getattr(new.rule, key)), criterion_id, content
+            )
     old_leaves = _flatten(old.rule.model_dump(exclude={"kind"}, exclude_none=True), "rule")
     new_leaves = _flatten(new.rule.model_dump(exclude={"kind"}, exclude_none=True), "rule")
     for path in _union(list(old_leaves), list(new_leaves)):

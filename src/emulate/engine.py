@@ -13,55 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING
 
-from .ruleset import (
-    AssessedRule,
-    ChecklistRule,
-    CountPenaltyRule,
-    CountPointsRule,
-    Criterion,
-    PercentRule,
-    RatingRule,
-    Ruleset,
-    TargetsRule,
-)
-from .submission import (
-    NOT_APPLICABLE,
-    AssessedValue,
-    ChecklistValue,
-    Component,
-    CountValue,
-    CriterionValue,
-    PercentValue,
-    RatingValue,
-    Submission,
-    TargetsValue,
-)
+from .arithmetic import CONTEXT, ZERO, round_points
+from .ruleset import Criterion, Ruleset
+from .submission import CriterionValue, Submission
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
-HUNDRED = Decimal(100)
-# Inputs have at most 15 integer digits and 10 decimals (yamlio), so no intermediate value
-# (a bonus of 1e14 per percent on a performance of 1e25, at 10 places) needs 100 digits.
-_CONTEXT = Context(prec=100)
-
-
-def round_points(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_CONTEXT)
-
-
-@dataclass(frozen=True, slots=True)
-class ComponentScore:
-    """One registered target of a `targets` criterion."""
-
-    number: int  # 1-based
-    component: Component
-    performance: Decimal  # p, unrounded
-    points: Decimal
-    bonus: Decimal
-    bonus_uncapped: Decimal  # bonus_per_percent * (p - 1) * 100, rounded
-    lost_to_cap: Decimal  # bonus_uncapped - bonus
+if TYPE_CHECKING:
+    from .kinds.targets import ComponentScore
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +75,8 @@ class ScoreCard:
     def count_of(self, name: str) -> int:
         """The submitted count of a counted criterion or a deduction (for `require_zero`)."""
         for c in self.criteria:
-            if c.criterion.id == name and isinstance(c.value, CountValue):
-                return c.value.count
+            if c.criterion.id == name and c.criterion.rule.counted and c.value is not None:
+                return c.criterion.rule.count_of(c.value)
         return next((d.count for d in self.deductions if d.deduction_id == name), 0)
 
     @property
@@ -126,7 +86,7 @@ class ScoreCard:
 
 def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
     """Score one valid submission under `ruleset`."""
-    with localcontext(_CONTEXT):
+    with localcontext(CONTEXT):
         places = ruleset.rounding.places
         department = ruleset.department(submission.department)
         criteria = tuple(
@@ -167,81 +127,27 @@ def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
     )
 
 
-def performance(component: Component) -> Decimal:
-    """p = actual/target (higher) or (2 target - actual)/target (lower), floored at 0."""
-    target, actual = component.target, component.actual
-    if component.direction == "lower":
-        if target == 0:
-            return ONE if actual == 0 else ZERO
-        p = (2 * target - actual) / target
-    else:
-        p = actual / target
-    return max(p, ZERO)
-
-
 def _score_criterion(
     criterion: Criterion, content_id: str, value: CriterionValue | None, places: int, claimed: Decimal | None
 ) -> CriterionScore:
-    """One criterion's points; a value that is absent (only when re-scoring under another year's rules) scores 0."""
-    rule = criterion.rule
-
-    def result(points: Decimal, bonus: Decimal = ZERO, lost: Decimal = ZERO, **extra: object) -> CriterionScore:
-        return CriterionScore(criterion, content_id, value, points, bonus, lost, claimed=claimed, **extra)  # type: ignore[arg-type]
-
+    """One criterion's points, by its rule; a value that is absent (only when re-scoring under another
+    year's rules) scores 0."""
     if value is None:
-        return result(ZERO)
-    if isinstance(rule, TargetsRule) and isinstance(value, TargetsValue):
-        components = tuple(_score_component(i + 1, c, rule, places) for i, c in enumerate(value.targets))
-        return result(
-            sum((c.points for c in components), ZERO),
-            sum((c.bonus for c in components), ZERO),
-            sum((c.lost_to_cap for c in components), ZERO),
-            components=components,
-        )
-    if isinstance(rule, RatingRule) and isinstance(value, RatingValue):
-        bonus = rule.bonus.points if rule.bonus is not None and rule.earns_bonus(value.rating) else ZERO
-        return result(round_points(rule.scale[value.rating], places), round_points(bonus, places))
-    if isinstance(rule, PercentRule) and isinstance(value, PercentValue):
-        return result(round_points(rule.max * value.percent / HUNDRED, places))
-    if isinstance(rule, ChecklistRule) and isinstance(value, ChecklistValue):
-        items = tuple(
-            (
-                item_id,
-                value.items.get(item_id, False),
-                _item_points(item.points, item.if_not_applicable, value.items.get(item_id, False)),
-            )
-            for item_id, item in rule.items.items()
-        )
-        return result(round_points(sum((p for _, _, p in items), ZERO), places), items=items)
-    if isinstance(rule, CountPointsRule) and isinstance(value, CountValue):
-        raw = rule.per * value.count
-        return result(round_points(min(rule.cap, raw), places), lost=round_points(max(ZERO, raw - rule.cap), places))
-    if isinstance(rule, CountPenaltyRule) and isinstance(value, CountValue):
-        raw = rule.max - rule.per * value.count
-        return result(round_points(max(ZERO, raw), places), lost=round_points(max(ZERO, -raw), places))
-    if isinstance(rule, AssessedRule) and isinstance(value, AssessedValue):
-        return result(round_points(value.points, places))
-    raise TypeError(f"criterion {criterion.id}: a {rule.kind} rule cannot score {type(value).__name__}")
-
-
-def _item_points(points: Decimal, if_not_applicable: str, state: object) -> Decimal:
-    if state is True:
-        return points
-    if state == NOT_APPLICABLE and if_not_applicable == "full":
-        return points
-    return ZERO
-
-
-def _score_component(number: int, component: Component, rule: TargetsRule, places: int) -> ComponentScore:
-    p = performance(component)
-    points = round_points(rule.points_each * min(p, ONE), places)
-    uncapped = round_points(rule.bonus_per_percent * (p - ONE) * HUNDRED, places) if p > ONE else ZERO
-    bonus = (
-        round_points(min(rule.bonus_cap_each, rule.bonus_per_percent * (p - ONE) * HUNDRED), places)
-        if p > ONE
-        else ZERO
+        return CriterionScore(criterion, content_id, None, ZERO, ZERO, claimed=claimed)
+    if not isinstance(value, criterion.rule.VALUE):
+        raise TypeError(f"criterion {criterion.id}: a {criterion.kind} rule cannot score {type(value).__name__}")
+    scored = criterion.rule.score(value, places)
+    return CriterionScore(
+        criterion,
+        content_id,
+        value,
+        scored.points,
+        scored.bonus,
+        scored.lost_to_cap,
+        components=scored.components,
+        items=scored.items,
+        claimed=claimed,
     )
-    return ComponentScore(number, component, p, points, bonus, uncapped, max(ZERO, uncapped - bonus))
 
 
 def _score_deduction(deduction_id: str, per: Decimal, cap: Decimal | None, count: int, places: int) -> DeductionScore:

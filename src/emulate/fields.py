@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from .i18n import _
@@ -183,3 +183,18 @@ NonNegativeWhole = Annotated[int, BeforeValidator(to_whole), AfterValidator(non_
 PositiveWhole = Annotated[int, BeforeValidator(to_whole), AfterValidator(positive)]
 Text = Annotated[str, BeforeValidator(to_text)]
 Id = Annotated[str, BeforeValidator(to_id)]
+
+
+def _optional(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else check(value)
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_optional(to_text))]
+OptionalPositive = Annotated[Decimal | None, BeforeValidator(_optional(lambda v: positive(to_number(v))))]
+OptionalWhole = Annotated[int | None, BeforeValidator(_optional(to_whole))]
+
+
+class Model(BaseModel):
+    """Every model of a file: unknown keys are errors, and a value read is never changed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)

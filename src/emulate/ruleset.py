@@ -1,8 +1,10 @@
 """The ruleset: a year's regulation as data (SPEC section 3.1).
 
-Owns the pydantic models of a ruleset file, the seven rule kinds with the
-maxima that follow from their parameters (never typed twice), and the checks
-that need the whole ruleset (ids, numbering, sources, references).
+Owns the pydantic models of a ruleset file's structure (contents, criteria,
+departments, deductions, awards) with the maxima that follow from the rules
+(never typed twice), and the checks that need the whole ruleset (ids,
+numbering, sources, references). Each criterion's `rule` is one of the kinds
+of `emulate.kinds`, which owns everything about it.
 """
 
 from __future__ import annotations
@@ -13,179 +15,41 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import Field
 
+from .arithmetic import ZERO
 from .fields import (
     Id,
-    NonNegative,
+    Model,
     NonNegativeWhole,
     Number,
+    OptionalPositive,
+    OptionalText,
+    OptionalWhole,
     Positive,
     PositiveWhole,
     Text,
     did_you_mean,
-    positive,
-    to_number,
-    to_text,
-    to_whole,
 )
 from .i18n import _
+from .kinds import COUNT_KINDS, Rule
 from .problems import Problem, error
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
-ZERO = Decimal(0)
 # A criterion number in the regulation's own numbering: 1.2, 3.1.4.
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*\Z")
 
 
-def _optional(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda value: None if value is None else check(value)
-
-
-OptionalText = Annotated[str | None, BeforeValidator(_optional(to_text))]
-OptionalPositive = Annotated[Decimal | None, BeforeValidator(_optional(lambda v: positive(to_number(v))))]
-OptionalWhole = Annotated[int | None, BeforeValidator(_optional(to_whole))]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# --- the seven rule kinds -------------------------------------------------------------
-
-
-class _Rule(_Model):
-    @property
-    def max_points(self) -> Decimal:
-        raise NotImplementedError
-
-    @property
-    def max_bonus(self) -> Decimal:
-        return ZERO
-
-
-class TargetsRule(_Rule):
-    """Registered quantitative targets, each worth `points_each` at 100 %, with a bonus beyond."""
-
-    kind: Literal["targets"]
-    count: PositiveWhole
-    points_each: Positive
-    bonus_per_percent: NonNegative = ZERO
-    bonus_cap_each: NonNegative = ZERO
-
-    @property
-    def max_points(self) -> Decimal:
-        return self.count * self.points_each
-
-    @property
-    def max_bonus(self) -> Decimal:
-        return self.count * self.bonus_cap_each if self.bonus_per_percent > 0 else ZERO
-
-
-class RatingBonus(_Model):
-    at_least: Id
-    points: Positive
-
-
-class RatingRule(_Rule):
-    """A rating on a scale of labels, best first, with an optional bonus from a label up."""
-
-    kind: Literal["rating"]
-    scale: dict[str, NonNegative] = Field(min_length=1)
-    bonus: RatingBonus | None = None
-
-    @property
-    def max_points(self) -> Decimal:
-        return max(self.scale.values())
-
-    @property
-    def max_bonus(self) -> Decimal:
-        return self.bonus.points if self.bonus is not None else ZERO
-
-    def earns_bonus(self, label: str) -> bool:
-        if self.bonus is None or self.bonus.at_least not in self.scale:
-            return False
-        labels = list(self.scale)
-        return labels.index(label) <= labels.index(self.bonus.at_least)
-
-
-class PercentRule(_Rule):
-    """A completion rate: `max` points at 100 %."""
-
-    kind: Literal["percent"]
-    max: Positive
-
-    @property
-    def max_points(self) -> Decimal:
-        return self.max
-
-
-class ChecklistItem(_Model):
-    title: Text
-    points: Positive
-    if_not_applicable: Literal["full", "forbidden"] = "forbidden"
-
-
-class ChecklistRule(_Rule):
-    """Items achieved or not, each worth its points."""
-
-    kind: Literal["checklist"]
-    items: dict[str, ChecklistItem] = Field(min_length=1)
-
-    @property
-    def max_points(self) -> Decimal:
-        return sum((item.points for item in self.items.values()), ZERO)
-
-
-class CountPointsRule(_Rule):
-    """`per` points for each occurrence, at most `cap`."""
-
-    kind: Literal["count_points"]
-    per: Positive
-    cap: Positive
-
-    @property
-    def max_points(self) -> Decimal:
-        return self.cap
-
-
-class CountPenaltyRule(_Rule):
-    """`max` points, less `per` for each occurrence, never below 0."""
-
-    kind: Literal["count_penalty"]
-    max: Positive
-    per: Positive
-
-    @property
-    def max_points(self) -> Decimal:
-        return self.max
-
-
-class AssessedRule(_Rule):
-    """Points from 0 to `max`, assessed by the unit and cross-checked by the bloc."""
-
-    kind: Literal["assessed"]
-    max: Positive
-
-    @property
-    def max_points(self) -> Decimal:
-        return self.max
-
-
-Rule = Annotated[
-    TargetsRule | RatingRule | PercentRule | ChecklistRule | CountPointsRule | CountPenaltyRule | AssessedRule,
-    Field(discriminator="kind"),
-]
-COUNT_KINDS = ("count_points", "count_penalty")
+_Model = Model  # the review's models take it from here (defined once, in fields)
 
 
 # --- the regulation's structure -------------------------------------------------------
 
 
-class Criterion(_Model):
+class Criterion(Model):
     id: Id
     no: Text
     title: Text
@@ -206,7 +70,7 @@ class Criterion(_Model):
         return self.rule.max_bonus
 
 
-class Content(_Model):
+class Content(Model):
     id: Id
     title: Text
     criteria: list[Criterion] = Field(min_length=1)
@@ -220,13 +84,13 @@ class Content(_Model):
         return sum((c.max_bonus for c in self.criteria), ZERO)
 
 
-class Department(_Model):
+class Department(Model):
     id: Id
     name: Text
     role: Literal["leader", "member"] = "member"
 
 
-class Deduction(_Model):
+class Deduction(Model):
     id: Id
     title: Text
     per: Positive
@@ -234,7 +98,7 @@ class Deduction(_Model):
     source: Text = ""
 
 
-class Award(_Model):
+class Award(Model):
     id: Id
     title: Text
     quota: PositiveWhole
@@ -242,12 +106,12 @@ class Award(_Model):
     require_zero: list[Id] = []
 
 
-class Rounding(_Model):
+class Rounding(Model):
     places: NonNegativeWhole = 2
     mode: Literal["half_up"] = "half_up"
 
 
-class Ruleset(_Model):
+class Ruleset(Model):
     ruleset: Id
     year: NonNegativeWhole
     version: Text
@@ -397,34 +261,7 @@ def check_ruleset(
                     "criterion {no} '{id}' has no source: cite the regulation (`source: ...`), or write `source: \"assumed: ...\"`"
                 ).format(no=criterion.no, id=criterion.id),
             )
-        rule = criterion.rule
-        if isinstance(rule, RatingRule):
-            points = list(rule.scale.items())
-            for (better, better_points), (label, label_points) in zip(points, points[1:]):
-                if label_points > better_points:
-                    report(
-                        (*path, "rule", "scale", label),
-                        "E304",
-                        _(
-                            "the scale lists labels best first, but '{label}' ({label_points}) is worth more than '{better}' ({better_points}) before it"
-                        ).format(label=label, label_points=label_points, better=better, better_points=better_points),
-                    )
-            if rule.bonus is not None and rule.bonus.at_least not in rule.scale:
-                report(
-                    (*path, "rule", "bonus", "at_least"),
-                    "E304",
-                    _("bonus label '{label}' is not in the scale{hint}; the labels are {labels}").format(
-                        label=rule.bonus.at_least,
-                        hint=did_you_mean(rule.bonus.at_least, rule.scale),
-                        labels=", ".join(rule.scale),
-                    ),
-                )
-        if isinstance(rule, TargetsRule) and rule.bonus_per_percent > 0 and rule.bonus_cap_each == 0:
-            report(
-                (*path, "rule"),
-                "E202",
-                _("'bonus_cap_each' is missing: a bonus per percent needs a cap per component (`bonus_cap_each: ...`)"),
-            )
+        criterion.rule.check((*path, "rule"), report)
     for i, deduction in enumerate(ruleset.deductions):
         if not deduction.source.strip():
             report(
@@ -537,20 +374,7 @@ def _maxima_parameters(ruleset: Ruleset) -> Iterator[tuple[PathKey, Decimal]]:
     for i, content in enumerate(ruleset.contents):
         for j, criterion in enumerate(content.criteria):
             at: PathKey = ("contents", i, "criteria", j, "rule")
-            rule = criterion.rule
-            if isinstance(rule, TargetsRule):
-                yield (*at, "points_each"), rule.points_each
-                yield (*at, "bonus_cap_each"), rule.bonus_cap_each
-            elif isinstance(rule, RatingRule):
-                yield from (((*at, "scale", label), points) for label, points in rule.scale.items())
-                if rule.bonus is not None:
-                    yield (*at, "bonus", "points"), rule.bonus.points
-            elif isinstance(rule, ChecklistRule):
-                yield from (((*at, "items", item_id, "points"), item.points) for item_id, item in rule.items.items())
-            elif isinstance(rule, CountPointsRule):
-                yield (*at, "cap"), rule.cap
-            elif isinstance(rule, (PercentRule, CountPenaltyRule, AssessedRule)):
-                yield (*at, "max"), rule.max
+            yield from criterion.rule.bounds(at)
     for i, deduction in enumerate(ruleset.deductions):
         if deduction.cap is not None:
             yield ("deductions", i, "cap"), deduction.cap

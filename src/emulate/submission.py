@@ -1,7 +1,7 @@
 """Submissions: one department's values for one year (SPEC section 3.2).
 
 The shape of a value depends only on its criterion's rule kind, so the value
-models are fixed; what depends on the year (which criteria, how many targets,
+models are fixed, each in its kind's module (`emulate.kinds`); what depends on the year (which criteria, how many targets,
 which labels and items, which maxima) comes from the ruleset of the file's own
 `year`, checked by `check_submission`. Nothing about a particular year is
 written in Python.
@@ -13,132 +13,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
-from pydantic_core import PydanticCustomError
+from pydantic import BeforeValidator
 
-from .fields import (
-    YAML11_BOOLEANS,
-    Id,
-    NonNegative,
-    NonNegativeWhole,
-    Text,
-    did_you_mean,
-    fold,
-    show,
-    suggest,
-    to_mapping,
-)
+from .fields import Id, Model, NonNegative, NonNegativeWhole, OptionalText, did_you_mean, suggest, to_mapping
 from .i18n import _
+from .kinds import VALUE_MODELS as VALUE_MODELS  # re-exported: the review validates values by kind
+from .kinds import Value
 from .problems import Problem, error
-from .ruleset import (
-    AssessedRule,
-    ChecklistRule,
-    Criterion,
-    OptionalText,
-    PercentRule,
-    RatingRule,
-    Ruleset,
-    TargetsRule,
-)
+from .ruleset import Criterion, Ruleset
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
-NOT_APPLICABLE = "not_applicable"
-_NOT_APPLICABLE_SPELLINGS = frozenset({"n/a", "na", "not-applicable", "khong-ap-dung", "none", "kad"})
+# A criterion's value: a model of its kind's module (`emulate.kinds`), which checks and scores it.
+CriterionValue = Value
 
 
-def _to_item_state(value: Any) -> bool | str:
-    if isinstance(value, bool) or value == NOT_APPLICABLE:
-        return value
-    if value is None:
-        raise PydanticCustomError("E204", _("has no value: write true or false"))
-    if isinstance(value, str) and value in YAML11_BOOLEANS:
-        raise PydanticCustomError(
-            "E204",
-            _(
-                "must be true, false or not_applicable, got {got} (write true or false: 'yes', 'no', 'on' and 'off' are not read as true or false)"
-            ),
-            {"got": show(value)},
-        )
-    if isinstance(value, str) and fold(value) in _NOT_APPLICABLE_SPELLINGS:
-        raise PydanticCustomError(
-            "E204",
-            _("must be true, false or not_applicable, got {got} (did you mean 'not_applicable'?)"),
-            {"got": show(value)},
-        )
-    raise PydanticCustomError("E204", _("must be true, false or not_applicable, got {got}"), {"got": show(value)})
-
-
-def _at_most_100(value: Decimal) -> Decimal:
-    if value > 100:
-        raise PydanticCustomError("E205", _("must be at most 100 (a percentage), got {got}"), {"got": show(value)})
-    return value
-
-
-ItemState = Annotated[bool | str, BeforeValidator(_to_item_state)]
-Percent = Annotated[NonNegative, AfterValidator(_at_most_100)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Component(_Model):
-    """One registered quantitative target of a `targets` criterion."""
-
-    name: Text
-    unit: OptionalText = None
-    direction: Literal["higher", "lower"] = "higher"
-    target: NonNegative
-    actual: NonNegative
-    evidence: OptionalText = None
-    note: OptionalText = None
-
-
-class _Value(_Model):
-    evidence: OptionalText = None
-    note: OptionalText = None
-
-
-class TargetsValue(_Value):
-    targets: list[Component]
-
-
-class RatingValue(_Value):
-    rating: Text
-
-
-class PercentValue(_Value):
-    percent: Percent
-
-
-class ChecklistValue(_Value):
-    items: Annotated[dict[str, ItemState], BeforeValidator(to_mapping)]
-
-
-class CountValue(_Value):
-    count: NonNegativeWhole
-
-
-class AssessedValue(_Value):
-    points: NonNegative
-
-
-CriterionValue = Union[TargetsValue, RatingValue, PercentValue, ChecklistValue, CountValue, AssessedValue]
-VALUE_MODELS: dict[str, type[_Value]] = {
-    "targets": TargetsValue,
-    "rating": RatingValue,
-    "percent": PercentValue,
-    "checklist": ChecklistValue,
-    "count_points": CountValue,
-    "count_penalty": CountValue,
-    "assessed": AssessedValue,
-}
-
-
-class SubmissionFile(_Model):
+class SubmissionFile(Model):
     """The top level of a submission file; criterion values are checked one by one."""
 
     department: Id
@@ -177,20 +69,7 @@ RulesetFor = Callable[[int], "Ruleset | None"]
 
 def what_to_write(criterion: Criterion) -> str:
     """A one-line example of a valid value, for messages and templates."""
-    rule = criterion.rule
-    if isinstance(rule, TargetsRule):
-        return _("{{targets: [...]}} with exactly {count} items {{name, unit, target, actual}}").format(
-            count=rule.count
-        )
-    if isinstance(rule, RatingRule):
-        return _("{{rating: ...}} with one of {labels}").format(labels=", ".join(rule.scale))
-    if isinstance(rule, PercentRule):
-        return _("{{percent: ...}} from 0 to 100").format()
-    if isinstance(rule, ChecklistRule):
-        return "{items: {" + ", ".join(f"{item}: true" for item in rule.items) + "}}"
-    if isinstance(rule, AssessedRule):
-        return _("{{points: ...}} from 0 to {max}").format(max=rule.max)
-    return _("{{count: ...}} a whole number, 0 or more").format()
+    return criterion.rule.example()
 
 
 def load_submission(
@@ -379,8 +258,7 @@ def unknown_criterion_message(criterion_id: str, ruleset: Ruleset, criterion_yea
 
 
 def check_value(criterion: Criterion, value: CriterionValue, at: PathKey, report: Callable[..., None]) -> bool:
-    """Ruleset-dependent checks of one valid-shaped value; True when something is wrong."""
-    rule = criterion.rule
+    """Ruleset-dependent checks of one valid-shaped value (by its kind); True when something is wrong."""
     wrong = False
 
     def fail(path: PathKey, code: str, message: str, key: bool = False) -> None:
@@ -388,74 +266,6 @@ def check_value(criterion: Criterion, value: CriterionValue, at: PathKey, report
         wrong = True
         report(path, code, message, key)
 
-    if isinstance(rule, TargetsRule) and isinstance(value, TargetsValue):
-        if len(value.targets) != rule.count:
-            fail(
-                (*at, "targets"),
-                "E208",
-                _("criterion {no} needs exactly {count} targets, got {got}").format(
-                    no=criterion.no, count=rule.count, got=len(value.targets)
-                ),
-            )
-        for i, component in enumerate(value.targets):
-            if component.direction == "higher" and component.target <= 0:
-                fail(
-                    (*at, "targets", i, "target"),
-                    "E408",
-                    _(
-                        "'target' of '{name}' must be greater than 0 when higher is better (performance is actual / target); if lower is better, add `direction: lower`"
-                    ).format(name=component.name),
-                )
-    elif isinstance(rule, RatingRule) and isinstance(value, RatingValue):
-        if value.rating not in rule.scale:
-            guess = suggest(value.rating, rule.scale)
-            hint = " " + _("(did you mean '{guess}'?)").format(guess=guess) if guess else ""
-            fail(
-                (*at, "rating"),
-                "E207",
-                _("rating {rating} is not on the scale of criterion {no}{hint}; write one of {labels}").format(
-                    rating=show(value.rating), no=criterion.no, hint=hint, labels=", ".join(rule.scale)
-                ),
-            )
-    elif isinstance(rule, ChecklistRule) and isinstance(value, ChecklistValue):
-        for item_id, item in rule.items.items():
-            state = value.items.get(item_id)
-            if item_id not in value.items:
-                fail(
-                    (*at, "items"),
-                    "E202",
-                    _("checklist item '{item}' ({title}) is missing: add `{item}: true` or `{item}: false`").format(
-                        item=item_id, title=item.title
-                    ),
-                )
-            elif state == NOT_APPLICABLE and item.if_not_applicable == "forbidden":
-                fail(
-                    (*at, "items", item_id),
-                    "E407",
-                    _("item '{item}' ({title}) cannot be not_applicable under the ruleset: write true or false").format(
-                        item=item_id, title=item.title
-                    ),
-                )
-        for item_id in value.items:
-            if item_id not in rule.items:
-                fail(
-                    (*at, "items", item_id),
-                    "E201",
-                    _("unknown checklist item '{item}'{hint}; the items of {no} are {items}").format(
-                        item=item_id,
-                        hint=did_you_mean(item_id, rule.items),
-                        no=criterion.no,
-                        items=", ".join(rule.items),
-                    ),
-                    key=True,
-                )
-    elif isinstance(rule, AssessedRule) and isinstance(value, AssessedValue):
-        if value.points > rule.max:
-            fail(
-                (*at, "points"),
-                "E205",
-                _("'points' must be at most {max} (the maximum of criterion {no}), got {got}").format(
-                    max=rule.max, no=criterion.no, got=show(value.points)
-                ),
-            )
+    if isinstance(value, criterion.rule.VALUE):
+        criterion.rule.check_value(criterion.no, value, at, fail)
     return wrong

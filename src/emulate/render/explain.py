@@ -6,132 +6,19 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..engine import ComponentScore, CriterionScore, RankedUnit, Ranking, ScoreCard
+from ..engine import CriterionScore, RankedUnit, Ranking, ScoreCard
 from ..evaluation import Evaluation
 from ..i18n import _
-from ..ruleset import (
-    AssessedRule,
-    ChecklistRule,
-    CountPenaltyRule,
-    CountPointsRule,
-    PercentRule,
-    RatingRule,
-    Ruleset,
-    TargetsRule,
-)
-from ..submission import AssessedValue, CountValue, PercentValue, RatingValue
+from ..kinds.base import cut_off
+from ..ruleset import Ruleset
 from . import number, percent, plain
 
 
-def component_formula(c: ComponentScore, rule: TargetsRule, places: int) -> str:
-    comp = c.component
-    if comp.direction == "lower" and comp.target == 0:
-        text = _("target 0 and actual {actual}, so performance {performance}; {each} × {capped} = {points}").format(
-            actual=plain(comp.actual),
-            performance=plain(c.performance),
-            each=plain(rule.points_each),
-            capped=plain(min(c.performance, Decimal(1))),
-            points=number(c.points, places),
-        )
-    else:
-        ratio = (
-            f"(2×{plain(comp.target)} − {plain(comp.actual)})/{plain(comp.target)}"
-            if comp.direction == "lower"
-            else f"{plain(comp.actual)}/{plain(comp.target)}"
-        )
-        text = f"{plain(rule.points_each)} × min({ratio}, 1) = {number(c.points, places)}"
-    if c.performance > 1 and rule.bonus_per_percent > 0:
-        beyond = number((c.performance - 1) * 100, places)
-        text += _("; bonus min({cap}, {per} × {beyond}) = {bonus}").format(
-            cap=plain(rule.bonus_cap_each),
-            per=plain(rule.bonus_per_percent),
-            beyond=beyond,
-            bonus=number(c.bonus, places),
-        )
-        if c.lost_to_cap:
-            text += _cut_off(c.lost_to_cap, places)
-    return text
-
-
-def _cut_off(points: Decimal, places: int) -> str:
-    return _(" (the cap cut off {points})").format(points=number(points, places))
-
-
 def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
-    """Lines that show the criterion's arithmetic with its numbers."""
-    rule, value = cs.criterion.rule, cs.value
-    if value is None:
+    """Lines that show the criterion's arithmetic with its numbers (its kind words them)."""
+    if cs.value is None:
         return [_("no value given: scored {points}").format(points=number(cs.points, places))]
-    if isinstance(rule, TargetsRule):
-        lines = []
-        for c in cs.components:
-            unit = f" ({c.component.unit})" if c.component.unit else ""
-            direction = _(", lower is better") if c.component.direction == "lower" else ""
-            lines.append(
-                _("component {number} {name}{unit}{direction}: {formula}").format(
-                    number=c.number,
-                    name=c.component.name,
-                    unit=unit,
-                    direction=direction,
-                    formula=component_formula(c, rule, places),
-                )
-            )
-        return lines
-    if isinstance(rule, RatingRule) and isinstance(value, RatingValue):
-        text = _("rating {rating} = {points}").format(rating=value.rating, points=number(cs.points, places))
-        if rule.bonus is not None:
-            text += (
-                _("; bonus {bonus} (rated {level} or better)").format(
-                    bonus=number(cs.bonus, places), level=rule.bonus.at_least
-                )
-                if cs.bonus
-                else _("; no bonus (below {level})").format(level=rule.bonus.at_least)
-            )
-        return [text]
-    if isinstance(rule, PercentRule) and isinstance(value, PercentValue):
-        return [f"{plain(rule.max)} × {plain(value.percent)} / 100 = {number(cs.points, places)}"]
-    if isinstance(rule, ChecklistRule):
-        states = {True: _("achieved"), False: _("not achieved")}
-        lines = []
-        for item_id, state, points in cs.items:
-            item = rule.items[item_id]
-            shown = states[state] if isinstance(state, bool) else _("not applicable")
-            lines.append(
-                _("{item} ({title}): {state} → {points} of {maximum}").format(
-                    item=item_id,
-                    title=item.title,
-                    state=shown,
-                    points=number(points, places),
-                    maximum=plain(item.points),
-                )
-            )
-        return lines
-    if isinstance(rule, CountPointsRule) and isinstance(value, CountValue):
-        text = _("{per} × {count} = {product}, at most {cap} → {points}").format(
-            per=plain(rule.per),
-            count=value.count,
-            product=plain(rule.per * value.count),
-            cap=plain(rule.cap),
-            points=number(cs.points, places),
-        )
-        return [text + (_cut_off(cs.lost_to_cap, places) if cs.lost_to_cap else "")]
-    if isinstance(rule, CountPenaltyRule) and isinstance(value, CountValue):
-        return [
-            _("{maximum} − {per} × {count} = {result}, not below 0 → {points}").format(
-                maximum=plain(rule.max),
-                per=plain(rule.per),
-                count=value.count,
-                result=plain(rule.max - rule.per * value.count),
-                points=number(cs.points, places),
-            )
-        ]
-    if isinstance(rule, AssessedRule) and isinstance(value, AssessedValue):
-        return [
-            _("assessed {given} of {maximum} → {points}").format(
-                given=plain(value.points), maximum=plain(rule.max), points=number(cs.points, places)
-            )
-        ]
-    return []  # pragma: no cover
+    return cs.criterion.rule.explain(cs, places)
 
 
 def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tuple[str, bool, str]]:
@@ -325,7 +212,7 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
             cap = _(", at most {cap}").format(cap=plain(rule.cap)) if rule and rule.cap is not None else ""
             text = f"{d.deduction_id}: {d.count} × {per}{cap} = {number(d.points, places)}"
             if d.lost_to_cap:
-                text += _cut_off(d.lost_to_cap, places)
+                text += cut_off(d.lost_to_cap, places)
             adjusted(branch.add(escape(text)), d.deduction_id)
     tree.add(
         styled("bold", _("Total"))

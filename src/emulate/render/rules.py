@@ -7,56 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from ..i18n import _
-from ..ruleset import (
-    AssessedRule,
-    ChecklistRule,
-    CountPenaltyRule,
-    CountPointsRule,
-    Criterion,
-    PercentRule,
-    RatingRule,
-    Ruleset,
-    TargetsRule,
-)
+from ..ruleset import Criterion, Ruleset
 from . import number, plain
 
 
 def describe_rule(criterion: Criterion) -> str:
-    """The rule in one line, in the regulation's terms."""
-    rule = criterion.rule
-    if isinstance(rule, TargetsRule):
-        text = _("{count} targets × {points}").format(count=rule.count, points=plain(rule.points_each))
-        if rule.bonus_per_percent > 0:
-            text += _("; bonus {per} per 1 % beyond target, at most {cap} each").format(
-                per=plain(rule.bonus_per_percent), cap=plain(rule.bonus_cap_each)
-            )
-        return text
-    if isinstance(rule, RatingRule):
-        text = ", ".join(f"{label} {plain(points)}" for label, points in rule.scale.items())
-        if rule.bonus is not None:
-            text += _("; bonus {points} at {level} or better").format(
-                points=plain(rule.bonus.points), level=rule.bonus.at_least
-            )
-        return text
-    if isinstance(rule, PercentRule):
-        return _("percent done × {maximum}").format(maximum=plain(rule.max))
-    if isinstance(rule, ChecklistRule):
-        parts = []
-        for item_id, item in rule.items.items():
-            part = f"{item_id} {plain(item.points)}"
-            if item.if_not_applicable == "full":
-                part += _(" (not applicable: full points)")
-            parts.append(part)
-        return ", ".join(parts)
-    if isinstance(rule, CountPointsRule):
-        return _("{per} per occurrence, at most {cap}").format(per=plain(rule.per), cap=plain(rule.cap))
-    if isinstance(rule, CountPenaltyRule):
-        return _("{maximum}, less {per} per occurrence, not below 0").format(
-            maximum=plain(rule.max), per=plain(rule.per)
-        )
-    if isinstance(rule, AssessedRule):
-        return _("assessed, 0 to {maximum}").format(maximum=plain(rule.max))
-    return rule.kind  # pragma: no cover
+    """The rule in one line, in the regulation's terms (its kind words it)."""
+    return criterion.rule.describe()
 
 
 def as_data(ruleset: Ruleset) -> dict[str, Any]:

@@ -1,0 +1,137 @@
+"""What every rule kind provides: the contract between a kind's module and the rest of the code.
+
+A rule kind is one module of `emulate.kinds` holding a subclass of `RuleBase`
+(the parameters in a ruleset, as a pydantic model) and a subclass of `Value`
+(what a submission writes for it). The rule model answers everything the rest
+of the code asks about its kind, so nothing outside the module tests which
+kind a rule is:
+
+- `max_points`, `max_bonus`: the maxima that follow from the parameters;
+- `check(at, report)`: the kind's own checks of a ruleset, and `bounds(at)`,
+  the parameters that must lie on the rounding grid;
+- `check_value(no, value, at, fail)`: the checks of a submitted value that
+  need the rule (labels, items, number of targets, maxima), and `example()`,
+  a one-line value to write, for messages;
+- `score(value, places)`: the points, rounded as SPEC 3.1 says, with every
+  intermediate that an explanation shows;
+- `explain(score, places)`: the explanation lines, `describe()`: the rule in
+  words, `value_schema()`: the JSON Schema of a value, `template_lines()`:
+  what `emulate new` writes;
+- `counted`: whether a value is a count (`require_zero`, `count()`), and
+  `count_of(value)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from ..arithmetic import ZERO, number
+from ..fields import Model, NonNegativeWhole, OptionalText
+from ..i18n import _
+from ..yamlio import PathKey
+
+if TYPE_CHECKING:
+    from ..engine import CriterionScore
+
+#: report(path, code, message): a problem of the ruleset at `path`
+Report = Callable[[PathKey, str, str], None]
+
+
+class Fail(Protocol):
+    """fail(path, code, message, key=False): a problem of a value, at the key itself when `key`."""
+
+    def __call__(self, path: PathKey, code: str, message: str, key: bool = False) -> None: ...
+
+
+class Value(Model):
+    """What any criterion value may carry besides its own key."""
+
+    evidence: OptionalText = None
+    note: OptionalText = None
+
+
+class CountValue(Value):
+    """A count of occurrences: the value of the counted kinds (count_points, count_penalty)."""
+
+    count: NonNegativeWhole
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A criterion's points under its rule, before the engine files them under their content."""
+
+    points: Decimal
+    bonus: Decimal = ZERO
+    lost_to_cap: Decimal = ZERO  # points (or bonus) a cap or floor cut off
+    components: tuple[Any, ...] = ()  # targets: one ComponentScore per registered target
+    items: tuple[tuple[str, object, Decimal], ...] = ()  # checklist: (item id, state, points)
+
+
+class RuleBase(Model):
+    """The parameters of one kind of rule; subclasses set `kind` to a Literal and `VALUE`."""
+
+    VALUE: ClassVar[type[Value]]
+    counted: ClassVar[bool] = False
+    #: parameters that are mappings whose order means something (`diff-rules` reports a reordering)
+    ordered: ClassVar[tuple[str, ...]] = ()
+
+    kind: str
+
+    @property
+    def max_points(self) -> Decimal:
+        raise NotImplementedError
+
+    @property
+    def max_bonus(self) -> Decimal:
+        return ZERO
+
+    # --- the ruleset ---------------------------------------------------------------------
+
+    def check(self, at: PathKey, report: Report) -> None:
+        """The kind's own checks of its parameters beyond their shape (none by default)."""
+
+    def bounds(self, at: PathKey) -> Iterator[tuple[PathKey, Decimal]]:
+        """The parameters that bound a rounded score: they must lie on the rounding grid."""
+        return iter(())
+
+    def describe(self) -> str:
+        """The rule in one line, in the regulation's terms."""
+        raise NotImplementedError
+
+    # --- a submission --------------------------------------------------------------------
+
+    def example(self) -> str:
+        """A one-line example of a valid value, for messages."""
+        raise NotImplementedError
+
+    def check_value(self, no: str, value: Any, at: PathKey, fail: Fail) -> None:
+        """Checks of a value of the right shape that need the rule (none by default)."""
+
+    def count_of(self, value: Any) -> int:
+        """The count a value gives (for `require_zero`); only for counted kinds."""
+        return 0
+
+    def value_schema(self) -> tuple[str, dict[str, Any]]:
+        """The key of a value and its JSON Schema (draft-07)."""
+        raise NotImplementedError
+
+    def template_lines(self) -> list[str]:
+        """The lines `emulate new` writes under the criterion's id, indented by four spaces."""
+        raise NotImplementedError
+
+    # --- scoring -------------------------------------------------------------------------
+
+    def score(self, value: Any, places: int) -> Scored:
+        raise NotImplementedError
+
+    def explain(self, score: CriterionScore, places: int) -> list[str]:
+        """Lines that show the criterion's arithmetic with its numbers (the value is given)."""
+        raise NotImplementedError
+
+
+def cut_off(points: Decimal, places: int) -> str:
+    """What a cap cut off, after an explanation line."""
+    return _(" (the cap cut off {points})").format(points=number(points, places))

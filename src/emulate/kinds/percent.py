@@ -1,0 +1,72 @@
+"""`percent`: a completion rate, `max` points at 100 %.
+
+Parameter: `max`. A value is `percent:` from 0 to 100; it scores max·percent/100.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+from ..arithmetic import HUNDRED, number, plain, round_points
+from ..fields import NonNegative, Positive, show
+from ..i18n import _
+from ..yamlio import PathKey
+from .base import RuleBase, Scored, Value
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..engine import CriterionScore
+
+
+def _at_most_100(value: Decimal) -> Decimal:
+    if value > 100:
+        raise PydanticCustomError("E205", _("must be at most 100 (a percentage), got {got}"), {"got": show(value)})
+    return value
+
+
+Percent = Annotated[NonNegative, AfterValidator(_at_most_100)]
+
+
+class PercentValue(Value):
+    percent: Percent
+
+
+class PercentRule(RuleBase):
+    """A completion rate: `max` points at 100 %."""
+
+    VALUE = PercentValue
+
+    kind: Literal["percent"]
+    max: Positive
+
+    @property
+    def max_points(self) -> Decimal:
+        return self.max
+
+    def bounds(self, at: PathKey) -> Iterator[tuple[PathKey, Decimal]]:
+        yield (*at, "max"), self.max
+
+    def describe(self) -> str:
+        return _("percent done × {maximum}").format(maximum=plain(self.max))
+
+    def example(self) -> str:
+        return _("{{percent: ...}} from 0 to 100").format()
+
+    def value_schema(self) -> tuple[str, dict[str, Any]]:
+        return "percent", {"type": "number", "minimum": 0, "maximum": 100}
+
+    def template_lines(self) -> list[str]:
+        return ["    percent:       # " + _("from 0 to {maximum}").format(maximum=100)]
+
+    def score(self, value: Any, places: int) -> Scored:
+        assert isinstance(value, PercentValue)
+        return Scored(round_points(self.max * value.percent / HUNDRED, places))
+
+    def explain(self, score: CriterionScore, places: int) -> list[str]:
+        assert isinstance(score.value, PercentValue)
+        return [f"{plain(self.max)} × {plain(score.value.percent)} / 100 = {number(score.points, places)}"]

@@ -1,0 +1,235 @@
+"""`targets`: registered quantitative targets, each worth `points_each` at 100 %, with a bonus beyond.
+
+Parameters: `count`, `points_each`, `bonus_per_percent` (default 0), `bonus_cap_each`
+(required with a bonus). A value is `targets:`, a list of exactly `count` components
+`{name, unit?, direction: higher|lower, target, actual, evidence?, note?}`.
+
+Per component, performance p = actual/target (higher) or (2·target − actual)/target
+(lower); lower with target 0: p = 1 if actual = 0 else 0; p is floored at 0.
+points = points_each·min(p, 1); bonus = min(bonus_cap_each, bonus_per_percent·(p − 1)·100)
+when p > 1, else 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..arithmetic import HUNDRED, ONE, ZERO, number, plain, round_points
+from ..fields import Model, NonNegative, OptionalText, Positive, PositiveWhole, Text
+from ..i18n import _
+from ..yamlio import PathKey
+from .base import Fail, Report, RuleBase, Scored, Value, cut_off
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..engine import CriterionScore
+
+
+class Component(Model):
+    """One registered quantitative target of a `targets` criterion."""
+
+    name: Text
+    unit: OptionalText = None
+    direction: Literal["higher", "lower"] = "higher"
+    target: NonNegative
+    actual: NonNegative
+    evidence: OptionalText = None
+    note: OptionalText = None
+
+
+class TargetsValue(Value):
+    targets: list[Component]
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentScore:
+    """One registered target of a `targets` criterion."""
+
+    number: int  # 1-based
+    component: Component
+    performance: Decimal  # p, unrounded
+    points: Decimal
+    bonus: Decimal
+    bonus_uncapped: Decimal  # bonus_per_percent * (p - 1) * 100, rounded
+    lost_to_cap: Decimal  # bonus_uncapped - bonus
+
+
+def performance(component: Component) -> Decimal:
+    """p = actual/target (higher) or (2 target - actual)/target (lower), floored at 0."""
+    target, actual = component.target, component.actual
+    if component.direction == "lower":
+        if target == 0:
+            return ONE if actual == 0 else ZERO
+        p = (2 * target - actual) / target
+    else:
+        p = actual / target
+    return max(p, ZERO)
+
+
+class TargetsRule(RuleBase):
+    """Registered quantitative targets, each worth `points_each` at 100 %, with a bonus beyond."""
+
+    VALUE = TargetsValue
+
+    kind: Literal["targets"]
+    count: PositiveWhole
+    points_each: Positive
+    bonus_per_percent: NonNegative = ZERO
+    bonus_cap_each: NonNegative = ZERO
+
+    @property
+    def max_points(self) -> Decimal:
+        return self.count * self.points_each
+
+    @property
+    def max_bonus(self) -> Decimal:
+        return self.count * self.bonus_cap_each if self.bonus_per_percent > 0 else ZERO
+
+    def check(self, at: PathKey, report: Report) -> None:
+        if self.bonus_per_percent > 0 and self.bonus_cap_each == 0:
+            report(
+                at,
+                "E202",
+                _("'bonus_cap_each' is missing: a bonus per percent needs a cap per component (`bonus_cap_each: ...`)"),
+            )
+
+    def bounds(self, at: PathKey) -> Iterator[tuple[PathKey, Decimal]]:
+        yield (*at, "points_each"), self.points_each
+        yield (*at, "bonus_cap_each"), self.bonus_cap_each
+
+    def describe(self) -> str:
+        text = _("{count} targets × {points}").format(count=self.count, points=plain(self.points_each))
+        if self.bonus_per_percent > 0:
+            text += _("; bonus {per} per 1 % beyond target, at most {cap} each").format(
+                per=plain(self.bonus_per_percent), cap=plain(self.bonus_cap_each)
+            )
+        return text
+
+    def example(self) -> str:
+        return _("{{targets: [...]}} with exactly {count} items {{name, unit, target, actual}}").format(
+            count=self.count
+        )
+
+    def check_value(self, no: str, value: Any, at: PathKey, fail: Fail) -> None:
+        assert isinstance(value, TargetsValue)
+        if len(value.targets) != self.count:
+            fail(
+                (*at, "targets"),
+                "E208",
+                _("criterion {no} needs exactly {count} targets, got {got}").format(
+                    no=no, count=self.count, got=len(value.targets)
+                ),
+            )
+        for i, component in enumerate(value.targets):
+            if component.direction == "higher" and component.target <= 0:
+                fail(
+                    (*at, "targets", i, "target"),
+                    "E408",
+                    _(
+                        "'target' of '{name}' must be greater than 0 when higher is better "
+                        "(performance is actual / target); if lower is better, add `direction: lower`"
+                    ).format(name=component.name),
+                )
+
+    def value_schema(self) -> tuple[str, dict[str, Any]]:
+        text = {"type": "string"}
+        number_ = {"type": "number", "minimum": 0}
+        component = {
+            "type": "object",
+            "required": ["name", "target", "actual"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {**text, "description": _("what is measured")},
+                "unit": text,
+                "direction": {"enum": ["higher", "lower"], "default": "higher"},
+                "target": number_,
+                "actual": number_,
+                "evidence": text,
+                "note": text,
+            },
+        }
+        return "targets", {"type": "array", "minItems": self.count, "maxItems": self.count, "items": component}
+
+    def template_lines(self) -> list[str]:
+        lines = [
+            "    # "
+            + _(
+                "exactly {count} targets of your unit; `direction: lower` when less is better (e.g. late files)"
+            ).format(count=self.count),
+            "    targets:",
+        ]
+        for n in range(1, self.count + 1):
+            lines += [
+                "      - name:        # " + _("target {number}: what is measured").format(number=n),
+                "        unit:        # " + _("e.g. tỷ đồng, km, %"),
+                "        direction: higher",
+                "        target:      # " + _("the registered target (a number)"),
+                "        actual:      # " + _("the result achieved (a number)"),
+                "        evidence:    # " + _("e.g. Báo cáo số .../BC-... ngày ..."),
+            ]
+        return lines
+
+    def score(self, value: Any, places: int) -> Scored:
+        assert isinstance(value, TargetsValue)
+        components = tuple(self._score_component(i + 1, c, places) for i, c in enumerate(value.targets))
+        return Scored(
+            sum((c.points for c in components), ZERO),
+            sum((c.bonus for c in components), ZERO),
+            sum((c.lost_to_cap for c in components), ZERO),
+            components=components,
+        )
+
+    def _score_component(self, number_: int, component: Component, places: int) -> ComponentScore:
+        p = performance(component)
+        points = round_points(self.points_each * min(p, ONE), places)
+        beyond = self.bonus_per_percent * (p - ONE) * HUNDRED
+        uncapped = round_points(beyond, places) if p > ONE else ZERO
+        bonus = round_points(min(self.bonus_cap_each, beyond), places) if p > ONE else ZERO
+        return ComponentScore(number_, component, p, points, bonus, uncapped, max(ZERO, uncapped - bonus))
+
+    def explain(self, score: CriterionScore, places: int) -> list[str]:
+        lines = []
+        for c in score.components:
+            unit = f" ({c.component.unit})" if c.component.unit else ""
+            direction = _(", lower is better") if c.component.direction == "lower" else ""
+            lines.append(
+                _("component {number} {name}{unit}{direction}: {formula}").format(
+                    number=c.number,
+                    name=c.component.name,
+                    unit=unit,
+                    direction=direction,
+                    formula=self.component_formula(c, places),
+                )
+            )
+        return lines
+
+    def component_formula(self, c: ComponentScore, places: int) -> str:
+        comp = c.component
+        if comp.direction == "lower" and comp.target == 0:
+            text = _("target 0 and actual {actual}, so performance {performance}; {each} × {capped} = {points}").format(
+                actual=plain(comp.actual),
+                performance=plain(c.performance),
+                each=plain(self.points_each),
+                capped=plain(min(c.performance, ONE)),
+                points=number(c.points, places),
+            )
+        else:
+            ratio = (
+                f"(2×{plain(comp.target)} − {plain(comp.actual)})/{plain(comp.target)}"
+                if comp.direction == "lower"
+                else f"{plain(comp.actual)}/{plain(comp.target)}"
+            )
+            text = f"{plain(self.points_each)} × min({ratio}, 1) = {number(c.points, places)}"
+        if c.performance > 1 and self.bonus_per_percent > 0:
+            text += _("; bonus min({cap}, {per} × {beyond}) = {bonus}").format(
+                cap=plain(self.bonus_cap_each),
+                per=plain(self.bonus_per_percent),
+                beyond=number((c.performance - 1) * 100, places),
+                bonus=number(c.bonus, places),
+            )
+            if c.lost_to_cap:
+                text += cut_off(c.lost_to_cap, places)
+        return text
