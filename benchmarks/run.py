@@ -1,16 +1,20 @@
 """Measure emulate's performance targets (issue 7) against references measured in the same run.
 
-    .venv/bin/pip install yamllint          # the start-up reference; benchmark-only
+    .venv/bin/pip install check-jsonschema  # the start-up reference; benchmark-only
     .venv/bin/python benchmarks/run.py [--quick] [--json FILE] [--markdown]
 
 Every figure is a ratio against a reference program timed on the same machine
 in the same run, so the targets do not depend on how fast the machine is:
 
-  start-up    median wall time of >= 10 runs (after one warm-up), emulate and
-              yamllint alternating, of `emulate validate` on one shipped
-              submission, `emulate --help` and `emulate check-rules` on one
-              ruleset, each against yamllint on the same file (or --help);
-              target: at most 1.3 x yamllint.
+  start-up    median wall time of >= 10 runs (after one warm-up), the four
+              commands alternating: `emulate validate` on one shipped
+              submission (clean) and on a copy of it with one number written
+              `90.000` (exactly one warning, W201, in a temporary workspace),
+              each against `check-jsonschema --schemafile SCHEMA` on the same
+              file, SCHEMA being `emulate schema 2017`; target: at most 0.9 x
+              check-jsonschema, and the two emulate medians within 1.25 x of
+              each other. `emulate --help` and `emulate check-rules` on one
+              ruleset are reported too (median, no reference, no target).
   throughput  on a generated workspace of 5,000 valid submissions (see
               generate.py), the wall time of `emulate score 2017 --format json`
               and of `emulate validate` (best of 3) against the time
@@ -23,8 +27,8 @@ in the same run, so the targets do not depend on how fast the machine is:
 
 Prints the machine facts and a table (figure, emulate, reference, ratio,
 target, pass/fail) on stdout, progress on stderr. Exit status: 0 every target
-met, 1 a target missed, 2 a measurement could not be made (yamllint missing,
-an emulate command failing).
+met, 1 a target missed, 2 a measurement could not be made (check-jsonschema
+missing, an emulate command failing).
 
 Generated workspaces are cached in the system temporary folder (never in the
 repository), keyed by size, seed and the generator's and ruleset's contents;
@@ -59,7 +63,8 @@ from generate import SHIPPED_RULES, generate  # noqa: E402
 YEAR = 2017
 SHIPPED_SUBMISSION = "submissions/2017/so-xay-dung.yaml"
 SHIPPED_RULESET = "rules/2017.yaml"
-STARTUP_TARGET = 1.3
+STARTUP_TARGET = 0.9  # emulate validate / check-jsonschema on the same file
+WARNING_PARITY_TARGET = 1.25  # emulate validate with one warning vs clean, larger / smaller
 THROUGHPUT_TARGET = 1.5
 MEMORY_TARGET_MIB = 300.0
 GROWTH_SLACK = 1.1  # 10 x the files may take at most 11 x the time
@@ -128,15 +133,15 @@ class Row:
     figure: str
     emulate: float
     reference: float | None
-    ratio: float
-    target: float
+    ratio: float | None
+    target: float | None  # None: reported only, no target
     unit: str  # "ms", "ms/file", "MiB", "s"
     passed: bool = field(init=False)
     samples: dict[str, list[float]] = field(default_factory=dict)
     note: str = ""
 
     def __post_init__(self) -> None:
-        self.passed = self.ratio <= self.target
+        self.passed = self.target is None or (self.ratio is not None and self.ratio <= self.target)
 
 
 def log(message: str) -> None:
@@ -144,12 +149,16 @@ def log(message: str) -> None:
     sys.stderr.flush()
 
 
-def script(name: str) -> list[str]:
-    """A console script next to the current Python, or `python -m name`."""
+def script(name: str, module: str | None = None) -> list[str]:
+    """A console script next to the current Python, or `python -m module` (default: the name)."""
     beside = Path(sys.executable).parent / name
     if beside.is_file() and os.access(beside, os.X_OK):
         return [str(beside)]
-    return [sys.executable, "-m", name]
+    return [sys.executable, "-m", module or name]
+
+
+def check_jsonschema() -> list[str]:
+    return script("check-jsonschema", "check_jsonschema")
 
 
 CACHE = Path(tempfile.gettempdir()) / "emulate-benchmarks"
@@ -183,8 +192,8 @@ def run_once(command: Sequence[str], ok: Sequence[int] = (0,), cwd: Path = REPO)
     return elapsed
 
 
-def yamllint_available() -> bool:
-    done = subprocess.run([*script("yamllint"), "--version"], capture_output=True)
+def check_jsonschema_available() -> bool:
+    done = subprocess.run([*check_jsonschema(), "--version"], capture_output=True)
     return done.returncode == 0
 
 
@@ -192,7 +201,7 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {}
-    for package in ("emulate", "ruamel.yaml", "ruamel.yaml.clib", "pydantic", "typer", "yamllint"):
+    for package in ("emulate", "ruamel.yaml", "ruamel.yaml.clib", "pydantic", "typer", "check-jsonschema"):
         try:
             found[package] = version(package)
         except PackageNotFoundError:
@@ -215,29 +224,128 @@ def machine() -> dict[str, Any]:
 # --- start-up -------------------------------------------------------------------------------------
 
 
-def startup(
-    figure: str, emulate_args: list[str], reference_args: list[str], runs: int, reference_ok: Sequence[int]
-) -> Row:
-    emulate_cmd = [*script("emulate"), *emulate_args]
-    reference_cmd = [*script("yamllint"), *reference_args]
-    log(f"start-up: {figure} ({runs} runs each, after a warm-up)")
-    run_once(emulate_cmd)
-    run_once(reference_cmd, reference_ok)
-    ours: list[float] = []
-    theirs: list[float] = []
-    for _ in range(runs):  # alternate, so that drift in the machine's load hits both
-        ours.append(run_once(emulate_cmd))
-        theirs.append(run_once(reference_cmd, reference_ok))
-    mine, ref = statistics.median(ours), statistics.median(theirs)
-    return Row(
-        figure,
-        mine * 1000,
-        ref * 1000,
-        mine / ref,
-        STARTUP_TARGET,
-        "ms",
-        samples={"emulate_s": ours, "reference_s": theirs},
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    cwd: Path = REPO
+
+
+def alternate(commands: list[Command], runs: int) -> dict[str, list[float]]:
+    """One warm-up run of each, then `runs` rounds running each once in turn, so that drift in
+    the machine's load hits them all; the wall times of each, by name."""
+    for command in commands:
+        run_once(command.argv, cwd=command.cwd)
+    times: dict[str, list[float]] = {c.name: [] for c in commands}
+    for _ in range(runs):
+        for command in commands:
+            times[command.name].append(run_once(command.argv, cwd=command.cwd))
+    return times
+
+
+def warning_workspace(base: Path) -> tuple[Path, Path]:
+    """A copy of rules/ and submissions/2017/ in which the shipped submission draws exactly one
+    warning (W201: `percent: 90` written `90.000`), and the schema of its year; checked with
+    `emulate validate --format json` before it is measured."""
+    shutil.copytree(REPO / "rules", base / "rules")
+    shutil.copytree(REPO / "submissions" / str(YEAR), base / "submissions" / str(YEAR))
+    target = base / SHIPPED_SUBMISSION
+    text = target.read_text(encoding="utf-8")
+    if text.count("{percent: 90}") != 1:
+        raise CannotMeasure(f"{SHIPPED_SUBMISSION} no longer holds `{{percent: 90}}` once, to write it `90.000`")
+    target.write_text(text.replace("{percent: 90}", "{percent: 90.000}"), encoding="utf-8")
+    done = subprocess.run(
+        [*script("emulate"), "validate", "--format", "json", SHIPPED_SUBMISSION],
+        cwd=base,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
+    try:
+        problems = json.loads(done.stdout)
+    except ValueError:
+        problems = None
+    codes = [(p.get("severity"), p.get("code")) for p in problems] if isinstance(problems, list) else None
+    if done.returncode != 0 or codes != [("warning", "W201")]:
+        raise CannotMeasure(
+            f"the edited submission should draw exactly one warning W201 and no error; emulate exited "
+            f"{done.returncode} with {codes if codes is not None else done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
+    schema = base / "schema.json"
+    done = subprocess.run([*script("emulate"), "schema", str(YEAR)], cwd=base, env=environment(), capture_output=True)
+    if done.returncode != 0:
+        raise CannotMeasure(
+            f"`emulate schema {YEAR}` exited {done.returncode}:\n{done.stderr.decode(errors='replace')}"
+        )
+    schema.write_bytes(done.stdout)
+    return base, schema
+
+
+def startup(runs: int) -> list[Row]:
+    emulate, reference = script("emulate"), check_jsonschema()
+    with tempfile.TemporaryDirectory(prefix="emulate-startup-") as folder:
+        edited, schema = warning_workspace(Path(folder))
+        commands = [
+            Command("emulate clean", [*emulate, "validate", SHIPPED_SUBMISSION]),
+            Command("reference clean", [*reference, "--schemafile", str(schema), SHIPPED_SUBMISSION]),
+            Command("emulate warning", [*emulate, "validate", SHIPPED_SUBMISSION], edited),
+            Command("reference warning", [*reference, "--schemafile", str(schema), SHIPPED_SUBMISSION], edited),
+        ]
+        log(f"start-up: validate 1 submission, clean and with 1 warning ({runs} runs each, after a warm-up)")
+        times = alternate(commands, runs)
+    log(f"start-up: --help and check-rules 1 ruleset ({runs} runs each, after a warm-up)")
+    own = alternate(
+        [
+            Command("help", [*emulate, "--help"]),
+            Command("check-rules", [*emulate, "check-rules", SHIPPED_RULESET]),
+        ],
+        runs,
+    )
+    median = {name: statistics.median(samples) for name, samples in {**times, **own}.items()}
+    clean, warning = median["emulate clean"], median["emulate warning"]
+    return [
+        Row(
+            "start-up: validate 1 submission, clean",
+            clean * 1000,
+            median["reference clean"] * 1000,
+            clean / median["reference clean"],
+            STARTUP_TARGET,
+            "ms",
+            samples={"emulate_s": times["emulate clean"], "reference_s": times["reference clean"]},
+            note="reference: check-jsonschema --schemafile (emulate schema 2017)",
+        ),
+        Row(
+            "start-up: validate 1 submission, 1 warning",
+            warning * 1000,
+            median["reference warning"] * 1000,
+            warning / median["reference warning"],
+            STARTUP_TARGET,
+            "ms",
+            samples={"emulate_s": times["emulate warning"], "reference_s": times["reference warning"]},
+            note="reference: check-jsonschema --schemafile (emulate schema 2017)",
+        ),
+        Row(
+            "start-up: validate, 1 warning vs clean",
+            warning * 1000,
+            clean * 1000,
+            max(warning, clean) / min(warning, clean),
+            WARNING_PARITY_TARGET,
+            "ms",
+            samples={"emulate_s": times["emulate warning"], "reference_s": times["emulate clean"]},
+            note="reference: emulate validate on the clean file; ratio: larger / smaller",
+        ),
+        Row("start-up: --help", median["help"] * 1000, None, None, None, "ms", samples={"emulate_s": own["help"]}),
+        Row(
+            "start-up: check-rules 1 ruleset",
+            median["check-rules"] * 1000,
+            None,
+            None,
+            None,
+            "ms",
+            samples={"emulate_s": own["check-rules"]},
+        ),
+    ]
 
 
 # --- throughput -----------------------------------------------------------------------------------
@@ -374,11 +482,14 @@ def cells(row: Row) -> list[str]:
             else f"{value:.2f} {row.unit}"
         )
 
-    if row.unit == "MiB":
-        ratio, target = "-", f"<= {row.target:.0f} MiB"
+    if row.target is None:
+        ratio, target, result = "-", "-", "-"
+    elif row.unit == "MiB":
+        ratio, target, result = "-", f"<= {row.target:.0f} MiB", "pass" if row.passed else "FAIL"
     else:
-        ratio, target = f"{row.ratio:.2f}", f"<= {row.target:g}"
-    return [row.figure, amount(row.emulate), amount(row.reference), ratio, target, "pass" if row.passed else "FAIL"]
+        ratio, target = f"{row.ratio:.2f}" if row.ratio is not None else "-", f"<= {row.target:g}"
+        result = "pass" if row.passed else "FAIL"
+    return [row.figure, amount(row.emulate), amount(row.reference), ratio, target, result]
 
 
 HEADER = ["figure", "emulate", "reference", "ratio", "target", "result"]
@@ -389,7 +500,7 @@ def facts_line(facts: dict[str, Any]) -> str:
     return (
         f"{facts['cpu_count']} CPUs ({facts['usable_cpus']} usable, {facts['processor']}), {facts['system']}, "
         f"{facts['python']}; emulate {v['emulate']}, ruamel.yaml {v['ruamel.yaml']} (clib {v['ruamel.yaml.clib']}), "
-        f"pydantic {v['pydantic']}, yamllint {v['yamllint']}"
+        f"pydantic {v['pydantic']}, typer {v['typer']}, check-jsonschema {v['check-jsonschema']}"
     )
 
 
@@ -399,7 +510,9 @@ def text_table(rows: list[Row]) -> str:
     lines = []
     for n, line in enumerate(table):
         lines.append(
-            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))).rstrip()
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))
+            ).rstrip()
         )
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -428,20 +541,21 @@ def main(argv: list[str] | None = None) -> int:
         "--small", type=int, default=500, help="files of the workspace the growth is measured against (default 500)"
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated workspaces (default 1)")
-    parser.add_argument("--runs", type=int, help="start-up runs of each command (default 15; 5 with --quick)")
+    parser.add_argument("--runs", type=int, help="start-up runs of each command (default 15; 10 with --quick)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results and every sample as JSON")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown, for README.md")
     args = parser.parse_args(argv)
 
     units = args.units or (1000 if args.quick else 5000)
-    runs = args.runs or (5 if args.quick else 15)
+    runs = args.runs or (10 if args.quick else 15)
     repeat = 2 if args.quick else 3
     if args.small >= units:
         parser.error("--small must be smaller than --units")
-    if not yamllint_available():
+    if not check_jsonschema_available():
         sys.stderr.write(
-            "run.py: yamllint, the start-up reference, is not installed in this environment.\n"
-            f"Install it (benchmark-only, not a dependency of emulate):\n  {sys.executable} -m pip install yamllint\n"
+            "run.py: check-jsonschema, the start-up reference, is not installed in this environment.\n"
+            "Install it (benchmark-only, not a dependency of emulate; or `pip install -e '.[bench]'`):\n"
+            f"  {sys.executable} -m pip install check-jsonschema\n"
         )
         return 2
     if not args.quick and runs < 10:
@@ -451,14 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     try:
         rows = [
-            # yamllint exits 1 on the shipped files (its default line length is 80)
-            startup(
-                "start-up: validate 1 submission", ["validate", SHIPPED_SUBMISSION], [SHIPPED_SUBMISSION], runs, (0, 1)
-            ),
-            startup("start-up: --help", ["--help"], ["--help"], runs, (0,)),
-            startup(
-                "start-up: check-rules 1 ruleset", ["check-rules", SHIPPED_RULESET], [SHIPPED_RULESET], runs, (0, 1)
-            ),
+            *startup(runs),
             *throughput(units, args.small, args.seed, repeat),
         ]
     except CannotMeasure as exc:
@@ -467,7 +574,8 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.time() - started
 
     mode = "quick (development figures, not the issue's)" if args.quick else "full"
-    summary = f"{sum(r.passed for r in rows)} of {len(rows)} targets met"
+    targeted = [r for r in rows if r.target is not None]
+    summary = f"{sum(r.passed for r in targeted)} of {len(targeted)} targets met"
     if args.markdown:
         print(f"Measured with `benchmarks/run.py` ({mode}) on {facts_line(facts)}.\n")
         print(markdown_table(rows))
