@@ -1,1 +1,91 @@
-"""emulate: emulation regulations as data."""
+"""emulate: emulation regulations (quy chế thi đua) as data.
+
+The library under the command line. Everything a program needs is here, and
+`__all__` is the list of what it may import::
+
+    from pathlib import Path
+    import emulate
+
+    workspace = emulate.Workspace(Path("."))          # rules/, submissions/, reviews/
+    problems = emulate.validate(workspace)            # every submission and review file
+    year = workspace.load_year(2017)                  # the ruleset and submissions of a year
+    if year.ok:
+        evaluation = emulate.evaluate(year.ruleset, year.submissions, year.missing, year.review)
+        for unit in evaluation.ranking.units:
+            print(unit.rank, unit.card.department, unit.card.total, unit.award)
+
+The core never prints and never exits: problems are `Problem` values, results
+are frozen dataclasses, all points are `decimal.Decimal`. Names are imported
+on first use, so that `import emulate` costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .diff import Change, diff_rulesets, rescore
+    from .engine import Ranking, RankedUnit, ScoreCard, rank, score
+    from .evaluation import Evaluation, evaluate
+    from .problems import Problem, Severity
+    from .ruleset import Ruleset, load_ruleset
+    from .submission import Submission, load_submission
+    from .workspace import UnknownYear, Workspace, YearData
+
+__version__ = "0.1.0"
+
+# public name -> the module that defines it
+_HOMES = {
+    "Change": "diff",
+    "diff_rulesets": "diff",
+    "rescore": "diff",
+    "Ranking": "engine",
+    "RankedUnit": "engine",
+    "ScoreCard": "engine",
+    "rank": "engine",
+    "score": "engine",
+    "Evaluation": "evaluation",
+    "evaluate": "evaluation",
+    "Problem": "problems",
+    "Severity": "problems",
+    "Ruleset": "ruleset",
+    "load_ruleset": "ruleset",
+    "Submission": "submission",
+    "load_submission": "submission",
+    "UnknownYear": "workspace",
+    "Workspace": "workspace",
+    "YearData": "workspace",
+}
+
+__all__ = [*_HOMES, "__version__", "check_rules", "validate"]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'emulate' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def validate(workspace: Workspace, paths: Sequence[Path] = ()) -> list[Problem]:
+    """The problems of submission and review files (`emulate validate`): the files and folders
+    named, or everything under the workspace's submissions/ and reviews/."""
+    from .workspace import files_to_check
+
+    return workspace.check_files(files_to_check("validate", paths, workspace.root))
+
+
+def check_rules(workspace: Workspace, paths: Sequence[Path] = ()) -> list[Problem]:
+    """The problems of ruleset files (`emulate check-rules`): the files and folders named, or rules/."""
+    from .workspace import files_to_check
+
+    return [
+        p
+        for path in files_to_check("check-rules", paths, workspace.root)
+        for p in workspace.load_ruleset_file(path).problems
+    ]

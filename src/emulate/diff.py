@@ -53,7 +53,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from .engine import ScoreCard, rank, round_points, score
+from .arithmetic import round_points
+from .engine import ScoreCard, rank, score
 from .i18n import _
 from .kinds import VALUE_MODELS
 from .ruleset import Content, Criterion, Ruleset
@@ -106,7 +107,7 @@ def _same(old: Any, new: Any) -> bool:
     """Equal by meaning: numbers by value, lists item by item, empty lists as absent."""
     if isinstance(old, (list, tuple)) or isinstance(new, (list, tuple)):
         return list(old or []) == list(new or [])
-    return old == new
+    return bool(old == new)
 
 
 def _leaf(

@@ -171,10 +171,7 @@ class AwardCheck:
     granted: bool
     already: str | None = None  # the award it already received
     quota_full: bool = False
-
-    @property
-    def eligible(self) -> bool:
-        return self.share >= self.min_share and not self.nonzero
+    meets_share: bool = True  # total >= min_share x maximum, decided exactly (share itself may be rounded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +276,8 @@ def _propose_awards(ruleset: Ruleset, ordered: list[ScoreCard]) -> tuple[AwardCh
             share = card.total / maximum if maximum else ZERO
             nonzero = tuple((name, card.count_of(name)) for name in award.require_zero if card.count_of(name))
             # compared as total >= min_share x maximum: exact, where total / maximum may be rounded
-            eligible = card.total >= award.min_share * maximum and not nonzero
+            meets_share = card.total >= award.min_share * maximum
+            eligible = meets_share and not nonzero
             already = awarded.get(card.department)
             granted = eligible and already is None and given < award.quota
             if granted:
@@ -295,6 +293,7 @@ def _propose_awards(ruleset: Ruleset, ordered: list[ScoreCard]) -> tuple[AwardCh
                     granted,
                     already,
                     eligible and already is None and not granted,
+                    meets_share,
                 )
             )
     return tuple(checks)

@@ -82,10 +82,8 @@ def _not_a_number(value: Any) -> PydanticCustomError:
             hint = " " + _("(write thousands without separators: {number})").format(
                 number=value.strip().replace(".", "").replace(",", ".")
             )
-        elif _PERCENT_TEXT.match(value):
-            hint = " " + _("(write the number without '%': {number})").format(
-                number=_PERCENT_TEXT.match(value).group(1).replace(",", ".")
-            )
+        elif percent := _PERCENT_TEXT.match(value):
+            hint = " " + _("(write the number without '%': {number})").format(number=percent.group(1).replace(",", "."))
         elif _NUMBER_TEXT.match(value):
             hint = " " + _("(it is in quotes, so it is text: write {number} without quotes)").format(
                 number=value.strip()

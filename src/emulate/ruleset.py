@@ -294,13 +294,13 @@ def check_ruleset(
     criterion_ids = ruleset.criterion_ids
     for i, breaker in enumerate(ruleset.tie_breakers):
         kind, _colon, target = breaker.partition(":")
-        path = ("tie_breakers", i)
+        at: PathKey = ("tie_breakers", i)
         if breaker == "fewer_deductions":
             continue
         if kind == "content" and target:
             if target not in content_ids:
                 report(
-                    path,
+                    at,
                     "E305",
                     _(
                         "tie-breaker '{breaker}' names content '{target}', which does not exist; the contents are {contents}"
@@ -309,7 +309,7 @@ def check_ruleset(
         elif kind == "criterion" and target:
             if target not in criterion_ids:
                 report(
-                    path,
+                    at,
                     "E305",
                     _("tie-breaker '{breaker}' names criterion '{target}', which does not exist{hint}").format(
                         breaker=breaker, target=target, hint=did_you_mean(target, criterion_ids)
@@ -317,7 +317,7 @@ def check_ruleset(
                 )
         else:
             report(
-                path,
+                at,
                 "E207",
                 _("unknown tie-breaker '{breaker}': write 'content:ID', 'criterion:ID' or 'fewer_deductions'").format(
                     breaker=breaker
@@ -325,10 +325,10 @@ def check_ruleset(
             )
 
     places = ruleset.rounding.places
-    for path, value in _maxima_parameters(ruleset):
+    for bound, value in _maxima_parameters(ruleset):
         if places <= 10 and value != value.quantize(Decimal(1).scaleb(-places)):
             report(
-                path,
+                bound,
                 "E205",
                 _(
                     "{value} has more decimals than the ruleset rounds points to (rounding.places: {places}): "

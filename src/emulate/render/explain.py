@@ -22,8 +22,7 @@ def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
 
 
 def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tuple[str, bool, str]]:
-    """(award id, proposed, why) for each award."""
-    places = ruleset.rounding.places
+    """(award id, proposed, why) for each award, as the engine decided it."""
     out = []
     for check in ranking.awards:
         if check.department != department:
@@ -35,7 +34,7 @@ def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tup
             why = _("proposed: {reason}").format(reason=need)
         elif check.already:
             why = _("not proposed: already proposed for {award}").format(award=check.already)
-        elif check.share < check.min_share:
+        elif not check.meets_share:
             why = _("not eligible: {reason}").format(reason=need)
         elif check.nonzero:
             counts = ", ".join(
@@ -45,7 +44,6 @@ def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tup
         else:
             why = _("eligible, but the quota was filled by better-ranked units ({reason})").format(reason=need)
         out.append((check.award_id, check.granted, why))
-    del places
     return out
 
 
