@@ -447,10 +447,6 @@ class UnitImpact:
     reason: str | None = None  # why the unit could not be compared
 
     @property
-    def comparable(self) -> bool:
-        return self.reason is None
-
-    @property
     def rank_movement(self) -> int | None:
         """Places gained (negative: lost)."""
         if self.old is None or self.new is None or self.old.rank is None or self.new.rank is None:

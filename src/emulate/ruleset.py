@@ -37,8 +37,10 @@ from .i18n import _
 from .kinds import COUNT_KINDS, Rule
 from .problems import Problem, error
 from .validation import validate
-from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
+from .yamlio import DEFAULT_MAX_BYTES, MAX_DECIMALS, Document, PathKey, load_file
 
+# Points are rounded to at most as many places as a number in a file may have decimals.
+MAX_PLACES = MAX_DECIMALS
 # A criterion number in the regulation's own numbering: 1.2, 3.1.4.
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*\Z")
 
@@ -326,7 +328,7 @@ def check_ruleset(
 
     places = ruleset.rounding.places
     for bound, value in _maxima_parameters(ruleset):
-        if places <= 10 and value != value.quantize(Decimal(1).scaleb(-places)):
+        if places <= MAX_PLACES and value != value.quantize(Decimal(1).scaleb(-places)):
             report(
                 bound,
                 "E205",
@@ -335,11 +337,11 @@ def check_ruleset(
                     "a rounded score could then exceed it; write it with at most {places} decimals"
                 ).format(value=value, places=places),
             )
-    if ruleset.rounding.places > 10:
+    if ruleset.rounding.places > MAX_PLACES:
         report(
             ("rounding", "places"),
             "E205",
-            _("'places' must be at most 10, got {got}").format(got=ruleset.rounding.places),
+            _("'places' must be at most {most}, got {got}").format(most=MAX_PLACES, got=ruleset.rounding.places),
         )
     if file_year is not None and ruleset.year != file_year:
         report(
