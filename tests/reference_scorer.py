@@ -136,7 +136,10 @@ def score_submission(ruleset: dict, sub: dict) -> dict:
         n = D(counts.get(d["id"], 0))
         deductions += rnd(min(D(d["cap"]), D(d["per"]) * n), places)
     total = max(Decimal(0), base + bonus - deductions)
-    q = lambda x: rnd(x, places)  # exact sums of rounded parts: only fixes the display
+
+    def q(x: Decimal) -> Decimal:  # exact sums of rounded parts: only fixes the display
+        return rnd(x, places)
+
     return {
         "department": sub["department"],
         "base": q(base),

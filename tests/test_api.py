@@ -58,7 +58,16 @@ def test_the_readme_python_example_prints_what_the_readme_says() -> None:
 
 
 def test_the_registry_is_the_one_list_of_kinds() -> None:
-    assert list(RULES) == ["targets", "rating", "percent", "checklist", "count_points", "count_penalty", "assessed"]
+    assert list(RULES) == [
+        "targets",
+        "rating",
+        "percent",
+        "checklist",
+        "count_points",
+        "count_penalty",
+        "assessed",
+        "tiers",
+    ]
     assert [RULES[name] for name in RULES] == list(KINDS)
 
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from emulate.engine import rank, score
-from emulate.ruleset import Ruleset
 from emulate.kinds.assessed import AssessedValue
 from emulate.kinds.base import CountValue
+from emulate.ruleset import Ruleset
 from emulate.submission import Submission
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -141,7 +141,7 @@ def test_awards_skip_units_failing_require_zero_and_min_share() -> None:
     check = next(c for c in ranking.awards if c.award_id == "flag" and c.department == "a")
     assert check.nonzero == (("k", 1),) and not check.granted
     check = next(c for c in ranking.awards if c.award_id == "merit" and c.department == "d")
-    assert not check.eligible and check.share == Decimal("0.7")
+    assert not check.meets_share and not check.granted and check.share == Decimal("0.7")
 
 
 def test_missing_departments_are_listed_not_ranked() -> None:

@@ -123,3 +123,16 @@ def test_a_commands_help_has_no_english_left(command: str) -> None:
     for english in ("Usage:", "Show this message", "Options", "Arguments", "[default:", "[required]"):
         assert english not in out, english
     assert "Usage: emulate " + command in _process(command, "--help", "--lang", "en")
+
+
+def test_choosing_a_language_changes_nothing_outside_emulate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`i18n.use` is the library's: the environment and the stdlib's text domain are the command line's."""
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    domain = gettext.textdomain()
+    try:
+        i18n.use("vi")
+        assert i18n._("Options") == "Tùy chọn"
+        assert "LANGUAGE" not in os.environ
+        assert gettext.textdomain() == domain
+    finally:
+        i18n.use("en")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import itertools
 import json
 import tempfile
 from decimal import ROUND_DOWN, Decimal
@@ -117,7 +118,7 @@ def rule_data(draw: st.DrawFn, places: int, kinds: tuple[str, ...] = KINDS, extr
         points = sorted(
             draw(st.lists(decimals(0, 50, places), min_size=len(labels), max_size=len(labels))), reverse=True
         )
-        rule = {"kind": kind, "scale": dict(zip(labels, points))}
+        rule = {"kind": kind, "scale": dict(zip(labels, points, strict=True))}
         if draw(st.booleans()):
             rule["bonus"] = {"at_least": draw(st.sampled_from(labels)), "points": draw(param(10))}
         return rule
@@ -521,7 +522,7 @@ def test_ranks_are_competition_ranks(case: tuple[Data, list[Data]]) -> None:
         position += shared
     totals = [u.card.total for u in ranking.units]
     assert totals == sorted(totals, reverse=True)
-    for a, b in zip(ranking.units, ranking.units[1:]):
+    for a, b in itertools.pairwise(ranking.units):
         if a.rank == b.rank:
             assert a.card.total == b.card.total
             for breaker in ruleset.tie_breakers:
@@ -630,7 +631,7 @@ def validate_everything(loaded: Loaded) -> None:
     else:
         assert result.problems
     parse_review(document, lambda _year: SHIPPED_2017, None, lambda _year: None, lambda _id: [])
-    ruleset, problems = validate(Ruleset, document.data, document)
+    ruleset, _problems = validate(Ruleset, document.data, document)
     if ruleset is not None:
         check_ruleset(ruleset, document)
 
@@ -891,9 +892,8 @@ def to_yaml(value: Any, indent: int = 0) -> list[str]:
                 lines.append(head)
                 lines += to_yaml(item, indent + 2)
             else:
-                lines.append(
-                    f"{head} {yaml_scalar(item) if not isinstance(item, (dict, list)) else ('{}' if isinstance(item, dict) else '[]')}"
-                )
+                empty = "{}" if isinstance(item, dict) else "[]"
+                lines.append(f"{head} {yaml_scalar(item) if not isinstance(item, (dict, list)) else empty}")
         return lines
     if isinstance(value, list):
         for item in value:

@@ -116,8 +116,10 @@ def test_html_prints_to_a4_pdf_and_nothing_overflows(run: Callable[..., Any], tm
     probe.write_text(
         page.read_text(encoding="utf-8").replace(
             "</body>",
-            "<script>document.body.setAttribute('data-overflow', String(document.documentElement.scrollWidth > window.innerWidth));"
-            "document.body.setAttribute('data-text', document.body.innerText.includes('Sở Tài chính') ? 'ok' : 'missing');</script></body>",
+            "<script>document.body.setAttribute('data-overflow',"
+            " String(document.documentElement.scrollWidth > window.innerWidth));"
+            "document.body.setAttribute('data-text',"
+            " document.body.innerText.includes('Sở Tài chính') ? 'ok' : 'missing');</script></body>",
         ),
         encoding="utf-8",
     )
@@ -168,7 +170,7 @@ def test_score_table_fits_80_columns_without_cutting_a_cell(
     assert header.rstrip().endswith(heads[-1])
     rows = _table_rows(lines, len(record["ranking"]))
     assert len(rows) == len(record["ranking"])
-    for unit, row in zip(record["ranking"], rows):
+    for unit, row in zip(record["ranking"], rows, strict=True):
         first = row[0]
         cells = first.split()
         assert cells[0] == str(unit["rank"])
@@ -208,7 +210,7 @@ def _assert_changes_sheet_matches(sheet: Any, changes: list[dict[str, Any]]) -> 
     assert sheet.freeze_panes == "A3"
     rows = _sheet_rows(sheet)
     assert len(rows) == len(changes)
-    for row, change in zip(rows, changes):
+    for row, change in zip(rows, changes, strict=True):
         kind, _part, no, criterion, title, what, old, new = row
         assert kind == change["op"]
         assert criterion == change["criterion"]  # an empty cell reads back as None
@@ -254,7 +256,7 @@ def test_diff_xlsx_has_the_changes_and_the_rescoring_of_the_json(run: Callable[.
     assert moved.freeze_panes == "B3"
     impact = record["impact"]
     rows = moved.iter_rows(min_row=3, max_row=2 + len(impact))
-    for unit, row in zip(impact, rows):
+    for unit, row in zip(impact, rows, strict=True):
         name, old_total, new_total, change, old_rank, new_rank, moved_by, _award = row
         assert name.value == names[unit["department"]]
         for cell in (old_total, new_total, change, old_rank, new_rank, moved_by):

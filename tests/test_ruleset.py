@@ -197,3 +197,17 @@ def test_a_missing_key_names_the_criterion_it_is_missing_from() -> None:
     assert [p.message for p in problems] == [
         "'title' is missing in item 2 of 'criteria' (cai-cach-hanh-chinh): add it (`title: ...`)"
     ]
+
+
+@pytest.mark.parametrize("bonus", [{"at_least": "kha", "points": 3}, {"xuat-sac": 10, "tot": 5}], ids=["ladder", "map"])
+def test_a_rating_bonus_dumps_in_the_form_it_was_written(bonus: dict[str, Any]) -> None:
+    """Both forms of a rating bonus serialize as written, without pydantic's union warning."""
+    import warnings
+
+    from emulate.kinds.rating import RatingRule
+
+    rule = RatingRule.model_validate({"kind": "rating", "scale": {"xuat-sac": 10, "tot": 8, "kha": 5}, "bonus": bonus})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dumped = rule.model_dump(mode="json")
+    assert {k: str(v) for k, v in dumped["bonus"].items()} == {k: str(v) for k, v in bonus.items()}

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .diff import Change, diff_rulesets, rescore
-    from .engine import Ranking, RankedUnit, ScoreCard, rank, score
+    from .engine import RankedUnit, Ranking, ScoreCard, rank, score
     from .evaluation import Evaluation, evaluate
     from .problems import Problem, Severity
     from .ruleset import Ruleset, load_ruleset
@@ -60,7 +60,30 @@ _HOMES = {
     "YearData": "workspace",
 }
 
-__all__ = [*_HOMES, "__version__", "check_rules", "validate"]
+__all__ = [
+    "Change",
+    "Evaluation",
+    "Problem",
+    "RankedUnit",
+    "Ranking",
+    "Ruleset",
+    "ScoreCard",
+    "Severity",
+    "Submission",
+    "UnknownYear",
+    "Workspace",
+    "YearData",
+    "__version__",
+    "check_rules",
+    "diff_rulesets",
+    "evaluate",
+    "load_ruleset",
+    "load_submission",
+    "rank",
+    "rescore",
+    "score",
+    "validate",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -8,11 +8,12 @@ computes points; every error a user can cause ends in a message, not a traceback
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -27,6 +28,8 @@ from .render.progress import progress_bar
 from .yamlio import DEFAULT_MAX_BYTES
 
 HELP_TEXTS = help_texts()
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _InTheRunsLanguage:
@@ -50,20 +53,43 @@ class _Group(_InTheRunsLanguage, TyperGroup):
     pass
 
 
-app = typer.Typer(
-    name="emulate",
-    cls=_Group,
-    help=description(),
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        name="emulate",
+        cls=_Group,
+        help=description(),
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
 
 
-def _command(name: str) -> Any:
+app = _new_app()
+#: name -> the function of each command, in the order `emulate --help` lists them
+COMMANDS: dict[str, Callable[..., None]] = {}
+
+
+def _command(name: str) -> Callable[[F], F]:
     """`@_command("score")`: a command of `app` with its help text from `commands`."""
-    return app.command(name, help=HELP_TEXTS[name], cls=_Command)
+
+    def register(function: F) -> F:
+        COMMANDS[name] = function
+        return app.command(name, help=HELP_TEXTS[name], cls=_Command)(function)
+
+    return register
+
+
+def app_of(name: str) -> typer.Typer:
+    """An `app` that has only the command `name` (and `emulate`'s own options): it runs that command as `app` does.
+
+    typer makes a click command of every command of an app each time the app is run
+    (about 1 ms each); a run of one command needs only that one.
+    """
+    one = _new_app()
+    one.callback()(_everywhere)
+    one.command(name, help=HELP_TEXTS[name], cls=_Command)(COMMANDS[name])
+    return one
 
 
 RootOption = Annotated[
@@ -140,7 +166,7 @@ def _write_output(path: Path | None, content: str | bytes, force: bool, what: st
             file=display_path(path)
         )
         sys.stderr.write(f"emulate: {message}\n")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     except OSError as exc:
         _usage_error(_("cannot write {file}: {reason}").format(file=display_path(path), reason=exc.strerror or exc))
     sys.stderr.write(_("wrote {file}").format(file=display_path(path)) + "\n")
@@ -154,7 +180,9 @@ def _language(option: str | None) -> None:
         _usage_error(_("--lang must be one of: {languages}").format(languages=", ".join(i18n.LANGUAGES)))
     if option is None and i18n.chosen_explicitly():
         return  # `emulate score 2017 --lang vi`: the group's callback must not undo the command's --lang
-    i18n.use(i18n.resolve(option), explicit=option is not None)
+    language = i18n.resolve(option)
+    i18n.use(language, explicit=option is not None)
+    i18n.use_in_typer(language)
 
 
 def _usage_error(message: str) -> NoReturn:
@@ -351,7 +379,8 @@ def score_command(
             "--format",
             "-f",
             help=_(
-                "table for people, json (the published record), csv (for Excel), markdown (for a report), xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output."
+                "table for people, json (the published record), csv (for Excel), markdown (for a report),"
+                " xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output."
             ),
         ),
     ] = ScoreFormat.table,
@@ -421,7 +450,8 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
     if unit is None:
         _usage_error(
             _(
-                "{department} has no submission for {year} (submissions/{year}/{department}.yaml), so there is nothing to explain"
+                "{department} has no submission for {year} (submissions/{year}/{department}.yaml),"
+                " so there is nothing to explain"
             ).format(department=department, year=ruleset.year)
         )
     if format_ is ScoreFormat.json:
@@ -471,7 +501,7 @@ def new_command(
             file=display_path(target)
         )
         sys.stderr.write(f"emulate: {message}\n")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     except OSError as exc:
         _usage_error(_("cannot write {file}: {reason}").format(file=display_path(target), reason=exc.strerror or exc))
     sys.stderr.write(
@@ -690,7 +720,8 @@ def diff_rules_command(
             "--format",
             "-f",
             help=_(
-                "text for people (coloured on a terminal), markdown for a report, json for programs, xlsx (a workbook of the changes and the re-scoring; needs --output)."
+                "text for people (coloured on a terminal), markdown for a report, json for programs,"
+                " xlsx (a workbook of the changes and the re-scoring; needs --output)."
             ),
         ),
     ] = DiffFormat.text,
@@ -707,7 +738,8 @@ def diff_rules_command(
             "--rescore",
             metavar="YEAR",
             help=_(
-                "Score that year's submissions (with its review, if any) under both rules and show how each unit's total and rank move."
+                "Score that year's submissions (with its review, if any) under both rules"
+                " and show how each unit's total and rank move."
             ),
             show_default=False,
         ),
@@ -765,5 +797,13 @@ def diff_rules_command(
 
 
 def main() -> None:
-    """Run the whole command line (`entry.main` chose the language and set up the streams)."""
-    app(prog_name="emulate")
+    """Run the whole command line (`entry.main` chose the language and set up the streams).
+
+    `emulate COMMAND ...` is run by the app of that command alone; anything else (no
+    command, an option first, an unknown command, shell completion) by the whole `app`.
+    """
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    if name in COMMANDS and "_EMULATE_COMPLETE" not in os.environ:
+        app_of(name)(prog_name="emulate")
+    else:
+        app(prog_name="emulate")

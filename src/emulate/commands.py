@@ -12,7 +12,8 @@ from .i18n import _
 
 def description() -> str:
     return _(
-        "Emulation regulations (quy chế thi đua) as data: check rules, validate submissions, score and rank units, explain every point, diff two years' rules."
+        "Emulation regulations (quy chế thi đua) as data: check rules, validate submissions,"
+        " score and rank units, explain every point, diff two years' rules."
     )
 
 
@@ -35,10 +36,11 @@ def help_texts() -> dict[str, str]:
         "new": _("""Write a submission template for a department, with every criterion explained. Never overwrites."""),
         "schema": _("""Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""),
         "verify": _(
-            """Recompute a published ranking from the workspace: are the inputs unchanged and every number reproduced?"""
+            "Recompute a published ranking from the workspace: are the inputs unchanged and every number reproduced?"
         ),
         "history": _(
-            """Each unit's total, share of the maximum and rank in every year of the workspace, with the change from year to year."""
+            "Each unit's total, share of the maximum and rank in every year of the workspace,"
+            " with the change from year to year."
         ),
         "diff-rules": _(
             """Show what changed between two rulesets, criteria matched by id; with --rescore, whom it moves."""

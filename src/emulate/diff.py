@@ -377,7 +377,7 @@ def adapt(
             criterion,
             value,
             ("criteria", criterion.id),
-            lambda _at, _code, message, _key=False: messages.append(message),
+            lambda _at, _code, message, _key=False, messages=messages: messages.append(message),
         ):
             missing.append(
                 InputNote(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .engine import Ranking, ScoreCard, rank, score
-from .review import AdjustmentEffect, Review, apply_review
+from .review import Adjustment, AdjustmentEffect, Review, apply_review
 from .ruleset import Ruleset
 from .submission import Submission
 
@@ -45,7 +45,7 @@ def evaluate(
 
 
 def _effects(
-    ruleset: Ruleset, self_card: ScoreCard, reviewed: ScoreCard, adjustments: Sequence
+    ruleset: Ruleset, self_card: ScoreCard, reviewed: ScoreCard, adjustments: Sequence[Adjustment]
 ) -> list[AdjustmentEffect]:
     out = []
     for adjustment in adjustments:

@@ -101,7 +101,8 @@ def _out_of_range(value: Any) -> PydanticCustomError:
     return PydanticCustomError(
         "E205",
         _(
-            "is out of range: {got} (a number here has at most {digits} digits before the decimal point and {decimals} after it)"
+            "is out of range: {got} (a number here has at most {digits} digits before the decimal point and"
+            " {decimals} after it)"
         ),
         {"got": show(str(value)), "digits": MAX_INTEGER_DIGITS, "decimals": MAX_DECIMALS},
     )

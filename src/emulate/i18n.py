@@ -50,13 +50,25 @@ def from_argv(argv: Sequence[str]) -> str | None:
 
 
 def use(language: str, explicit: bool = False) -> None:
-    """Make `language` the language of every message from now on (ours, and typer's own).
+    """Make `language` the language of every message of emulate's from now on.
 
     `explicit`: it was asked for with --lang, so a later default must not replace it.
+    Nothing outside this module changes: typer's own words are `use_in_typer`'s.
     """
     translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
     _current.update(translation=translation, language=language, explicit=explicit)
-    # typer's help panels ("Options", "Usage:") go through the stdlib's default domain
+
+
+def use_in_typer(language: str) -> None:
+    """Make `language` the language of typer's and click's own words ("Options", "Usage:", "[default: …]").
+
+    They translate with the stdlib's global gettext (`gettext.gettext`), whose only
+    inputs are the process's text domain and the environment (LANGUAGE first): so
+    this sets both, for the whole process and its children. Only the command line
+    calls it (`entry.main` before typer is imported, as typer translates some of
+    its words then, and `cli` for each command's --lang); the catalog of the
+    domain `emulate` holds the translations of those words.
+    """
     os.environ["LANGUAGE"] = language
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)

@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "E305": "a reference to an unknown criterion, content or deduction",
     "E306": "the ruleset's year disagrees with its file name",
     "E307": "the previous year's ruleset does not exist",
+    "E308": "tiers steps that mix at_least and at_most, or thresholds out of order",
     "E401": "a department the ruleset does not list",
     "E402": "the file name differs from the department",
     "E403": "the year differs from the folder",
@@ -63,6 +64,7 @@ CODES: dict[str, str] = {
     "E503": "the same value adjusted twice",
     "E504": "the review's year disagrees with its file name",
     "W201": "a number that reads like Vietnamese thousands (1.000)",
+    "W301": "a tiers step that gives more points than an earlier (better) one",
     "W501": "an adjustment for a unit that has no submission",
 }
 

@@ -48,11 +48,14 @@ def check_shape(record: Any) -> dict[str, Any]:
 
 
 def uses_review(record: dict[str, Any]) -> bool:
-    return record.get("basis", "reviewed" if record.get("review") else "self-declared") == "reviewed"
+    return bool(record.get("basis", "reviewed" if record.get("review") else "self-declared") == "reviewed")
 
 
 def input_changes(record: dict[str, Any], current: dict[str, Any], names: dict[str, str]) -> list[InputStatus]:
-    """Compare the sha256 of every input; `names[key]` is the file shown for the ruleset, 'review' and each department."""
+    """Compare the sha256 of every input.
+
+    `names[key]` is the file shown for the ruleset, 'review' and each department.
+    """
 
     def status(name: str, old: str | None, new: str | None) -> InputStatus:
         if old is None:

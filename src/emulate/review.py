@@ -15,10 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .fields import Id, NonNegativeWhole, Text, did_you_mean
+from pydantic import Field
+
+from .fields import Id, NonNegativeWhole, OptionalText, Text, did_you_mean
 from .i18n import _
 from .problems import Problem, error, warning
-from .ruleset import OptionalText, Ruleset, _Model
+from .ruleset import Ruleset, _Model
 from .submission import VALUE_MODELS, CriterionValue, Submission, check_value, unknown_criterion_message
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
@@ -40,7 +42,7 @@ class ReviewFile(_Model):
     reviewed_by: Id
     date: OptionalText = None
     note: OptionalText = None
-    adjustments: list[AdjustmentEntry] = []
+    adjustments: list[AdjustmentEntry] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,8 @@ def parse_review(
                 pos.column,
                 "E406",
                 _(
-                    "there is no valid ruleset for {year} (rules/{year}.yaml is missing or has problems: run `emulate check-rules`)"
+                    "there is no valid ruleset for {year}"
+                    " (rules/{year}.yaml is missing or has problems: run `emulate check-rules`)"
                 ).format(year=top.year),
             )
         )
@@ -211,7 +214,8 @@ def parse_review(
                 at,
                 "E501",
                 _(
-                    "an adjustment corrects either a criterion (`criterion:` and `value:`) or a deduction (`deduction:` and `count:`), not both and not neither"
+                    "an adjustment corrects either a criterion (`criterion:` and `value:`)"
+                    " or a deduction (`deduction:` and `count:`), not both and not neither"
                 ),
             )
             continue

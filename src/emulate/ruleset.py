@@ -34,8 +34,8 @@ from .fields import (
     did_you_mean,
 )
 from .i18n import _
-from .kinds import COUNT_KINDS, Rule
-from .problems import Problem, error
+from .kinds import Rule
+from .problems import Problem, error, warning
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, MAX_DECIMALS, Document, PathKey, load_file
 
@@ -105,7 +105,7 @@ class Award(Model):
     title: Text
     quota: PositiveWhole
     min_share: Number
-    require_zero: list[Id] = []
+    require_zero: list[Id] = Field(default_factory=list)
 
 
 class Rounding(Model):
@@ -124,9 +124,9 @@ class Ruleset(Model):
     rounding: Rounding = Rounding()
     departments: list[Department] = Field(min_length=1)
     contents: list[Content] = Field(min_length=1)
-    deductions: list[Deduction] = []
-    awards: list[Award] = []
-    tie_breakers: list[Text] = []
+    deductions: list[Deduction] = Field(default_factory=list)
+    awards: list[Award] = Field(default_factory=list)
+    tie_breakers: list[Text] = Field(default_factory=list)
 
     @property
     def max_points(self) -> Decimal:
@@ -213,8 +213,11 @@ def check_ruleset(
     problems: list[Problem] = []
 
     def report(path: PathKey, code: str, message: str) -> None:
+        """A problem at `path`: a warning when its code is a W code, else an error."""
         pos = document.at(path)
-        problems.append(error(document.file, pos.line, pos.column, code, message))
+        problems.append(
+            (warning if code.startswith("W") else error)(document.file, pos.line, pos.column, code, message)
+        )
 
     def unique(message: str, entries: list[tuple[PathKey, str]]) -> None:
         """`message` names the kind of id, with {id} and {line} to fill in."""
@@ -260,7 +263,8 @@ def check_ruleset(
                 (*path, "source"),
                 "E303",
                 _(
-                    "criterion {no} '{id}' has no source: cite the regulation (`source: ...`), or write `source: \"assumed: ...\"`"
+                    "criterion {no} '{id}' has no source: cite the regulation (`source: ...`), or write"
+                    ' `source: "assumed: ..."`'
                 ).format(no=criterion.no, id=criterion.id),
             )
         criterion.rule.check((*path, "rule"), report)
@@ -272,7 +276,7 @@ def check_ruleset(
                 _("deduction '{id}' has no source: cite the regulation (`source: ...`)").format(id=deduction.id),
             )
 
-    counted = {c.id for _, c in ruleset.criteria() if c.kind in COUNT_KINDS} | {d.id for d in ruleset.deductions}
+    counted = {c.id for _, c in ruleset.criteria() if c.rule.counted} | {d.id for d in ruleset.deductions}
     for i, award in enumerate(ruleset.awards):
         if not (0 < award.min_share <= 1):
             report(
@@ -288,7 +292,8 @@ def check_ruleset(
                     ("awards", i, "require_zero", j),
                     "E305",
                     _(
-                        "award '{award}' requires a zero count of '{name}', which is not a counted criterion (count_points, count_penalty) or a deduction{hint}"
+                        "award '{award}' requires a zero count of '{name}', which is not a counted criterion"
+                        " (count_points, count_penalty) or a deduction{hint}"
                     ).format(award=award.id, name=name, hint=did_you_mean(name, counted)),
                 )
 
@@ -305,7 +310,8 @@ def check_ruleset(
                     at,
                     "E305",
                     _(
-                        "tie-breaker '{breaker}' names content '{target}', which does not exist; the contents are {contents}"
+                        "tie-breaker '{breaker}' names content '{target}', which does not exist; the contents"
+                        " are {contents}"
                     ).format(breaker=breaker, target=target, contents=", ".join(content_ids)),
                 )
         elif kind == "criterion" and target:
@@ -348,7 +354,8 @@ def check_ruleset(
             ("year",),
             "E306",
             _(
-                "the file is named for {file_year} but says year {year}: rename the file to {year}.yaml or correct the year"
+                "the file is named for {file_year} but says year {year}: rename the file to {year}.yaml or"
+                " correct the year"
             ).format(file_year=file_year, year=ruleset.year),
         )
     if ruleset.previous is not None and (file_year is None or ruleset.year == file_year):  # else the year is in doubt
@@ -365,7 +372,8 @@ def check_ruleset(
                 ("previous",),
                 "E307",
                 _(
-                    "the previous year's ruleset ({previous}.yaml) does not exist beside this file: add it or remove `previous`"
+                    "the previous year's ruleset ({previous}.yaml) does not exist beside this file: add it or"
+                    " remove `previous`"
                 ).format(previous=ruleset.previous),
             )
     return problems
@@ -413,7 +421,8 @@ def _check_numbering(ruleset: Ruleset, report: Callable[[PathKey, str, str], Non
                     path,
                     "E302",
                     _(
-                        "criterion '{id}' is number {n} of content {content}, so its number should be {expected}, not {no} (numbers out of order or one skipped)"
+                        "criterion '{id}' is number {n} of content {content}, so its number should be"
+                        " {expected}, not {no} (numbers out of order or one skipped)"
                     ).format(id=criterion.id, n=j + 1, content=content.id, expected=expected, no=no),
                 )
             seen.setdefault(no, criterion.id)

@@ -1,8 +1,9 @@
 """Submissions: one department's values for one year (SPEC section 3.2).
 
 The shape of a value depends only on its criterion's rule kind, so the value
-models are fixed, each in its kind's module (`emulate.kinds`); what depends on the year (which criteria, how many targets,
-which labels and items, which maxima) comes from the ruleset of the file's own
+models are fixed, each in its kind's module (`emulate.kinds`); what depends on
+the year (which criteria, how many targets, which labels and items, which
+maxima) comes from the ruleset of the file's own
 `year`, checked by `check_submission`. Nothing about a particular year is
 written in Python.
 """
@@ -15,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from .fields import Id, Model, NonNegative, NonNegativeWhole, OptionalText, did_you_mean, suggest, to_mapping
 from .i18n import _
@@ -38,8 +39,10 @@ class SubmissionFile(Model):
     criteria: Annotated[dict[str, Any], BeforeValidator(to_mapping)]
     deductions: Annotated[
         dict[str, NonNegativeWhole], BeforeValidator(lambda v: {} if v is None else to_mapping(v))
-    ] = {}
-    self_score: Annotated[dict[str, NonNegative], BeforeValidator(lambda v: {} if v is None else to_mapping(v))] = {}
+    ] = Field(default_factory=dict)
+    self_score: Annotated[dict[str, NonNegative], BeforeValidator(lambda v: {} if v is None else to_mapping(v))] = (
+        Field(default_factory=dict)
+    )
     evidence: OptionalText = None
     note: OptionalText = None
 
@@ -107,7 +110,8 @@ def parse_submission(
                 pos.column,
                 "E406",
                 _(
-                    "there is no valid ruleset for {year} (rules/{year}.yaml is missing or has problems: run `emulate check-rules`)"
+                    "there is no valid ruleset for {year} (rules/{year}.yaml is missing or has problems: run"
+                    " `emulate check-rules`)"
                 ).format(year=top.year),
             )
         )
@@ -163,7 +167,8 @@ def check_submission(
                 ("department",),
                 "E402",
                 _(
-                    "the file is named {name} but is for department '{department}': rename it to {department}.yaml, or correct `department`"
+                    "the file is named {name} but is for department '{department}': rename it to"
+                    " {department}.yaml, or correct `department`"
                 ).format(name=path.name, department=top.department),
             )
         folder = path.parent.name
@@ -172,7 +177,8 @@ def check_submission(
                 ("year",),
                 "E403",
                 _(
-                    "the file is in the folder {folder}/ but says year {year}: move it to submissions/{year}/, or correct `year`"
+                    "the file is in the folder {folder}/ but says year {year}: move it to"
+                    " submissions/{year}/, or correct `year`"
                 ).format(folder=folder, year=top.year),
             )
             return {}, problems  # which year's rules apply is in doubt: check nothing against either
@@ -237,7 +243,8 @@ def unknown_criterion_message(criterion_id: str, ruleset: Ruleset, criterion_yea
     years = sorted(y for y in criterion_years(criterion_id) if y != ruleset.year)
     if years and min(years) > ruleset.year:
         return _(
-            "criterion '{id}' is not in the {year} ruleset: it exists only from {first}; remove it from this {year} file"
+            "criterion '{id}' is not in the {year} ruleset: it exists only from {first}; remove it from this"
+            " {year} file"
         ).format(id=criterion_id, year=ruleset.year, first=min(years))
     if years and max(years) < ruleset.year:
         return _(

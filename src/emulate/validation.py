@@ -99,9 +99,10 @@ def tree_path(data: Any, loc: tuple[Any, ...]) -> tuple[PathKey, str | int | Non
     path: list[str | int] = []
     node = data
     for step in loc:
-        if (isinstance(node, dict) and isinstance(step, str) and step in node) or (
+        inside = (isinstance(node, dict) and isinstance(step, str) and step in node) or (
             isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
-        ):
+        )
+        if inside:
             node = node[step]
             path.append(step)
     found_all = bool(loc) and path[-1:] == [loc[-1]]
@@ -124,8 +125,9 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
     pos = document.at(path)
     value = err.get("input")
     label = describe(path)
-    if isinstance(path[-1:] and path[-1], int):
-        label = _("item {n} of {container}").format(n=path[-1] + 1, container=describe(path[:-1]))
+    last = path[-1] if path else None
+    if isinstance(last, int):
+        label = _("item {n} of {container}").format(n=last + 1, container=describe(path[:-1]))
 
     def at(code: str, message: str, where: Any = pos) -> Problem:
         return error(document.file, where.line, where.column, code, message)

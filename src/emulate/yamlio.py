@@ -122,7 +122,9 @@ def load_file(path: Path, display: str | None = None, max_bytes: int = DEFAULT_M
                         1,
                         "E101",
                         _(
-                            "the file is {size} bytes, over the limit of {max_bytes} bytes; a regulation or submission is far smaller, so check that this is the right file (or raise the limit with --max-bytes)"
+                            "the file is {size} bytes, over the limit of {max_bytes} bytes;"
+                            " a regulation or submission is far smaller, so check that this is the right file"
+                            " (or raise the limit with --max-bytes)"
                         ).format(size=size, max_bytes=max_bytes),
                     )
                 ],
@@ -212,7 +214,8 @@ def load_text(text: str, file: str) -> Loaded:
                     column,
                     "E102",
                     _(
-                        "the file holds a control character (U+{code}) that text never holds: it is binary, or damaged; save it again as UTF-8 text"
+                        "the file holds a control character (U+{code}) that text never holds:"
+                        " it is binary, or damaged; save it again as UTF-8 text"
                     ).format(code=f"{ord(bad.group()):04X}"),
                 )
             ],
@@ -227,7 +230,7 @@ def load_text(text: str, file: str) -> Loaded:
 
 def _events(text: str) -> Iterator[Any]:
     try:
-        from ruamel.yaml.cyaml import CParser
+        from _ruamel_yaml import CParser  # the C parser (ruamel.yaml.clib), as ruamel.yaml.cyaml imports it
     except ImportError:  # no C extension: the pure-Python parser gives the same events
         from ruamel.yaml import YAML
 
@@ -284,7 +287,8 @@ class _Builder:
                 _pos(following.start_mark),
                 "E107",
                 _(
-                    "a second YAML document starts here ('---'); a file holds one document: split it into two files or remove the '---'"
+                    "a second YAML document starts here ('---'); a file holds one document:"
+                    " split it into two files or remove the '---'"
                 ),
             )
         if root is None:
@@ -295,7 +299,8 @@ class _Builder:
                 message = _("the file must be a mapping of keys to values (key: value on each line), but it is a list")
             else:
                 message = _(
-                    "the file must be a mapping of keys to values (key: value on each line), but it is the single value {value}"
+                    "the file must be a mapping of keys to values (key: value on each line),"
+                    " but it is the single value {value}"
                 ).format(value=_show(root))
             self.fail(_pos(root_event.start_mark), "E106", message)
             raise _Stop

@@ -22,8 +22,9 @@ from .count_points import CountPointsRule
 from .percent import PercentRule
 from .rating import RatingRule
 from .targets import TargetsRule
+from .tiers import TiersRule
 
-#: every kind, in the order of SPEC 3.1's table
+#: every kind, in the order of SPEC 3.1's table, then 7.1's
 KINDS: tuple[type[RuleBase], ...] = (
     TargetsRule,
     RatingRule,
@@ -32,6 +33,7 @@ KINDS: tuple[type[RuleBase], ...] = (
     CountPointsRule,
     CountPenaltyRule,
     AssessedRule,
+    TiersRule,
 )
 
 
@@ -44,8 +46,6 @@ def _name(rule: type[RuleBase]) -> str:
 RULES: dict[str, type[RuleBase]] = {_name(rule): rule for rule in KINDS}
 #: kind name -> the model of a submission's value for it
 VALUE_MODELS: dict[str, type[Value]] = {name: rule.VALUE for name, rule in RULES.items()}
-#: the kinds whose value is a count (what `require_zero` may name)
-COUNT_KINDS: tuple[str, ...] = tuple(name for name, rule in RULES.items() if rule.counted)
 
 if TYPE_CHECKING:
     Rule = RuleBase
@@ -53,7 +53,6 @@ else:  # the discriminated union that pydantic validates a `rule:` against
     Rule = Annotated[Union[KINDS], Field(discriminator="kind")]  # noqa: UP007  (a union built from the registry)
 
 __all__ = [
-    "COUNT_KINDS",
     "KINDS",
     "NOT_APPLICABLE",
     "RULES",

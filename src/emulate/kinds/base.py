@@ -36,7 +36,7 @@ from ..yamlio import PathKey
 if TYPE_CHECKING:
     from ..engine import CriterionScore
 
-#: report(path, code, message): a problem of the ruleset at `path`
+#: report(path, code, message): a problem of the ruleset at `path` (a warning when the code is a W code)
 Report = Callable[[PathKey, str, str], None]
 
 
@@ -74,7 +74,6 @@ class RuleBase(Model):
     """The parameters of one kind of rule; subclasses set `kind` to a Literal and `VALUE`."""
 
     VALUE: ClassVar[type[Value]]
-    counted: ClassVar[bool] = False
     #: parameters that are mappings whose order means something (`diff-rules` reports a reordering)
     ordered: ClassVar[tuple[str, ...]] = ()
 
@@ -87,6 +86,11 @@ class RuleBase(Model):
     @property
     def max_bonus(self) -> Decimal:
         return ZERO
+
+    @property
+    def counted(self) -> bool:
+        """Whether a value is a count (what `require_zero` may name)."""
+        return False
 
     # --- the ruleset ---------------------------------------------------------------------
 

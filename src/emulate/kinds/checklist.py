@@ -38,7 +38,8 @@ def _to_item_state(value: Any) -> bool | str:
         raise PydanticCustomError(
             "E204",
             _(
-                "must be true, false or not_applicable, got {got} (write true or false: 'yes', 'no', 'on' and 'off' are not read as true or false)"
+                "must be true, false or not_applicable, got {got} (write true or false: 'yes', 'no', 'on' and"
+                " 'off' are not read as true or false)"
             ),
             {"got": show(value)},
         )

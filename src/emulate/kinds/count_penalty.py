@@ -25,7 +25,6 @@ class CountPenaltyRule(RuleBase):
     """`max` points, less `per` for each occurrence, never below 0."""
 
     VALUE = CountValue
-    counted = True
 
     kind: Literal["count_penalty"]
     max: Positive
@@ -34,6 +33,10 @@ class CountPenaltyRule(RuleBase):
     @property
     def max_points(self) -> Decimal:
         return self.max
+
+    @property
+    def counted(self) -> bool:
+        return True
 
     def bounds(self, at: PathKey) -> Iterator[tuple[PathKey, Decimal]]:
         yield (*at, "max"), self.max

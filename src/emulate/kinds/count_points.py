@@ -25,7 +25,6 @@ class CountPointsRule(RuleBase):
     """`per` points for each occurrence, at most `cap`."""
 
     VALUE = CountValue
-    counted = True
 
     kind: Literal["count_points"]
     per: Positive
@@ -34,6 +33,10 @@ class CountPointsRule(RuleBase):
     @property
     def max_points(self) -> Decimal:
         return self.cap
+
+    @property
+    def counted(self) -> bool:
+        return True
 
     def bounds(self, at: PathKey) -> Iterator[tuple[PathKey, Decimal]]:
         yield (*at, "cap"), self.cap

@@ -1,16 +1,19 @@
-"""`rating`: a rating on a scale of labels, best first, with an optional bonus from a label up.
+"""`rating`: a rating on a scale of labels, best first, with an optional bonus.
 
-Parameters: `scale` (label → points, best first) and `bonus` (optional,
-`{at_least: label, points}`). A value is `rating: label`; it scores the label's
-points, plus the bonus when the label is at or above `at_least`.
+Parameters: `scale` (label → points, best first) and `bonus` (optional): either
+`{at_least: label, points}`, the points for that label and every better one, or a
+map from labels to bonus points, `{xuat-sac: 10, tot: 5}` (SPEC 7.1; labels not
+listed earn none). A value is `rating: label`; it scores the label's points plus
+its bonus.
 """
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Discriminator, Field, Tag
 
 from ..arithmetic import ZERO, number, plain, round_points
 from ..fields import Id, Model, NonNegative, Positive, Text, did_you_mean, show, suggest
@@ -33,6 +36,17 @@ class RatingBonus(Model):
     points: Positive
 
 
+def _bonus_form(value: Any) -> str:
+    """Which form a `bonus` is written in: the ladder `{at_least, points}`, or a map of labels."""
+    if isinstance(value, RatingBonus):
+        return "ladder"
+    return "ladder" if isinstance(value, dict) and ("at_least" in value or "points" in value) else "map"
+
+
+BonusMap = dict[str, Positive]
+Bonus = Annotated[Annotated[RatingBonus, Tag("ladder")] | Annotated[BonusMap, Tag("map")], Discriminator(_bonus_form)]
+
+
 class RatingRule(RuleBase):
     """A rating on a scale of labels, best first, with an optional bonus from a label up."""
 
@@ -41,7 +55,7 @@ class RatingRule(RuleBase):
 
     kind: Literal["rating"]
     scale: dict[str, NonNegative] = Field(min_length=1)
-    bonus: RatingBonus | None = None
+    bonus: Bonus | None = None
 
     @property
     def max_points(self) -> Decimal:
@@ -49,26 +63,42 @@ class RatingRule(RuleBase):
 
     @property
     def max_bonus(self) -> Decimal:
-        return self.bonus.points if self.bonus is not None else ZERO
+        if isinstance(self.bonus, RatingBonus):
+            return self.bonus.points
+        return max(self.bonus.values(), default=ZERO) if self.bonus else ZERO
 
-    def earns_bonus(self, label: str) -> bool:
-        if self.bonus is None or self.bonus.at_least not in self.scale:
-            return False
-        labels = list(self.scale)
-        return labels.index(label) <= labels.index(self.bonus.at_least)
+    def bonus_for(self, label: str) -> Decimal:
+        """The bonus a label earns (unrounded)."""
+        if isinstance(self.bonus, RatingBonus):
+            if self.bonus.at_least not in self.scale:
+                return ZERO
+            labels = list(self.scale)
+            return self.bonus.points if labels.index(label) <= labels.index(self.bonus.at_least) else ZERO
+        return self.bonus.get(label, ZERO) if self.bonus else ZERO
 
     def check(self, at: PathKey, report: Report) -> None:
         points = list(self.scale.items())
-        for (better, better_points), (label, label_points) in zip(points, points[1:], strict=False):
+        for (better, better_points), (label, label_points) in itertools.pairwise(points):
             if label_points > better_points:
                 report(
                     (*at, "scale", label),
                     "E304",
                     _(
-                        "the scale lists labels best first, but '{label}' ({label_points}) is worth more than '{better}' ({better_points}) before it"
+                        "the scale lists labels best first, but '{label}' ({label_points}) is worth more than"
+                        " '{better}' ({better_points}) before it"
                     ).format(label=label, label_points=label_points, better=better, better_points=better_points),
                 )
-        if self.bonus is not None and self.bonus.at_least not in self.scale:
+        if isinstance(self.bonus, dict):
+            for label in self.bonus:
+                if label not in self.scale:
+                    report(
+                        (*at, "bonus", label),
+                        "E304",
+                        _("bonus label '{label}' is not in the scale{hint}; the labels are {labels}").format(
+                            label=label, hint=did_you_mean(label, self.scale), labels=", ".join(self.scale)
+                        ),
+                    )
+        elif self.bonus is not None and self.bonus.at_least not in self.scale:
             report(
                 (*at, "bonus", "at_least"),
                 "E304",
@@ -81,14 +111,20 @@ class RatingRule(RuleBase):
 
     def bounds(self, at: PathKey) -> Iterator[tuple[PathKey, Decimal]]:
         yield from (((*at, "scale", label), points) for label, points in self.scale.items())
-        if self.bonus is not None:
+        if isinstance(self.bonus, RatingBonus):
             yield (*at, "bonus", "points"), self.bonus.points
+        elif self.bonus:
+            yield from (((*at, "bonus", label), points) for label, points in self.bonus.items())
 
     def describe(self) -> str:
         text = ", ".join(f"{label} {plain(points)}" for label, points in self.scale.items())
-        if self.bonus is not None:
+        if isinstance(self.bonus, RatingBonus):
             text += _("; bonus {points} at {level} or better").format(
                 points=plain(self.bonus.points), level=self.bonus.at_least
+            )
+        elif self.bonus:
+            text += _("; bonus {bonuses}").format(
+                bonuses=", ".join(f"{label} {plain(points)}" for label, points in self.bonus.items())
             )
         return text
 
@@ -116,18 +152,25 @@ class RatingRule(RuleBase):
 
     def score(self, value: Any, places: int) -> Scored:
         assert isinstance(value, RatingValue)
-        bonus = self.bonus.points if self.bonus is not None and self.earns_bonus(value.rating) else ZERO
-        return Scored(round_points(self.scale[value.rating], places), round_points(bonus, places))
+        return Scored(
+            round_points(self.scale[value.rating], places), round_points(self.bonus_for(value.rating), places)
+        )
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         assert isinstance(score.value, RatingValue)
         text = _("rating {rating} = {points}").format(rating=score.value.rating, points=number(score.points, places))
-        if self.bonus is not None:
+        if isinstance(self.bonus, RatingBonus):
             text += (
                 _("; bonus {bonus} (rated {level} or better)").format(
                     bonus=number(score.bonus, places), level=self.bonus.at_least
                 )
                 if score.bonus
                 else _("; no bonus (below {level})").format(level=self.bonus.at_least)
+            )
+        elif self.bonus:
+            text += (
+                _("; bonus {bonus} for {label}").format(bonus=number(score.bonus, places), label=score.value.rating)
+                if score.bonus
+                else _("; no bonus for {label}").format(label=score.value.rating)
             )
         return [text]

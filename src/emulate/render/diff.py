@@ -12,7 +12,7 @@ every difference comes from `emulate.diff`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,10 @@ def _content_title(content_id: str, old: Ruleset, new: Ruleset) -> str:
 
 
 def groups(old: Ruleset, new: Ruleset, changes: Sequence[Change]) -> list[Group]:
-    """Contents in order, then the whole ruleset, metadata, sources and notes; runs of one criterion under its heading."""
+    """Contents in order, then the whole ruleset, metadata, sources and notes.
+
+    Runs of one criterion stand under its heading.
+    """
     found: dict[str, Group] = {}
     for change in changes:
         if change.aspect == "metadata":
@@ -291,7 +294,7 @@ def impact_rows(old: Ruleset, new: Ruleset, impact: Impact) -> tuple[list[str], 
 def impact_notes(old: Ruleset, new: Ruleset, impact: Impact) -> list[str]:
     """The inputs each side could not use (grouped across units), units not compared, units without a submission."""
     notes: list[str] = []
-    sides_of = (
+    sides_of: tuple[tuple[str, str, Ruleset, Callable[[UnitImpact], Side | None]], ...] = (
         (
             _("Under the old rules ({year}): every input is used as submitted."),
             _("Under the old rules ({year}):"),
@@ -306,7 +309,7 @@ def impact_notes(old: Ruleset, new: Ruleset, impact: Impact) -> list[str]:
         ),
     )
     for all_used, heading, ruleset, pick in sides_of:
-        sides = [(unit.department, pick(unit)) for unit in impact.units if pick(unit) is not None]
+        sides = [(unit.department, side) for unit in impact.units if (side := pick(unit)) is not None]
         found: dict[tuple[str, str, str], list[str]] = {}
         for department, side in sides:
             for what, entries in (("missing", side.missing), ("ignored", side.ignored)):
@@ -316,7 +319,7 @@ def impact_notes(old: Ruleset, new: Ruleset, impact: Impact) -> list[str]:
             notes.append(all_used.format(year=ruleset.year))
             continue
         notes.append(heading.format(year=ruleset.year))
-        for (what, name, reason), departments in found.items():
+        for (_what, name, reason), departments in found.items():
             who = (
                 _("all {count} units").format(count=len(sides))
                 if len(departments) == len(sides) and len(sides) > 1
@@ -363,7 +366,7 @@ def _impact_lines(old: Ruleset, new: Ruleset, impact: Impact) -> list[Line]:
         return "  " + "  ".join(parts).rstrip()
 
     lines: list[Line] = [[], [(impact_title(impact), "bold")], [(cells(headers), "bold")]]
-    for unit, row in zip(impact.units, rows):
+    for unit, row in zip(impact.units, rows, strict=True):
         moved = unit.rank_movement
         style = "green" if moved and moved > 0 else "red" if moved and moved < 0 else ""
         lines.append([(cells(row), style)])

@@ -23,7 +23,8 @@ _BONUS_COLOUR = "#a6a6a6"
 _CSS = """
 @page { size: A4; margin: 14mm 12mm; }
 * { box-sizing: border-box; }
-body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #111; margin: 0 auto; max-width: 186mm; }
+body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #111; \
+margin: 0 auto; max-width: 186mm; }
 h1 { font-size: 15pt; margin: 0 0 2mm; }
 h2 { font-size: 11.5pt; margin: 6mm 0 2mm; border-bottom: 1px solid #999; }
 p.meta { margin: 0 0 1mm; color: #333; }
@@ -73,7 +74,8 @@ def chart_svg(evaluation: Evaluation) -> str:
     ] + [(_("Bonus"), _BONUS_COLOUR)]
     for name, colour in legend:
         parts.append(
-            f'<rect x="{x}" y="6" width="10" height="10" fill="{colour}"/><text x="{x + 14}" y="15">{escape(name)}</text>'
+            f'<rect x="{x}" y="6" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{x + 14}" y="15">{escape(name)}</text>'
         )
         x += 90
     for row, unit in enumerate(units):

@@ -193,8 +193,9 @@ def quota_tie_notes(ranking: Ranking) -> list[str]:
     names = {u.card.department: u.card.name for u in ranking.units}
     return [
         _(
-            "{award}: {proposed} (proposed) and {passed} (not proposed) share rank {rank}, and the quota leaves room for "
-            "only some of them: this proposal takes them in the order of their ids; the bloc's secret ballot decides"
+            "{award}: {proposed} (proposed) and {passed} (not proposed) share rank {rank},"
+            " and the quota leaves room for only some of them:"
+            " this proposal takes them in the order of their ids; the bloc's secret ballot decides"
         ).format(
             award=tie.award_id,
             rank=tie.rank,
@@ -278,8 +279,8 @@ def as_table(evaluation: Evaluation) -> list[Any]:
                 justify="right" if i in (3, 4) else "left",
                 ratio=2 if i == 5 else (1 if i in (0, 2) else None),
             )
-        for row in _adjustment_rows(evaluation):
-            adjusted.add_row(*row)
+        for adjustment_row in _adjustment_rows(evaluation):
+            adjusted.add_row(*adjustment_row)
         out.append(adjusted)
     differences = _differences(ruleset, ranking)
     if differences:
@@ -293,8 +294,8 @@ def as_table(evaluation: Evaluation) -> list[Any]:
         for i, header in enumerate(_difference_headers()):
             # unit, no, criterion, claimed, computed
             diff.add_column(header, overflow="fold", justify="right" if i in (3, 4) else "left")
-        for row in differences:
-            diff.add_row(*row)
+        for difference_row in differences:
+            diff.add_row(*difference_row)
         out.append(diff)
     out.extend(Text(note, style="dim") for note in _notes(ruleset, ranking))
     return out

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..engine import round_points
+from ..arithmetic import round_points
 from ..evaluation import Evaluation
 from ..i18n import _
 
@@ -276,13 +276,13 @@ def diff_workbook(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact:
             ]
         )
         for unit in impact.units:
-            change = unit.total_change
+            total_change = unit.total_change
             moved.append(
                 [
                     unit.name,
                     _value(unit.old.total, unit.old.places) if unit.old else None,
                     _value(unit.new.total, unit.new.places) if unit.new else None,
-                    _value(change, places) if change is not None else None,
+                    _value(total_change, places) if total_change is not None else None,
                     unit.old.rank if unit.old else None,
                     unit.new.rank if unit.new else None,
                     unit.rank_movement,
