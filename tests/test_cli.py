@@ -69,8 +69,18 @@ def test_score_json_has_the_spec_shape(run: Callable[..., Any]) -> None:
         "contents",
         "criteria",
         "award",
+        "awards",
+        "class",
+        "group",
+        "own_max",
+        "share",
         "submission_sha256",
     }
+    # SPEC 7.8: the shipped year has no classes or groups; every base criterion applies to every unit
+    assert (first["class"], first["group"], first["own_max"]) == (None, None, "650.00")
+    assert Decimal(first["share"]) == (Decimal(first["total"]) / 650).quantize(Decimal("0.01"))
+    assert {c["counts_as"] for c in first["criteria"].values()} == {"base"}
+    assert not any(c["not_applicable"] for c in first["criteria"].values())
     for row in record["ranking"]:
         total = Decimal(row["base"]) + Decimal(row["bonus"]) - Decimal(row["deductions"])
         assert Decimal(row["total"]) == max(Decimal(0), total)

@@ -11,13 +11,15 @@ output format read the same numbers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from .arithmetic import CONTEXT, ZERO, round_points
-from .ruleset import Criterion, Ruleset
+from .kinds import NotApplicable
+from .ruleset import Conditions, Criterion, Ruleset
 from .submission import CriterionValue, Submission
 
 if TYPE_CHECKING:
@@ -28,13 +30,14 @@ if TYPE_CHECKING:
 class CriterionScore:
     criterion: Criterion
     content_id: str
-    value: CriterionValue | None  # None: no value given (scored 0)
+    value: CriterionValue | None  # None: no value given (scored 0), or the criterion does not apply
     points: Decimal
     bonus: Decimal
     lost_to_cap: Decimal = ZERO  # points (or bonus) a cap or floor cut off
     components: tuple[ComponentScore, ...] = ()
     items: tuple[tuple[str, object, Decimal], ...] = ()  # checklist: (item id, state, points)
     claimed: Decimal | None = None  # the unit's self_score, if given
+    applies: bool = True  # False: `applies_to`/`except` leave the unit out (SPEC 7.4)
 
     @property
     def total(self) -> Decimal:
@@ -43,6 +46,16 @@ class CriterionScore:
     @property
     def claim_differs(self) -> bool:
         return self.claimed is not None and self.claimed != self.total
+
+    @property
+    def not_applicable(self) -> bool:
+        """Declared not applicable by the unit (`{not_applicable: true, reason}`)."""
+        return isinstance(self.value, NotApplicable)
+
+    @property
+    def counted_in_max(self) -> bool:
+        """Whether its maximum is part of the unit's own maximum."""
+        return self.applies and not self.not_applicable and self.criterion.is_base
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +74,16 @@ class ScoreCard:
     name: str
     criteria: tuple[CriterionScore, ...]
     deductions: tuple[DeductionScore, ...]
-    contents: dict[str, Decimal]
+    contents: dict[str, Decimal]  # base points per content
     base: Decimal
-    bonus: Decimal
-    deducted: Decimal
+    bonus: Decimal  # the rules' bonus and the bonus criteria's points
+    deducted: Decimal  # the deductions list's and the deduction criteria's points
     total: Decimal
-    share: Decimal  # total / base maximum, unrounded
+    share: Decimal  # total / own maximum, unrounded (0 when the own maximum is 0)
     submission: Submission
+    own_max: Decimal = ZERO  # the maximum of its applicable base criteria (SPEC 7.4)
+    floored: Decimal = ZERO  # what the floor at 0 added to a negative total
+    group: str | None = None
 
     def criterion(self, criterion_id: str) -> CriterionScore:
         return next(c for c in self.criteria if c.criterion.id == criterion_id)
@@ -75,13 +91,30 @@ class ScoreCard:
     def count_of(self, name: str) -> int:
         """The submitted count of a counted criterion or a deduction (for `require_zero`)."""
         for c in self.criteria:
-            if c.criterion.id == name and c.criterion.rule.counted and c.value is not None:
+            if c.criterion.id == name and c.criterion.rule.counted and c.value is not None and not c.not_applicable:
                 return c.criterion.rule.count_of(c.value)
         return next((d.count for d in self.deductions if d.deduction_id == name), 0)
 
     @property
     def claimed_differences(self) -> tuple[CriterionScore, ...]:
         return tuple(c for c in self.criteria if c.claim_differs)
+
+    @property
+    def has_share(self) -> bool:
+        """Whether the share means something (an own maximum above 0)."""
+        return self.own_max > 0
+
+    def meets_share(self, minimum: Decimal) -> bool:
+        """total >= minimum x own maximum, decided exactly (the share itself may be rounded)."""
+        return self.has_share and self.total >= minimum * self.own_max
+
+    @property
+    def lowest_criterion_share(self) -> Decimal | None:
+        """The smallest points / maximum among its applicable base criteria (SPEC 7.2), None if none."""
+        shares = [
+            c.points / c.criterion.max_points for c in self.criteria if c.counted_in_max and c.criterion.max_points
+        ]
+        return min(shares) if shares else None
 
 
 def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
@@ -96,22 +129,30 @@ def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
                 submission.criteria.get(criterion.id),
                 places,
                 submission.self_score.get(criterion.id),
+                ruleset.applies(criterion, submission.department),
             )
             for content, criterion in ruleset.criteria()
         )
         deductions = tuple(
             _score_deduction(d.id, d.per, d.cap, submission.deductions.get(d.id, 0), places) for d in ruleset.deductions
         )
+        base_criteria = [c for c in criteria if c.criterion.is_base]
         contents = {
-            content.id: sum((c.points for c in criteria if c.content_id == content.id), ZERO)
+            content.id: sum((c.points for c in base_criteria if c.content_id == content.id), ZERO)
             for content in ruleset.contents
         }
-        base = sum((c.points for c in criteria), ZERO)
-        bonus = sum((c.bonus for c in criteria), ZERO)
-        deducted = sum((d.points for d in deductions), ZERO)
-        total = max(ZERO, base + bonus - deducted)
-        maximum = ruleset.max_points
-        share = total / maximum if maximum else ZERO
+        base = sum((c.points for c in base_criteria), ZERO)
+        bonus = sum(
+            (c.bonus if c.criterion.is_base else c.total for c in criteria if c.criterion.counts_as != "deduction"),
+            ZERO,
+        )
+        deducted = sum((d.points for d in deductions), ZERO) + sum(
+            (c.total for c in criteria if c.criterion.counts_as == "deduction"), ZERO
+        )
+        raw = base + bonus - deducted
+        total = raw if ruleset.floor == "none" else max(ZERO, raw)
+        own_max = sum((c.criterion.max_points for c in criteria if c.counted_in_max), ZERO)
+        share = total / own_max if own_max else ZERO
     return ScoreCard(
         department=submission.department,
         name=department.name if department else submission.department,
@@ -124,16 +165,26 @@ def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
         total=total,
         share=share,
         submission=submission,
+        own_max=own_max,
+        floored=total - raw,
+        group=department.group if department else None,
     )
 
 
 def _score_criterion(
-    criterion: Criterion, content_id: str, value: CriterionValue | None, places: int, claimed: Decimal | None
+    criterion: Criterion,
+    content_id: str,
+    value: CriterionValue | None,
+    places: int,
+    claimed: Decimal | None,
+    applies: bool = True,
 ) -> CriterionScore:
     """One criterion's points, by its rule; a value that is absent (only when re-scoring under another
-    year's rules) scores 0."""
-    if value is None:
-        return CriterionScore(criterion, content_id, None, ZERO, ZERO, claimed=claimed)
+    year's rules, or for a criterion that does not apply) or declared not applicable scores 0."""
+    if not applies:
+        return CriterionScore(criterion, content_id, None, ZERO, ZERO, claimed=claimed, applies=False)
+    if value is None or isinstance(value, NotApplicable):
+        return CriterionScore(criterion, content_id, value, ZERO, ZERO, claimed=claimed)
     if not isinstance(value, criterion.rule.VALUE):
         raise TypeError(f"criterion {criterion.id}: a {criterion.kind} rule cannot score {type(value).__name__}")
     scored = criterion.rule.score(value, places)
@@ -156,7 +207,28 @@ def _score_deduction(deduction_id: str, per: Decimal, cap: Decimal | None, count
     return DeductionScore(deduction_id, count, round_points(points, places), round_points(raw - points, places))
 
 
-# --- ranking and awards ----------------------------------------------------------------
+# --- classes, ranking and awards ------------------------------------------------------
+
+
+def unmet(conditions: Conditions, card: ScoreCard) -> tuple[str, ...]:
+    """The conditions of a class or an award that the unit does not meet (their keys), in order."""
+    failed = []
+    if conditions.min_share is not None and not card.meets_share(conditions.min_share):
+        failed.append("min_share")
+    if conditions.min_points is not None and card.total < conditions.min_points:
+        failed.append("min_points")
+    if conditions.min_criterion_share is not None and not all(
+        c.points >= conditions.min_criterion_share * c.criterion.max_points for c in card.criteria if c.counted_in_max
+    ):
+        failed.append("min_criterion_share")
+    if any(card.count_of(name) for name in conditions.require_zero):
+        failed.append("require_zero")
+    return tuple(failed)
+
+
+def classify(ruleset: Ruleset, card: ScoreCard) -> str | None:
+    """The unit's class: the first whose conditions all hold (SPEC 7.5), or None."""
+    return next((c.id for c in ruleset.classification if not unmet(c, card)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,32 +238,46 @@ class AwardCheck:
     award_id: str
     department: str
     share: Decimal
-    min_share: Decimal
+    min_share: Decimal | None
     nonzero: tuple[tuple[str, int], ...]  # require_zero counts that are not zero
-    granted: bool
-    already: str | None = None  # the award it already received
+    granted: bool  # proposed (the bloc's ballot decides)
+    already: str | None = None  # the exclusive award it already received
     quota_full: bool = False
-    meets_share: bool = True  # total >= min_share x maximum, decided exactly (share itself may be rounded)
+    meets_share: bool = True  # total >= min_share x own maximum, decided exactly (share itself may be rounded)
+    unmet: tuple[str, ...] = ()  # every condition it does not meet (keys of the award)
 
 
 @dataclass(frozen=True, slots=True)
 class RankedUnit:
-    rank: int
+    rank: int  # within its group, when there are groups
     tied: bool
     card: ScoreCard
-    award: str | None
-    decided_by: str | None  # the tie-breaker that set it apart from a unit of equal total
+    award: str | None  # its exclusive award
+    decided_by: str | None  # the tie-breaker that set it apart from a unit of equal standing
+    class_id: str | None = None
+    awards: tuple[str, ...] = ()  # every award proposed to it, the exclusive one first
+
+    @property
+    def group(self) -> str | None:
+        return self.card.group
 
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
     year: int
-    units: tuple[RankedUnit, ...]
+    units: tuple[RankedUnit, ...]  # by group (in the ruleset's order), then by rank
     missing: tuple[str, ...]
     awards: tuple[AwardCheck, ...] = field(default=())
 
     def unit(self, department: str) -> RankedUnit | None:
         return next((u for u in self.units if u.card.department == department), None)
+
+    def groups(self) -> list[tuple[str | None, tuple[RankedUnit, ...]]]:
+        """The units of each group, in order (one group, None, when the ruleset has none)."""
+        found: dict[str | None, list[RankedUnit]] = {}
+        for unit in self.units:
+            found.setdefault(unit.group, []).append(unit)
+        return [(group, tuple(units)) for group, units in found.items()]
 
     def quota_ties(self) -> tuple[QuotaTie, ...]:
         """Where units of one rank fell on both sides of an award's quota.
@@ -200,16 +286,20 @@ class Ranking:
         order; the regulation leaves such a tie to the bloc's secret ballot,
         and the outputs say so.
         """
-        rank_of = {u.card.department: u.rank for u in self.units}
-        ties = []
-        for award_id in dict.fromkeys(a.award_id for a in self.awards):
-            checks = [a for a in self.awards if a.award_id == award_id]
-            for rank_ in sorted({rank_of[a.department] for a in checks if a.quota_full}):
-                granted = tuple(a.department for a in checks if a.granted and rank_of[a.department] == rank_)
-                if granted:
-                    passed = tuple(a.department for a in checks if a.quota_full and rank_of[a.department] == rank_)
-                    ties.append(QuotaTie(award_id, rank_, granted, passed))
-        return tuple(ties)
+        place = {u.card.department: (u.group or "", u.rank) for u in self.units}
+        proposed: dict[tuple[str, str, int], list[str]] = {}
+        passed: dict[tuple[str, str, int], list[str]] = {}
+        for check in self.awards:
+            key = (check.award_id, *place[check.department])
+            if check.granted:
+                proposed.setdefault(key, []).append(check.department)
+            elif check.quota_full:
+                passed.setdefault(key, []).append(check.department)
+        return tuple(
+            QuotaTie(award_id, rank_, tuple(proposed[(award_id, group, rank_)]), tuple(passed_over))
+            for (award_id, group, rank_), passed_over in passed.items()
+            if (award_id, group, rank_) in proposed
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,66 +324,114 @@ def _breaker_value(card: ScoreCard, breaker: str) -> Decimal:
     raise ValueError(f"unknown tie-breaker {breaker!r}")
 
 
+_LOWEST = Decimal("-Infinity")
+
+
+def _standing(ruleset: Ruleset, card: ScoreCard, class_id: str | None) -> tuple[Decimal, ...]:
+    """What ranks a unit, larger first: its class (with `rank_by_class`), its total or share."""
+    lead: list[Decimal] = []
+    if ruleset.rank_by_class:
+        classes = [c.id for c in ruleset.classification]
+        lead.append(Decimal(-(classes.index(class_id) if class_id in classes else len(classes))))
+    if ruleset.compare == "share":
+        lead.append(card.share if card.has_share else _LOWEST)
+    else:
+        lead.append(card.total)
+    return tuple(lead)
+
+
 def rank(ruleset: Ruleset, cards: Iterable[ScoreCard], missing: Sequence[str] = ()) -> Ranking:
-    """Order units by total, then the ruleset's tie-breakers; equal units share a rank."""
+    """Order units by standing, then the ruleset's tie-breakers; equal units share a rank.
+
+    With groups, each group is ranked on its own (ranks restart at 1), and an
+    award's quota holds in each group unless the award is `across_groups`.
+    """
     breakers = list(ruleset.tie_breakers)
+    classes = {card.department: classify(ruleset, card) for card in cards} if ruleset.classification else {}
+    cards = list(cards)
 
     def key(card: ScoreCard) -> tuple[Decimal, ...]:
-        return (card.total, *(_breaker_value(card, b) for b in breakers))
+        return (*_standing(ruleset, card, classes.get(card.department)), *(_breaker_value(card, b) for b in breakers))
 
-    ordered = sorted(cards, key=lambda c: (tuple(-k for k in key(c)), c.department))
-    keys = [key(c) for c in ordered]
-    ranks: list[int] = []
-    for i, k in enumerate(keys):
-        ranks.append(ranks[i - 1] if i and keys[i - 1] == k else i + 1)
-    awards = _propose_awards(ruleset, ordered)
-    granted = {a.department: a.award_id for a in awards if a.granted}
+    keys = {card.department: key(card) for card in cards}
+    lead = len(_standing(ruleset, cards[0], None)) if cards else 1
+    ordered = sorted(cards, key=lambda c: (tuple(-k for k in keys[c.department]), c.department))
+    group_order = {g.id: n for n, g in enumerate(ruleset.groups)}
+    by_group: dict[str | None, list[ScoreCard]] = {}
+    for card in sorted(ordered, key=lambda c: group_order.get(c.group or "", len(group_order))):
+        by_group.setdefault(card.group, []).append(card)
+    awards = _propose_awards(ruleset, ordered, by_group)
+    proposed: dict[str, list[str]] = {}
+    exclusive = {a.id for a in ruleset.awards if a.exclusive}
+    for check in awards:
+        if check.granted:
+            proposed.setdefault(check.department, []).append(check.award_id)
     units = []
-    for i, card in enumerate(ordered):
-        tied = ranks.count(ranks[i]) > 1
-        units.append(RankedUnit(ranks[i], tied, card, granted.get(card.department), _decided_by(i, keys, breakers)))
+    for members in by_group.values():
+        group_keys = [keys[c.department] for c in members]
+        ranks: list[int] = []
+        for i, k in enumerate(group_keys):
+            ranks.append(ranks[i - 1] if i and group_keys[i - 1] == k else i + 1)
+        sizes = Counter(ranks)
+        for i, card in enumerate(members):
+            given = proposed.get(card.department, [])
+            mine = sorted(given, key=lambda a: a not in exclusive)
+            units.append(
+                RankedUnit(
+                    ranks[i],
+                    sizes[ranks[i]] > 1,
+                    card,
+                    next((a for a in mine if a in exclusive), None),
+                    _decided_by(i, group_keys, breakers, lead),
+                    classes.get(card.department),
+                    tuple(mine),
+                )
+            )
     order = {d.id: n for n, d in enumerate(ruleset.departments)}
     return Ranking(ruleset.year, tuple(units), tuple(sorted(missing, key=lambda d: order.get(d, len(order)))), awards)
 
 
-def _decided_by(i: int, keys: list[tuple[Decimal, ...]], breakers: list[str]) -> str | None:
-    """The first tie-breaker that separates unit i from a neighbour with the same total."""
+def _decided_by(i: int, keys: list[tuple[Decimal, ...]], breakers: list[str], lead: int) -> str | None:
+    """The first tie-breaker that separates unit i from a neighbour of the same standing."""
     for j in (i - 1, i + 1):
-        if 0 <= j < len(keys) and keys[j][0] == keys[i][0] and keys[j] != keys[i]:
-            for n, breaker in enumerate(breakers, start=1):
+        if 0 <= j < len(keys) and keys[j][:lead] == keys[i][:lead] and keys[j] != keys[i]:
+            for n, breaker in enumerate(breakers, start=lead):
                 if keys[j][n] != keys[i][n]:
                     return breaker
     return None
 
 
-def _propose_awards(ruleset: Ruleset, ordered: list[ScoreCard]) -> tuple[AwardCheck, ...]:
+def _propose_awards(
+    ruleset: Ruleset, ordered: list[ScoreCard], by_group: dict[str | None, list[ScoreCard]]
+) -> tuple[AwardCheck, ...]:
+    """The awards in the ruleset's order: exclusive ones as a ladder with quotas, the others to all who meet them."""
     checks: list[AwardCheck] = []
     awarded: dict[str, str] = {}
-    maximum = ruleset.max_points
     for award in ruleset.awards:
-        given = 0
-        for card in ordered:
-            share = card.total / maximum if maximum else ZERO
-            nonzero = tuple((name, card.count_of(name)) for name in award.require_zero if card.count_of(name))
-            # compared as total >= min_share x maximum: exact, where total / maximum may be rounded
-            meets_share = card.total >= award.min_share * maximum
-            eligible = meets_share and not nonzero
-            already = awarded.get(card.department)
-            granted = eligible and already is None and given < award.quota
-            if granted:
-                given += 1
-                awarded[card.department] = award.id
-            checks.append(
-                AwardCheck(
-                    award.id,
-                    card.department,
-                    share,
-                    award.min_share,
-                    nonzero,
-                    granted,
-                    already,
-                    eligible and already is None and not granted,
-                    meets_share,
+        pools = [ordered] if award.across_groups or not award.exclusive else list(by_group.values())
+        for pool in pools:
+            given = 0
+            for card in pool:
+                failed = unmet(award, card)
+                nonzero = tuple((name, card.count_of(name)) for name in award.require_zero if card.count_of(name))
+                already = awarded.get(card.department) if award.exclusive else None
+                eligible = not failed and already is None
+                granted = eligible and (not award.exclusive or award.quota is None or given < award.quota)
+                if granted and award.exclusive:
+                    given += 1
+                    awarded[card.department] = award.id
+                checks.append(
+                    AwardCheck(
+                        award.id,
+                        card.department,
+                        card.share,
+                        award.min_share,
+                        nonzero,
+                        granted,
+                        already,
+                        eligible and not granted,
+                        "min_share" not in failed,
+                        failed,
+                    )
                 )
-            )
     return tuple(checks)

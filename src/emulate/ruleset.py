@@ -10,14 +10,14 @@ of `emulate.kinds`, which owns everything about it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from .arithmetic import ZERO
 from .fields import (
@@ -35,6 +35,7 @@ from .fields import (
 )
 from .i18n import _
 from .kinds import Rule
+from .kinds.base import Report
 from .problems import Problem, error, warning
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, MAX_DECIMALS, Document, PathKey, load_file
@@ -51,13 +52,28 @@ _Model = Model  # the review's models take it from here (defined once, in fields
 # --- the regulation's structure -------------------------------------------------------
 
 
+#: where a criterion's points go (SPEC 7.3): its content's base points, the bonus, or the deductions
+CountsAs = Literal["base", "bonus", "deduction"]
+
+
 class Criterion(Model):
+    # `except` is a Python keyword: the field is `except_`, read from `except` (and from `except_`, so
+    # that a dumped criterion reads back)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     id: Id
     no: Text
     title: Text
     source: Text = ""
     rule: Rule
     note: OptionalText = None
+    counts_as: CountsAs = "base"
+    #: the departments or groups it applies to (SPEC 7.4); None: every unit
+    applies_to: list[Id] | None = None
+    #: the departments or groups it does not apply to
+    except_: list[Id] | None = Field(default=None, alias="except")
+    #: `allowed`: a unit may submit `{not_applicable: true, reason: ...}`
+    not_applicable: Literal["allowed"] | None = None
 
     @property
     def kind(self) -> str:
@@ -65,11 +81,39 @@ class Criterion(Model):
 
     @property
     def max_points(self) -> Decimal:
+        """The rule's maximum (before `counts_as` decides where it counts)."""
         return self.rule.max_points
 
     @property
     def max_bonus(self) -> Decimal:
         return self.rule.max_bonus
+
+    @property
+    def is_base(self) -> bool:
+        return self.counts_as == "base"
+
+    @property
+    def base_max(self) -> Decimal:
+        """What it adds to the maximum of base points."""
+        return self.rule.max_points if self.counts_as == "base" else ZERO
+
+    @property
+    def bonus_max(self) -> Decimal:
+        """What it adds to the maximum bonus: a base rule's bonus, or all of a bonus criterion."""
+        if self.counts_as == "base":
+            return self.rule.max_bonus
+        return self.rule.max_points + self.rule.max_bonus if self.counts_as == "bonus" else ZERO
+
+    @property
+    def deduction_max(self) -> Decimal:
+        return self.rule.max_points + self.rule.max_bonus if self.counts_as == "deduction" else ZERO
+
+    def applies(self, department: str, group: str | None) -> bool:
+        """Whether the criterion applies to a unit (SPEC 7.4), by its id or its group's."""
+        names = {department} if group is None else {department, group}
+        if self.applies_to is not None and not names & set(self.applies_to):
+            return False
+        return not (self.except_ is not None and names & set(self.except_))
 
 
 class Content(Model):
@@ -79,17 +123,29 @@ class Content(Model):
 
     @property
     def max_points(self) -> Decimal:
-        return sum((c.max_points for c in self.criteria), ZERO)
+        return sum((c.base_max for c in self.criteria), ZERO)
 
     @property
     def max_bonus(self) -> Decimal:
-        return sum((c.max_bonus for c in self.criteria), ZERO)
+        return sum((c.bonus_max for c in self.criteria), ZERO)
+
+    @property
+    def max_deductions(self) -> Decimal:
+        return sum((c.deduction_max for c in self.criteria), ZERO)
 
 
 class Department(Model):
     id: Id
     name: Text
     role: Literal["leader", "member"] = "member"
+    group: Id | None = None
+
+
+class Group(Model):
+    """Units ranked on their own (SPEC 7.6)."""
+
+    id: Id
+    title: Text
 
 
 class Deduction(Model):
@@ -100,12 +156,36 @@ class Deduction(Model):
     source: Text = ""
 
 
-class Award(Model):
+class Conditions(Model):
+    """What a class or an award may ask of a unit (SPEC 7.5); every condition given must hold."""
+
+    min_share: Number | None = None  # total >= min_share x the unit's own maximum
+    min_points: Number | None = None  # total >= min_points
+    min_criterion_share: Number | None = None  # every applicable base criterion >= that share of its maximum
+    require_zero: list[Id] = Field(default_factory=list)  # counts (criteria or deductions) that must be 0
+
+    @property
+    def has_conditions(self) -> bool:
+        return any(
+            (self.min_share is not None, self.min_points is not None, self.min_criterion_share is not None)
+        ) or bool(self.require_zero)
+
+
+class Award(Conditions):
     id: Id
     title: Text
-    quota: PositiveWhole
-    min_share: Number
-    require_zero: list[Id] = Field(default_factory=list)
+    quota: PositiveWhole | None = None  # required for an exclusive award; none for `exclusive: false`
+    #: False: proposed to every unit that meets it, beside the ladder of exclusive awards
+    exclusive: bool = True
+    #: True: the quota is for the whole bloc, not for each group (SPEC 7.6)
+    across_groups: bool = False
+
+
+class Classification(Conditions):
+    """One class of a classification (xếp loại), e.g. Hoàn thành xuất sắc nhiệm vụ."""
+
+    id: Id
+    title: Text
 
 
 class Rounding(Model):
@@ -127,6 +207,14 @@ class Ruleset(Model):
     deductions: list[Deduction] = Field(default_factory=list)
     awards: list[Award] = Field(default_factory=list)
     tie_breakers: list[Text] = Field(default_factory=list)
+    #: `none`: a total may be below zero (a ledger of plus and minus points, SPEC 7.3)
+    floor: Literal[0, "none"] = 0
+    #: rank by total points, or by total / the unit's own maximum (SPEC 7.4)
+    compare: Literal["points", "share"] = "points"
+    groups: list[Group] = Field(default_factory=list)
+    #: in order: a unit gets the first class whose conditions all hold (SPEC 7.5)
+    classification: list[Classification] = Field(default_factory=list)
+    rank_by_class: bool = False
 
     @property
     def max_points(self) -> Decimal:
@@ -135,6 +223,26 @@ class Ruleset(Model):
     @property
     def max_bonus(self) -> Decimal:
         return sum((c.max_bonus for c in self.contents), ZERO)
+
+    @property
+    def max_deductions(self) -> Decimal:
+        """The most that deduction criteria can take (the deductions list aside)."""
+        return sum((c.max_deductions for c in self.contents), ZERO)
+
+    def group_of(self, department_id: str) -> str | None:
+        department = self.department(department_id)
+        return department.group if department is not None else None
+
+    def applies(self, criterion: Criterion, department_id: str) -> bool:
+        return criterion.applies(department_id, self.group_of(department_id))
+
+    def own_max(self, department_id: str, not_applicable: Iterable[str] = ()) -> Decimal:
+        """The unit's maximum: its applicable base criteria's, less those it declared not applicable."""
+        left_out = set(not_applicable)
+        return sum(
+            (c.base_max for _content, c in self.criteria() if c.id not in left_out and self.applies(c, department_id)),
+            ZERO,
+        )
 
     def criteria(self) -> Iterator[tuple[Content, Criterion]]:
         for content in self.contents:
@@ -276,26 +384,53 @@ def check_ruleset(
                 _("deduction '{id}' has no source: cite the regulation (`source: ...`)").format(id=deduction.id),
             )
 
+    unique(
+        _("group id '{id}' is used twice (first at line {line}); ids must be unique"),
+        [(("groups", i, "id"), g.id) for i, g in enumerate(ruleset.groups)],
+    )
+    unique(
+        _("class id '{id}' is used twice (first at line {line}); ids must be unique"),
+        [(("classification", i, "id"), c.id) for i, c in enumerate(ruleset.classification)],
+    )
     counted = {c.id for _, c in ruleset.criteria() if c.rule.counted} | {d.id for d in ruleset.deductions}
     for i, award in enumerate(ruleset.awards):
-        if not (0 < award.min_share <= 1):
+        _check_conditions(("awards", i), award, counted, report)
+        if award.exclusive and award.quota is None:
             report(
-                ("awards", i, "min_share"),
-                "E205",
-                _("'min_share' must be a share of the maximum above 0 and at most 1 (0.90 is 90 %), got {got}").format(
-                    got=award.min_share
+                ("awards", i),
+                "E202",
+                _("award '{award}' has no quota: add `quota: N` (how many units it may be proposed to)").format(
+                    award=award.id
                 ),
             )
-        for j, name in enumerate(award.require_zero):
-            if name not in counted:
-                report(
-                    ("awards", i, "require_zero", j),
-                    "E305",
-                    _(
-                        "award '{award}' requires a zero count of '{name}', which is not a counted criterion"
-                        " (count_points, count_penalty) or a deduction{hint}"
-                    ).format(award=award.id, name=name, hint=did_you_mean(name, counted)),
-                )
+        elif not award.exclusive and award.quota is not None:
+            report(
+                ("awards", i, "quota"),
+                "E323",
+                _(
+                    "award '{award}' is not exclusive, so it is proposed to every unit that meets it and takes no"
+                    " quota: remove `quota`, or remove `exclusive: false`"
+                ).format(award=award.id),
+            )
+    for i, class_ in enumerate(ruleset.classification):
+        _check_conditions(("classification", i), class_, counted, report)
+    if ruleset.classification and ruleset.classification[-1].has_conditions:
+        report(
+            ("classification", len(ruleset.classification) - 1),
+            "W321",
+            _(
+                "the last class '{id}' has conditions, so a unit that meets none of the classes gets no class;"
+                " end the list with a class without conditions (e.g. 'Không hoàn thành nhiệm vụ')"
+            ).format(id=ruleset.classification[-1].id),
+        )
+    if ruleset.rank_by_class and not ruleset.classification:
+        report(
+            ("rank_by_class",),
+            "E323",
+            _("`rank_by_class: true` needs a `classification`: add one, or remove `rank_by_class`"),
+        )
+    _check_groups(ruleset, report)
+    _check_applicability(ruleset, criteria_paths, report)
 
     content_ids = [c.id for c in ruleset.contents]
     criterion_ids = ruleset.criterion_ids
@@ -379,6 +514,115 @@ def check_ruleset(
     return problems
 
 
+def _check_conditions(at: PathKey, conditions: Conditions, counted: set[str], report: Report) -> None:
+    """The conditions of an award or a class: shares between 0 and 1, counts that exist."""
+    for key in ("min_share", "min_criterion_share"):
+        value = getattr(conditions, key)
+        if value is not None and not (0 < value <= 1):
+            report(
+                (*at, key),
+                "E205",
+                _("'{key}' must be a share of the maximum above 0 and at most 1 (0.90 is 90 %), got {got}").format(
+                    key=key, got=value
+                ),
+            )
+    for j, name in enumerate(conditions.require_zero):
+        if name not in counted:
+            report(
+                (*at, "require_zero", j),
+                "E305",
+                _(
+                    "'{owner}' requires a zero count of '{name}', which is not a counted criterion"
+                    " (count_points, count_penalty, tiers of a count) or a deduction{hint}"
+                ).format(owner=getattr(conditions, "id", ""), name=name, hint=did_you_mean(name, counted)),
+            )
+
+
+def _check_groups(ruleset: Ruleset, report: Report) -> None:
+    """Groups (SPEC 7.6): on every department or on none, each known, each with a member."""
+    group_ids = [g.id for g in ruleset.groups]
+    grouped = [d for d in ruleset.departments if d.group is not None]
+    for i, department in enumerate(ruleset.departments):
+        if department.group is None and (grouped or ruleset.groups):
+            report(
+                ("departments", i),
+                "E321",
+                _(
+                    "department '{id}' has no group, but the ruleset ranks groups separately: add `group: ID`"
+                    " (the groups are {groups})"
+                ).format(id=department.id, groups=", ".join(group_ids) or _("not listed: add `groups:`")),
+            )
+        elif department.group is not None and department.group not in group_ids:
+            report(
+                ("departments", i, "group"),
+                "E321",
+                _("department '{id}' is in group '{group}', which `groups` does not list{hint}").format(
+                    id=department.id, group=department.group, hint=did_you_mean(department.group, group_ids)
+                ),
+            )
+    members = {d.group for d in grouped}
+    for i, group in enumerate(ruleset.groups):
+        if group.id not in members:
+            report(
+                ("groups", i),
+                "E321",
+                _("group '{id}' has no member: put departments in it (`group: {id}`) or remove it").format(id=group.id),
+            )
+
+
+def _check_applicability(ruleset: Ruleset, criteria_paths: Sequence[tuple[PathKey, Criterion]], report: Report) -> None:
+    """`applies_to` and `except` name known units or groups; own maxima that differ, or can be 0."""
+    known = [d.id for d in ruleset.departments] + [g.id for g in ruleset.groups]
+    varies: PathKey | None = None  # the first criterion that gives units different maxima
+    for path, criterion in criteria_paths:
+        if criterion.applies_to is not None and criterion.except_ is not None:
+            report(
+                (*path, "except"),
+                "E320",
+                _("criterion '{id}' has both `applies_to` and `except`: keep one").format(id=criterion.id),
+            )
+        for key, names in (("applies_to", criterion.applies_to), ("except", criterion.except_)):
+            for j, name in enumerate(names or ()):
+                if name not in known:
+                    report(
+                        (*path, key, j),
+                        "E320",
+                        _("'{key}' of criterion '{id}' names '{name}', which is no department or group{hint}").format(
+                            key=key, id=criterion.id, name=name, hint=did_you_mean(name, known)
+                        ),
+                    )
+        if (
+            varies is None
+            and criterion.is_base
+            and criterion.max_points
+            and (
+                criterion.not_applicable == "allowed"
+                or not all(ruleset.applies(criterion, d.id) for d in ruleset.departments)
+            )
+        ):
+            varies = (*path, "id")
+    if ruleset.compare == "points" and varies is not None:
+        report(
+            varies,
+            "W320",
+            _(
+                "some criteria do not apply to every unit, so units have different maxima, but units are ranked"
+                " by points: add `compare: share` to rank by the share of each unit's own maximum"
+            ),
+        )
+    if ruleset.compare == "share":
+        for i, department in enumerate(ruleset.departments):
+            if not ruleset.own_max(department.id):
+                report(
+                    ("departments", i),
+                    "E322",
+                    _(
+                        "no base criterion with points applies to '{id}', so its share of its own maximum is"
+                        " undefined and `compare: share` cannot rank it"
+                    ).format(id=department.id),
+                )
+
+
 def _maxima_parameters(ruleset: Ruleset) -> Iterator[tuple[PathKey, Decimal]]:
     """The parameters that bound a rounded score: they must lie on the rounding grid."""
     for i, content in enumerate(ruleset.contents):
@@ -390,7 +634,7 @@ def _maxima_parameters(ruleset: Ruleset) -> Iterator[tuple[PathKey, Decimal]]:
             yield ("deductions", i, "cap"), deduction.cap
 
 
-def _check_numbering(ruleset: Ruleset, report: Callable[[PathKey, str, str], None]) -> None:
+def _check_numbering(ruleset: Ruleset, report: Report) -> None:
     seen: dict[str, str] = {}
     content_ids = [c.id for c in ruleset.contents]
     for i, content in enumerate(ruleset.contents):

@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, Field
 from .fields import Id, Model, NonNegative, NonNegativeWhole, OptionalText, did_you_mean, suggest, to_mapping
 from .i18n import _
 from .kinds import VALUE_MODELS as VALUE_MODELS  # re-exported: the review validates values by kind
-from .kinds import Value
+from .kinds import NotApplicable, Value
 from .problems import Problem, error
 from .ruleset import Criterion, Ruleset
 from .validation import validate
@@ -188,6 +188,17 @@ def check_submission(
     unknown = [c for c in top.criteria if c not in criteria]
     meant = {suggest(c, criteria) for c in unknown if not criterion_years(c)}  # typos stand for missing ids
     for criterion_id, criterion in criteria.items():
+        if not ruleset.applies(criterion, top.department):
+            if criterion_id in top.criteria:
+                report(
+                    ("criteria", criterion_id),
+                    "E409",
+                    _("criterion {no} '{id}' does not apply to {department} ({reason}): remove it").format(
+                        no=criterion.no, id=criterion_id, department=top.department, reason=why_not(criterion)
+                    ),
+                    key=True,
+                )
+            continue
         if criterion_id not in top.criteria and criterion_id in meant:
             continue  # reported once, as the unknown id with its did-you-mean
         if criterion_id not in top.criteria:
@@ -200,7 +211,24 @@ def check_submission(
             )
             continue
         at = ("criteria", criterion_id)
-        value, found = validate(VALUE_MODELS[criterion.kind], top.criteria[criterion_id], document, at)
+        raw = top.criteria[criterion_id]
+        if isinstance(raw, dict) and "not_applicable" in raw:
+            declared, found = validate(NotApplicable, raw, document, at)
+            problems += found
+            if criterion.not_applicable != "allowed":
+                report(
+                    (*at, "not_applicable"),
+                    "E407",
+                    _(
+                        "criterion {no} '{id}' must be scored: the ruleset does not allow `not_applicable` for it;"
+                        " write `{id}: {example}`"
+                    ).format(no=criterion.no, id=criterion_id, example=what_to_write(criterion)),
+                    key=True,
+                )
+            elif declared is not None:
+                values[criterion_id] = declared
+            continue
+        value, found = validate(VALUE_MODELS[criterion.kind], raw, document, at)
         problems += found
         if value is not None:
             more = check_value(criterion, value, at, report)
@@ -237,6 +265,13 @@ def check_submission(
                 key=True,
             )
     return values, problems
+
+
+def why_not(criterion: Criterion) -> str:
+    """Why a criterion leaves some units out, in the ruleset's own terms."""
+    if criterion.applies_to is not None:
+        return _("it applies only to {ids}").format(ids=", ".join(criterion.applies_to))
+    return _("it applies to every unit except {ids}").format(ids=", ".join(criterion.except_ or ()))
 
 
 def unknown_criterion_message(criterion_id: str, ruleset: Ruleset, criterion_years: Callable[[str], list[int]]) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Union
 from pydantic import Field
 
 from .assessed import AssessedRule
-from .base import CountValue, RuleBase, Scored, Value
+from .base import CountValue, NotApplicable, RuleBase, Scored, Value
 from .checklist import NOT_APPLICABLE, ChecklistRule
 from .count_penalty import CountPenaltyRule
 from .count_points import CountPointsRule
@@ -58,6 +58,7 @@ __all__ = [
     "RULES",
     "VALUE_MODELS",
     "CountValue",
+    "NotApplicable",
     "Rule",
     "RuleBase",
     "Scored",

@@ -26,10 +26,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from ..arithmetic import ZERO, number
-from ..fields import Model, NonNegativeWhole, OptionalText
+from ..fields import Model, NonNegativeWhole, OptionalText, Text
 from ..i18n import _
 from ..yamlio import PathKey
 
@@ -51,6 +51,17 @@ class Value(Model):
 
     evidence: OptionalText = None
     note: OptionalText = None
+
+
+class NotApplicable(Value):
+    """`{not_applicable: true, reason: ...}`: a criterion that a unit declares not applicable to it.
+
+    Any kind's criterion takes it when the ruleset says `not_applicable: allowed`
+    (SPEC 7.4); it scores nothing and is left out of the unit's own maximum.
+    """
+
+    not_applicable: Literal[True]
+    reason: Text
 
 
 class CountValue(Value):

@@ -19,7 +19,7 @@ from typing import Any
 from ..diff import Change, Impact, Side, UnitImpact
 from ..i18n import _
 from ..ruleset import Award, Criterion, Deduction, Ruleset
-from . import number, plain
+from . import award_in_words, number, plain
 from .rules import describe_rule
 
 FORMATS = ("text", "json", "markdown")
@@ -111,14 +111,7 @@ def _deduction_in_words(deduction: Deduction) -> str:
 
 
 def _award_in_words(award: Award) -> str:
-    share = plain(award.min_share * 100)
-    if award.require_zero:
-        return _("{title} ({quota} unit(s), total ≥ {share} % of the maximum, requires zero {ids})").format(
-            title=award.title, quota=award.quota, share=share, ids=", ".join(award.require_zero)
-        )
-    return _("{title} ({quota} unit(s), total ≥ {share} % of the maximum)").format(
-        title=award.title, quota=award.quota, share=share
-    )
+    return f"{award.title} ({award_in_words(award)})"
 
 
 def _whole_node(change: Change, old: Ruleset, new: Ruleset) -> str | None:

@@ -6,7 +6,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..engine import CriterionScore, RankedUnit, Ranking, ScoreCard
+from ..arithmetic import ZERO
+from ..engine import AwardCheck, CriterionScore, RankedUnit, Ranking, ScoreCard
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..kinds.base import cut_off
@@ -24,27 +25,52 @@ def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
 def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tuple[str, bool, str]]:
     """(award id, proposed, why) for each award, as the engine decided it."""
     out = []
+    places = ruleset.rounding.places
     for check in ranking.awards:
         if check.department != department:
             continue
-        need = _("total {share} of the maximum (needs ≥ {minimum})").format(
-            share=percent(check.share), minimum=percent(check.min_share, 0)
+        need = (
+            _("total {share} of the maximum (needs ≥ {minimum})").format(
+                share=percent(check.share), minimum=percent(check.min_share, 0)
+            )
+            if check.min_share is not None
+            else _("total {share} of the maximum").format(share=percent(check.share))
         )
         if check.granted:
             why = _("proposed: {reason}").format(reason=need)
         elif check.already:
             why = _("not proposed: already proposed for {award}").format(award=check.already)
-        elif not check.meets_share:
-            why = _("not eligible: {reason}").format(reason=need)
-        elif check.nonzero:
-            counts = ", ".join(
-                _("{name} count is {count} (must be 0)").format(name=name, count=count) for name, count in check.nonzero
-            )
-            why = _("not eligible: {reason}").format(reason=counts)
+        elif check.unmet:
+            why = _("not eligible: {reason}").format(reason="; ".join(_unmet_words(ruleset, check, need, places)))
         else:
             why = _("eligible, but the quota was filled by better-ranked units ({reason})").format(reason=need)
         out.append((check.award_id, check.granted, why))
     return out
+
+
+def _unmet_words(ruleset: Ruleset, check: AwardCheck, need: str, places: int) -> list[str]:
+    """Each condition of an award that the unit does not meet, with its numbers."""
+    award = next(a for a in ruleset.awards if a.id == check.award_id)
+    words = []
+    for key in check.unmet:
+        if key == "min_share":
+            words.append(need)
+        elif key == "require_zero":
+            words.append(
+                ", ".join(
+                    _("{name} count is {count} (must be 0)").format(name=name, count=count)
+                    for name, count in check.nonzero
+                )
+            )
+        elif key == "min_points":
+            words.append(_("total below {points} points").format(points=number(award.min_points or ZERO, places)))
+        elif key == "min_criterion_share":
+            words.append(
+                _("a criterion below {share} % of its maximum").format(
+                    share=plain((award.min_criterion_share or ZERO) * 100)
+                )
+            )
+    return words
 
 
 def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:

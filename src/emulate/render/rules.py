@@ -8,7 +8,7 @@ from typing import Any
 
 from ..i18n import _
 from ..ruleset import Criterion, Ruleset
-from . import number, plain
+from . import award_in_words, number, plain
 
 
 def describe_rule(criterion: Criterion) -> str:
@@ -124,15 +124,7 @@ def as_tree(ruleset: Ruleset) -> Any:
     if ruleset.awards:
         branch = tree.add(bold(_("Awards")))
         for a in ruleset.awards:
-            values = {"quota": a.quota, "share": plain(a.min_share * 100)}
-            rule = (
-                _("{quota} unit(s), total ≥ {share} % of the maximum, requires zero {deductions}").format(
-                    deductions=", ".join(a.require_zero), **values
-                )
-                if a.require_zero
-                else _("{quota} unit(s), total ≥ {share} % of the maximum").format(**values)
-            )
-            branch.add(f"{escape(a.id)}: {escape(a.title)} · {escape(rule)}")
+            branch.add(f"{escape(a.id)}: {escape(a.title)} · {escape(award_in_words(a))}")
     if ruleset.tie_breakers:
         tree.add(bold(_("Tie-breakers")) + f": {', '.join(ruleset.tie_breakers)}")
     return tree

@@ -12,7 +12,7 @@ from ..engine import RankedUnit, Ranking
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..ruleset import Ruleset
-from . import number, percent
+from . import award_in_words, number, percent
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -55,6 +55,8 @@ def as_data(evaluation: Evaluation, ruleset_sha256: str) -> dict[str, Any]:
                 "no": c.criterion.no,
                 "points": number(c.points, places),
                 "bonus": number(c.bonus, places),
+                "counts_as": c.criterion.counts_as,
+                "not_applicable": c.not_applicable or not c.applies,
             }
             if c.claimed is not None:
                 entry["claimed"] = number(c.claimed, places)
@@ -72,6 +74,11 @@ def as_data(evaluation: Evaluation, ruleset_sha256: str) -> dict[str, Any]:
                 "contents": {cid: number(points, places) for cid, points in card.contents.items()},
                 "criteria": criteria,
                 "award": unit.award,
+                "awards": list(unit.awards),
+                "class": unit.class_id,
+                "group": unit.group,
+                "own_max": number(card.own_max, places),
+                "share": number(card.share, places) if card.has_share else None,
                 "submission_sha256": card.submission.sha256,
             }
         )
@@ -209,21 +216,7 @@ def quota_tie_notes(ranking: Ranking) -> list[str]:
 def _notes(ruleset: Ruleset, ranking: Ranking) -> list[str]:
     notes = []
     for award in ruleset.awards:
-        values = {
-            "award": award.id,
-            "title": award.title,
-            "quota": award.quota,
-            "share": percent(award.min_share, 0),
-            "maximum": number(ruleset.max_points, ruleset.rounding.places),
-        }
-        if award.require_zero:
-            notes.append(
-                _("{award}: {title} (up to {quota}, total ≥ {share} of {maximum}, no {deductions})").format(
-                    deductions=", ".join(award.require_zero), **values
-                )
-            )
-        else:
-            notes.append(_("{award}: {title} (up to {quota}, total ≥ {share} of {maximum})").format(**values))
+        notes.append(f"{award.id}: {award.title} ({award_in_words(award)})")
     if any(u.tied for u in ranking.units):
         notes.append(_("'=' marks a shared rank"))
     notes += quota_tie_notes(ranking)
