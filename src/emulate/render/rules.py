@@ -7,13 +7,26 @@ from decimal import Decimal
 from typing import Any
 
 from ..i18n import _
-from ..ruleset import Criterion, Ruleset
+from ..ruleset import Conditions, Criterion, Ruleset
 from . import award_in_words, number, plain
 
 
 def describe_rule(criterion: Criterion) -> str:
     """The rule in one line, in the regulation's terms (its kind words it)."""
     return criterion.rule.describe()
+
+
+def _share(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
+
+
+def _conditions(c: Conditions) -> dict[str, Any]:
+    return {
+        "min_share": _share(c.min_share),
+        "min_points": _share(c.min_points),
+        "min_criterion_share": _share(c.min_criterion_share),
+        "require_zero": list(c.require_zero),
+    }
 
 
 def as_data(ruleset: Ruleset) -> dict[str, Any]:
@@ -25,7 +38,11 @@ def as_data(ruleset: Ruleset) -> dict[str, Any]:
         "title": ruleset.title,
         "max_points": number(ruleset.max_points, places),
         "max_bonus": number(ruleset.max_bonus, places),
-        "departments": [{"id": d.id, "name": d.name} for d in ruleset.departments],
+        "max_deductions": number(ruleset.max_deductions, places),
+        "floor": ruleset.floor,
+        "compare": ruleset.compare,
+        "groups": [{"id": g.id, "title": g.title} for g in ruleset.groups],
+        "departments": [{"id": d.id, "name": d.name, "group": d.group} for d in ruleset.departments],
         "contents": [
             {
                 "id": content.id,
@@ -40,6 +57,10 @@ def as_data(ruleset: Ruleset) -> dict[str, Any]:
                         "kind": c.kind,
                         "max_points": number(c.max_points, places),
                         "max_bonus": number(c.max_bonus, places),
+                        "counts_as": c.counts_as,
+                        "applies_to": c.applies_to,
+                        "except": c.except_,
+                        "not_applicable": c.not_applicable,
                         "source": c.source,
                         "rule": c.rule.model_dump(mode="json", exclude={"kind"}, exclude_none=True),
                     }
@@ -63,11 +84,14 @@ def as_data(ruleset: Ruleset) -> dict[str, Any]:
                 "id": a.id,
                 "title": a.title,
                 "quota": a.quota,
-                "min_share": f"{a.min_share:f}",
-                "require_zero": list(a.require_zero),
+                **_conditions(a),
+                "exclusive": a.exclusive,
+                "across_groups": a.across_groups,
             }
             for a in ruleset.awards
         ],
+        "classification": [{"id": c.id, "title": c.title, **_conditions(c)} for c in ruleset.classification],
+        "rank_by_class": ruleset.rank_by_class,
         "tie_breakers": list(ruleset.tie_breakers),
     }
 

@@ -163,28 +163,39 @@ def _row(ruleset: Ruleset, unit: RankedUnit) -> list[str]:
         card.name,
         *(number(card.contents[c.id], places) for c in ruleset.contents),
         number(card.bonus, places),
-        *([number(card.deducted, places)] if ruleset.deductions else []),
+        *([number(card.deducted, places)] if _has_deductions(ruleset) else []),
         number(card.total, places),
-        percent(card.share).removesuffix(" %"),
-        unit.award or "",
+        percent(card.share).removesuffix(" %") if card.has_share else "",
+        *([unit.class_id or ""] if ruleset.classification else []),
+        ", ".join(unit.awards),
     ]
 
 
-def _headers(ruleset: Ruleset) -> list[str]:
-    """Column heads; the deductions column only when the ruleset has deductions.
+def _has_deductions(ruleset: Ruleset) -> bool:
+    return bool(ruleset.deductions) or bool(ruleset.max_deductions)
 
-    The first two (rank, unit) and the last (award) are text; the others are numbers.
+
+def _headers(ruleset: Ruleset) -> list[str]:
+    """Column heads; the deductions column only when the ruleset has deductions, the class column only
+    when it has a classification.
+
+    The first two (rank, unit) and the last (award) are text, and the class; the others are numbers.
     """
     return [
         "#",
         _("Unit"),
         *(f"C{c.id}" for c in ruleset.contents),
         _("Bonus"),
-        *([_("Ded.")] if ruleset.deductions else []),
+        *([_("Ded.")] if _has_deductions(ruleset) else []),
         _("Total"),
         "%",
+        *([_("Class")] if ruleset.classification else []),
         _("Award"),
     ]
+
+
+def _group_title(ruleset: Ruleset, group: str | None) -> str:
+    return next((g.title for g in ruleset.groups if g.id == group), group or "")
 
 
 def _adjustment_headers() -> list[str]:
@@ -232,30 +243,37 @@ def as_table(evaluation: Evaluation) -> list[Any]:
     from rich.text import Text
 
     places = ruleset.rounding.places
-    table = Table(
-        title=_("{title} (version {version})").format(title=ruleset.title, version=ruleset.version),
-        caption=_("maximum {maximum} + bonus {bonus}; C = content").format(
-            maximum=number(ruleset.max_points, places), bonus=number(ruleset.max_bonus, places)
-        ),
-        # no column rules: in 80 columns every character goes to the units' names
-        box=None,
-        padding=(0, 1, 0, 0),
-        pad_edge=False,
-        header_style="bold underline",
-    )
+    title = _("{title} (version {version})").format(title=ruleset.title, version=ruleset.version)
     award_width = max([len(a.id) for a in ruleset.awards] + [5])
     headers = _headers(ruleset)
-    for i, header in enumerate(headers):
-        if i == 1:  # the unit
-            table.add_column(header, overflow="fold", ratio=1, min_width=12)
-        elif i == len(headers) - 1:  # the award
-            table.add_column(header, no_wrap=True, min_width=award_width)
-        else:
-            table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
-    for unit in ranking.units:
-        row = _row(ruleset, unit)
-        table.add_row(*row, style="bold" if unit.award else None)
-    out: list[Any] = [table]
+    out: list[Any] = []
+    groups = ranking.groups()
+    for n, (group, units) in enumerate(groups):
+        table = Table(
+            title=f"{title} — {_group_title(ruleset, group)}" if group is not None else title,
+            caption=_("maximum {maximum} + bonus {bonus}; C = content").format(
+                maximum=number(ruleset.max_points, places), bonus=number(ruleset.max_bonus, places)
+            )
+            if n == len(groups) - 1
+            else None,
+            # no column rules: in 80 columns every character goes to the units' names
+            box=None,
+            padding=(0, 1, 0, 0),
+            pad_edge=False,
+            header_style="bold underline",
+        )
+        for i, header in enumerate(headers):
+            if i == 1:  # the unit
+                table.add_column(header, overflow="fold", ratio=1, min_width=12)
+            elif i == len(headers) - 1:  # the award
+                table.add_column(header, no_wrap=True, min_width=award_width)
+            elif header == _("Class"):
+                table.add_column(header, no_wrap=True)
+            else:
+                table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
+        for unit in units:
+            table.add_row(*_row(ruleset, unit), style="bold" if unit.awards else None)
+        out.append(table)
     if evaluation.effects:
         adjusted = Table(
             title=_review_heading(evaluation),
@@ -314,6 +332,9 @@ def as_csv(evaluation: Evaluation) -> str:
             "award",
             "self_score_differences",
             "review_adjustments",
+            "class",
+            "group",
+            "awards",
         ]
     )
     for unit in ranking.units:
@@ -345,10 +366,13 @@ def as_csv(evaluation: Evaluation) -> str:
                 number(card.bonus, places),
                 number(card.deducted, places),
                 number(card.total, places),
-                number(card.share, 4),
+                number(card.share, 4) if card.has_share else "",
                 unit.award or "",
                 differences,
                 adjustments,
+                unit.class_id or "",
+                unit.group or "",
+                " ".join(unit.awards),
             ]
         )
     return "\ufeff" + buffer.getvalue()
@@ -365,10 +389,16 @@ def as_markdown(evaluation: Evaluation) -> str:
         "## " + _("{title} (version {version})").format(title=_md(ruleset.title), version=_md(ruleset.version)),
         "",
     ]
-    lines.append("| " + " | ".join(_md(h) for h in headers) + " |")
-    lines.append("|" + "|".join("---" if i in (0, 1, len(headers) - 1) else "---:" for i in range(len(headers))) + "|")
-    for unit in ranking.units:
-        lines.append("| " + " | ".join(_md(c) for c in _row(ruleset, unit)) + " |")
+    text_columns = {0, 1, len(headers) - 1} | ({len(headers) - 2} if ruleset.classification else set())
+    for group, units in ranking.groups():
+        if group is not None:
+            lines += [f"### {_md(_group_title(ruleset, group))}", ""]
+        lines.append("| " + " | ".join(_md(h) for h in headers) + " |")
+        lines.append("|" + "|".join("---" if i in text_columns else "---:" for i in range(len(headers))) + "|")
+        for unit in units:
+            lines.append("| " + " | ".join(_md(c) for c in _row(ruleset, unit)) + " |")
+        lines.append("")
+    lines.pop()
     if evaluation.effects:
         lines += [
             "",
