@@ -18,7 +18,7 @@ _NUMBER = {"type": "number", "minimum": 0}
 def _value_schema(criterion: Criterion) -> dict[str, Any]:
     key, schema = criterion.rule.value_schema()
     common = {"evidence": _TEXT, "note": _TEXT}
-    return {
+    value: dict[str, Any] = {
         "type": "object",
         "title": f"{criterion.no} {criterion.title}",
         "description": _("{kind}: {rule}. Source: {source}").format(
@@ -28,6 +28,16 @@ def _value_schema(criterion: Criterion) -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {key: schema, **common},
     }
+    if criterion.not_applicable != "allowed":
+        return value
+    declared = {
+        "type": "object",
+        "title": _("not applicable to this unit"),
+        "required": ["not_applicable", "reason"],
+        "additionalProperties": False,
+        "properties": {"not_applicable": {"const": True}, "reason": _TEXT, **common},
+    }
+    return {"title": value["title"], "description": value["description"], "oneOf": [value, declared]}
 
 
 def submission_schema(ruleset: Ruleset) -> dict[str, Any]:
@@ -46,7 +56,8 @@ def submission_schema(ruleset: Ruleset) -> dict[str, Any]:
             "year": {"const": ruleset.year},
             "criteria": {
                 "type": "object",
-                "required": ids,
+                # a criterion for some units only cannot be required of all
+                "required": [c.id for _, c in ruleset.criteria() if c.applies_to is None and c.except_ is None],
                 "additionalProperties": False,
                 "properties": {c.id: _value_schema(c) for _, c in ruleset.criteria()},
             },

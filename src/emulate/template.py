@@ -36,8 +36,12 @@ def submission_template(ruleset: Ruleset, department: Department) -> str:
             + _("(maximum {maximum})").format(maximum=f"{content.max_points:f}")
         )
         for criterion in content.criteria:
+            if not ruleset.applies(criterion, department.id):
+                continue  # a value for it would be an error (E409)
             lines.append(f"  # {criterion.no} {criterion.title}")
             lines.append(f"  #   {criterion.kind}: {criterion.rule.describe()}")
+            if criterion.not_applicable == "allowed":
+                lines.append("  #   " + _('or, if it does not apply to you: {{not_applicable: true, reason: "..."}}'))
             lines.append(f"  {criterion.id}:")
             lines += criterion.rule.template_lines()
     if ruleset.deductions:
@@ -46,6 +50,7 @@ def submission_template(ruleset: Ruleset, department: Department) -> str:
             lines.append(
                 f"  {deduction.id}: 0    # {deduction.title} (" + _("{per} each").format(per=f"{deduction.per:f}") + ")"
             )
+    first = next(c for _, c in ruleset.criteria() if ruleset.applies(c, department.id))
     lines.append("# self_score:      # " + _("optional: the points you claim per criterion, e.g."))
-    lines.append(f"#   {ruleset.criterion_ids[0]}: 350")
+    lines.append(f"#   {first.id}: {first.max_points + first.max_bonus:f}")
     return "\n".join(lines) + "\n"

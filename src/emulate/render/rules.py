@@ -8,7 +8,7 @@ from typing import Any
 
 from ..i18n import _
 from ..ruleset import Conditions, Criterion, Ruleset
-from . import award_in_words, number, plain
+from . import award_in_words, conditions_in_words, number, plain
 
 
 def describe_rule(criterion: Criterion) -> str:
@@ -135,6 +135,8 @@ def as_tree(ruleset: Ruleset) -> Any:
         for c in content.criteria:
             node = branch.add(f"[cyan]{escape(c.no)}[/] {escape(c.title)} · {maxima(c.max_points, c.max_bonus)}")
             node.add(f"[dim]{escape(c.id)} · {c.kind}: {escape(describe_rule(c))}[/]")
+            for line in who_and_where(c):
+                node.add(dim(line))
             node.add(dim(_("source: {source}").format(source=c.source)))
     if ruleset.deductions:
         branch = tree.add(bold(_("Deductions")))
@@ -149,6 +151,34 @@ def as_tree(ruleset: Ruleset) -> Any:
         branch = tree.add(bold(_("Awards")))
         for a in ruleset.awards:
             branch.add(f"{escape(a.id)}: {escape(a.title)} · {escape(award_in_words(a))}")
+    if ruleset.classification:
+        branch = tree.add(
+            bold(_("Classification")) + (dim(" · " + _("ranked by class first")) if ruleset.rank_by_class else "")
+        )
+        for k in ruleset.classification:
+            conditions = ", ".join(conditions_in_words(k)) or _("every other unit")
+            branch.add(f"{escape(k.id)}: {escape(k.title)} · {escape(conditions)}")
+    if ruleset.groups:
+        branch = tree.add(bold(_("Groups, ranked separately")))
+        for g in ruleset.groups:
+            members = ", ".join(d.id for d in ruleset.departments if d.group == g.id)
+            branch.add(f"{escape(g.id)}: {escape(g.title)} · {escape(members)}")
     if ruleset.tie_breakers:
         tree.add(bold(_("Tie-breakers")) + f": {', '.join(ruleset.tie_breakers)}")
     return tree
+
+
+def who_and_where(c: Criterion) -> list[str]:
+    """Where a criterion's points count and which units it applies to, in words (nothing for the usual)."""
+    lines = []
+    if c.counts_as == "bonus":
+        lines.append(_("counts as bonus"))
+    elif c.counts_as == "deduction":
+        lines.append(_("counts as a deduction"))
+    if c.applies_to is not None:
+        lines.append(_("applies only to {ids}").format(ids=", ".join(c.applies_to)))
+    if c.except_ is not None:
+        lines.append(_("does not apply to {ids}").format(ids=", ".join(c.except_)))
+    if c.not_applicable == "allowed":
+        lines.append(_("a unit may declare it not applicable (with a reason)"))
+    return lines
