@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from .arithmetic import ZERO
 from .fields import (
@@ -106,6 +106,9 @@ class Award(Model):
     quota: PositiveWhole
     min_share: Number
     require_zero: list[Id] = Field(default_factory=list)
+    # the bloc's secret ballot (SPEC 8): a proposal is carried by more than this share of the voters
+    ballot_share: Number = Decimal("0.5")
+    ballot_inclusive: StrictBool = False  # true: reaching the share is enough
 
 
 class Rounding(Model):
@@ -118,6 +121,7 @@ class Ruleset(Model):
     year: NonNegativeWhole
     version: Text
     title: Text
+    bloc_name: OptionalText = None  # the bloc's name as the minutes write it (Khối thi đua số 3)
     based_on: OptionalText = None
     previous: OptionalWhole = None
     note: OptionalText = None
@@ -284,6 +288,14 @@ def check_ruleset(
                 "E205",
                 _("'min_share' must be a share of the maximum above 0 and at most 1 (0.90 is 90 %), got {got}").format(
                     got=award.min_share
+                ),
+            )
+        if not (0 < award.ballot_share <= 1):
+            report(
+                ("awards", i, "ballot_share"),
+                "E205",
+                _("'ballot_share' must be a share of the voters above 0 and at most 1 (0.5 is half), got {got}").format(
+                    got=award.ballot_share
                 ),
             )
         for j, name in enumerate(award.require_zero):
