@@ -178,6 +178,7 @@ def test_html_minutes_have_the_header_signatures_page_numbers_and_an_annex(
     assert "@top-center { content: counter(page)" in page and "@page :first { @top-center { content: none" in page
     assert page.count("(Ký, ghi rõ họ tên)") == 2 and "Trần Thị Bình" in page
     assert page.index('class="signatures"') < page.index('class="annex"') < page.index("<code>")
+    assert "secret ballot decides" not in page and "not carried" in page  # the ballot decided
 
 
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")

@@ -47,8 +47,9 @@ tr.award td { font-weight: bold; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; overflow-wrap: anywhere; }
 svg { width: 100%; height: auto; display: block; }
 .national { display: flex; justify-content: space-between; text-align: center; margin-bottom: 6mm; }
-.national div { width: 48%; }
-.national p { margin: 0; font-weight: bold; }
+.national div:first-child { width: 38%; }
+.national div:last-child { width: 60%; }
+.national p { margin: 0; font-weight: bold; white-space: nowrap; }
 .national p.date { font-weight: normal; font-style: italic; margin-top: 2mm; }
 .signatures { display: flex; justify-content: space-around; margin-top: 12mm; text-align: center; \
 page-break-inside: avoid; }
@@ -57,6 +58,11 @@ page-break-inside: avoid; }
 .signatures p.role { font-weight: bold; }
 .signatures p.hint { font-style: italic; margin-bottom: 22mm; }
 .annex { page-break-before: always; }
+table.sheet { table-layout: fixed; }
+table.sheet th:nth-child(1) { width: 6%; } table.sheet th:nth-child(2) { width: 20%; }
+table.sheet th:nth-child(3) { width: 26%; } table.sheet th:nth-child(4) { width: 13%; }
+table.sheet th:nth-child(5) { width: 11%; } table.sheet th:nth-child(6) { width: 9%; }
+table.sheet th:nth-child(7) { width: 15%; } table.sheet td.n { white-space: normal; }
 @media screen { body { padding: 8mm; } }
 """
 
@@ -233,7 +239,8 @@ def score_page(
         if proposed
         else "<p>" + _("None.") + "</p>"
     )
-    body.append('<p class="meta">' + _("Proposals only: the bloc's secret ballot decides.") + "</p>")
+    if not ballots:
+        body.append('<p class="meta">' + _("Proposals only: the bloc's secret ballot decides.") + "</p>")
     body += [f'<p class="tie">{escape(note)}</p>' for note in quota_tie_notes(ranking)]
     if ballots:
         body += _ballot_section(evaluation, ballots)
@@ -302,7 +309,7 @@ def scoring_sheet_page(evaluation: Evaluation, unit: RankedUnit, lang: str | Non
             )
         )
         + "</p>",
-        _table(headers, rows, numeric),
+        _table(headers, rows, numeric).replace("<table>", '<table class="sheet">', 1),
         signatures((_("HEAD OF THE UNIT"), None), (_("BLOC LEADER"), None)),
     ]
     return (
