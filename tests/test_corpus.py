@@ -2,10 +2,11 @@
 
 Every file of `tests/corpus/submissions/` is a copy of the shipped
 `submissions/2017/so-xay-dung.yaml` with one thing wrong (every file of
-`tests/corpus/rules/` a copy of `rules/2017.yaml`); `tests/corpus/expected.yaml`
+`tests/corpus/rules/` a copy of `rules/2017.yaml`, every file of `tests/corpus/meetings/` a
+copy of `valid-full.yaml` there); `tests/corpus/expected.yaml`
 lists every problem the tool must report for it. Each case runs
 `python -m emulate validate|check-rules --format json` in a private workspace
-(the shipped `rules/` plus the one corpus file) and compares the set of
+(the shipped `rules/` plus the one corpus file; for a meeting, the shipped submissions too) and compares the set of
 (code, line, column, severity), the exit code, and that nothing crashed.
 
 Cases marked `xfail` in expected.yaml record what the tool SHOULD report where it
@@ -34,8 +35,12 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus"
 EXPECTED = CORPUS / "expected.yaml"
 BASE_SUBMISSION = REPO / "submissions" / "2017" / "so-xay-dung.yaml"
-DEFAULT_DEST = {"submissions": "submissions/2017/so-xay-dung.yaml", "rules": "rules/2017.yaml"}
-COMMAND = {"submissions": "validate", "rules": "check-rules"}
+DEFAULT_DEST = {
+    "submissions": "submissions/2017/so-xay-dung.yaml",
+    "rules": "rules/2017.yaml",
+    "meetings": "meetings/2017.yaml",
+}
+COMMAND = {"submissions": "validate", "rules": "check-rules", "meetings": "validate"}
 TIMEOUT = 20
 MAX_MESSAGE = 1000  # characters: a message is one line a person reads
 MEMORY_LIMIT = 2 * 1024**3  # address space of one run, so a runaway case cannot take the machine down
@@ -119,6 +124,8 @@ def test_corpus_file(case: dict[str, Any], tmp_path: Path) -> None:
     shutil.copytree(REPO / "rules", root / "rules")
     if case.get("rules"):
         shutil.copyfile(CORPUS / case["rules"], root / "rules" / "2017.yaml")
+    if kind == "meetings" and case.get("submissions", True):  # a meeting's votes are for units that submitted
+        shutil.copytree(REPO / "submissions", root / "submissions")
     dest = case.get("dest", DEFAULT_DEST[kind])
     target = root / dest
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -148,9 +155,10 @@ def test_corpus_file(case: dict[str, Any], tmp_path: Path) -> None:
 
 
 def test_every_problem_code_is_exercised() -> None:
-    """Each code about reading a file, a value, a ruleset or a submission (E1-E4, W2) has a passing corpus case."""
+    """Each code about reading a file, a value, a ruleset, a submission or a meeting (E1-E4, E6, W2, W6) has a
+    passing corpus case."""
     exercised = {c["code"] for case in CASES if not case.get("xfail") for c in case["codes"]}
-    wanted = {code for code in CODES if code[:2] in ("E1", "E2", "E3", "E4", "W2")}
+    wanted = {code for code in CODES if code[:2] in ("E1", "E2", "E3", "E4", "E6", "W2", "W6")}
     missing = sorted(wanted - exercised - set(UNCOVERED))
     assert not missing, f"no corpus file exercises {missing}"
     assert not set(UNCOVERED) & exercised, "a code listed as uncovered is exercised now: drop it from UNCOVERED"

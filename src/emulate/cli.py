@@ -143,6 +143,7 @@ class ScoreFormat(str, Enum):
     markdown = "markdown"
     xlsx = "xlsx"
     html = "html"
+    docx = "docx"
 
 
 OutputOption = Annotated[
@@ -380,7 +381,8 @@ def score_command(
             "-f",
             help=_(
                 "table for people, json (the published record), csv (for Excel), markdown (for a report),"
-                " xlsx (a workbook with a chart) or html (printable minutes); xlsx and html need --output."
+                " xlsx (a workbook with a chart), html (printable minutes) or docx (the minutes in Word);"
+                " xlsx, html and docx need --output."
             ),
         ),
     ] = ScoreFormat.table,
@@ -388,7 +390,10 @@ def score_command(
         str | None,
         typer.Option(
             "--explain",
-            help=_("Show how every point of this department was computed (with --format table or json)."),
+            help=_(
+                "Show how every point of this department was computed (with --format table or json),"
+                " or write its scoring sheet (--format docx or html, with --output)."
+            ),
             show_default=False,
             autocompletion=complete_departments,
         ),
@@ -407,8 +412,10 @@ def score_command(
 
     data = _year_data(_workspace(root, max_bytes), year, show_progress=format_ is not ScoreFormat.json)
     evaluation = evaluate(data.ruleset, data.submissions, data.missing, None if self_declared else data.review)
+    # the meeting voted on the reviewed proposals: a self-declared ranking shows no ballots
+    ballots = _ballots(evaluation, data.meeting) if not self_declared else None
     if explain is not None:
-        _explain(evaluation, explain, format_)
+        _explain(evaluation, explain, format_, output, force)
         return
     from .render import score as render_score
 
@@ -418,16 +425,16 @@ def score_command(
         _write_output(output, score_workbook(evaluation), force, "xlsx")
     elif format_ is ScoreFormat.html:
         from .render.html import score_page
-        from .workspace import display_path
 
-        workspace = _workspace(root, max_bytes)
-        inputs = [(display_path(workspace.ruleset_path(year)), data.ruleset_sha256)]
-        inputs += sorted((s.file, s.sha256) for s in data.submissions)
-        if evaluation.review is not None:
-            inputs.append((evaluation.review.file, evaluation.review.sha256))
-        _write_output(output, score_page(evaluation, inputs), force, "html")
+        inputs = _inputs(_workspace(root, max_bytes), data, evaluation)
+        _write_output(output, score_page(evaluation, inputs, meeting=data.meeting, ballots=ballots), force, "html")
+    elif format_ is ScoreFormat.docx:
+        from .render.docx import minutes_document
+
+        inputs = _inputs(_workspace(root, max_bytes), data, evaluation)
+        _write_output(output, minutes_document(evaluation, data.meeting, ballots, inputs), force, "docx")
     elif format_ is ScoreFormat.json:
-        for chunk in render_score.json_chunks(evaluation, data.ruleset_sha256):
+        for chunk in render_score.json_chunks(evaluation, data.ruleset_sha256, ballots):
             _out(chunk)
     elif format_ is ScoreFormat.csv:
         _out(render_score.as_csv(evaluation))
@@ -439,7 +446,29 @@ def score_command(
             console.print(part)
 
 
-def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
+def _inputs(workspace: Any, data: Any, evaluation: Any) -> list[tuple[str, str]]:
+    """(file, sha256) of every input of a year's ranking: for the minutes' annex."""
+    from .workspace import display_path
+
+    inputs = [(display_path(workspace.ruleset_path(data.year)), data.ruleset_sha256)]
+    inputs += sorted((s.file, s.sha256) for s in data.submissions)
+    if evaluation.review is not None:
+        inputs.append((evaluation.review.file, evaluation.review.sha256))
+    if data.meeting is not None:
+        inputs.append((data.meeting.file, data.meeting.sha256))
+    return inputs
+
+
+def _ballots(evaluation: Any, meeting: Any) -> Any:
+    """The meeting's ballots decided against the ranking, or None without a meeting that voted."""
+    if meeting is None or not meeting.ballots:
+        return None
+    from .meeting import decide_ballots
+
+    return decide_ballots(evaluation.ruleset, evaluation.ranking, meeting)
+
+
+def _explain(evaluation: Any, department: str, format_: ScoreFormat, output: Path | None, force: bool) -> None:
     from .render import explain as render_explain
 
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
@@ -458,8 +487,21 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
         _out(render_explain.as_json(evaluation, unit))
     elif format_ is ScoreFormat.table:
         _console().print(render_explain.as_tree(evaluation, unit))
+    elif format_ is ScoreFormat.docx:
+        from .render.docx import scoring_sheet_document
+
+        _write_output(output, scoring_sheet_document(evaluation, unit), force, "docx")
+    elif format_ is ScoreFormat.html:
+        from .render.html import scoring_sheet_page
+
+        _write_output(output, scoring_sheet_page(evaluation, unit), force, "html")
     else:
-        _usage_error(_("--explain prints a tree (--format table) or JSON (--format json)"))
+        _usage_error(
+            _(
+                "--explain prints a tree (--format table) or JSON (--format json),"
+                " or writes a scoring sheet (--format docx or html)"
+            )
+        )
 
 
 @_command("new")
@@ -658,7 +700,7 @@ def history_command(
         from .render.xlsx import history_workbook
 
         _write_output(output, history_workbook(years, units), force, "xlsx")
-    elif format_ is ScoreFormat.html:
+    elif format_ in (ScoreFormat.html, ScoreFormat.docx):
         _usage_error(_("history is written as table, json, csv, markdown or xlsx"))
     elif format_ is ScoreFormat.json:
         _out(render_history.as_json(years, units))
@@ -794,6 +836,109 @@ def diff_rules_command(
         # soft wrap: long titles and sources stay on one line, as a diff should
         Console(highlight=False, soft_wrap=True).print(render_diff.as_text(before, after, changes, impact), end="")
     raise typer.Exit(1 if exit_code and changes else 0)
+
+
+@_command("init-year")
+def init_year_command(
+    year: Annotated[int, typer.Argument(help=_("The new year (writes rules/YEAR.yaml)."), show_default=False)],
+    from_year: Annotated[
+        int | None,
+        typer.Option(
+            "--from",
+            help=_("The year to start from. Default: the latest year before the new one."),
+            show_default=False,
+            autocompletion=complete_years,
+        ),
+    ] = None,
+    root: RootOption = Path("."),
+    lang: LangOption = None,
+) -> None:
+    _language(lang)
+    from .newyear import CannotEdit, next_year_text
+    from .workspace import UnknownYear, display_path
+
+    workspace = _workspace(root)
+    target = workspace.ruleset_path(year)
+    if _there(target.exists):
+        _refuse(_("{file} already exists; it was left as it is").format(file=display_path(target)))
+    if from_year is None:
+        earlier = [y for y in workspace.years() if y < year]
+        if not earlier:
+            _usage_error(
+                _(
+                    "there is no ruleset before {year} to start from (add --from YEAR); the known years are: {known}"
+                ).format(year=year, known=", ".join(map(str, workspace.years())) or _("none"))
+            )
+        from_year = earlier[-1]
+    source = workspace.ruleset_path(from_year)
+    if not _there(source.is_file):
+        _usage_error(str(UnknownYear(from_year, workspace.years())))
+    try:
+        text = source.read_bytes().decode("utf-8")
+        new = next_year_text(text, from_year, year)
+    except (OSError, UnicodeDecodeError) as exc:
+        _usage_error(_("cannot read {file}: {reason}").format(file=display_path(source), reason=exc))
+    except CannotEdit as exc:
+        _refuse(f"{display_path(source)}: {exc}")
+    _write_new_file(target, new.text)
+    sys.stderr.write(
+        _(
+            "wrote {file} from {source}: update `based_on`, the criteria and their sources for {year},"
+            " then run `emulate check-rules`"
+        ).format(file=display_path(target), source=display_path(source), year=year)
+        + "\n"
+    )
+
+
+@_command("init")
+def init_command(
+    folder: Annotated[Path, typer.Argument(help=_("The folder of the new workspace (new, or empty)."))],
+    # not $EMULATE_ROOT: a new bloc's folder is not made inside the workspace of another
+    root: Annotated[
+        Path, typer.Option("--root", help=_("The folder that a relative FOLDER is in. Default: the current folder."))
+    ] = Path("."),
+    lang: LangOption = None,
+) -> None:
+    _language(lang)
+    import datetime
+
+    folder = root / folder  # an absolute FOLDER stays as it is
+
+    from .newyear import example_ruleset
+    from .workspace import display_path
+
+    if _there(folder.exists) and (not _there(folder.is_dir) or _there(lambda: any(folder.iterdir()))):
+        _refuse(_("{folder} is not an empty folder; choose a new or empty one").format(folder=folder))
+    # the example is for the year under way, whose covenant a new bloc is about to sign
+    year = datetime.date.today().year
+    ruleset = folder / "rules" / f"{year}.yaml"
+    _write_new_file(ruleset, example_ruleset(year))
+    (folder / "submissions").mkdir()
+    sys.stderr.write(
+        _(
+            "wrote {file} and an empty submissions folder: replace the example criteria with the bloc's"
+            " regulation, then run `emulate check-rules --root {folder}`"
+        ).format(file=display_path(ruleset), folder=folder)
+        + "\n"
+    )
+
+
+def _refuse(message: str) -> NoReturn:
+    """Exit 1: the command would overwrite or lose something the user has."""
+    sys.stderr.write(f"emulate: {message}\n")
+    raise typer.Exit(1)
+
+
+def _write_new_file(path: Path, text: str) -> None:
+    from .workspace import display_path
+    from .writing import AlreadyExists, write_new
+
+    try:
+        write_new(path, text)
+    except AlreadyExists:
+        _refuse(_("{file} already exists; it was left as it is").format(file=display_path(path)))
+    except OSError as exc:
+        _usage_error(_("cannot write {file}: {reason}").format(file=display_path(path), reason=exc.strerror or exc))
 
 
 def main() -> None:

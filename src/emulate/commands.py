@@ -45,4 +45,9 @@ def help_texts() -> dict[str, str]:
         "diff-rules": _(
             """Show what changed between two rulesets, criteria matched by id; with --rescore, whom it moves."""
         ),
+        "init-year": _(
+            "Start a new year's ruleset from the latest earlier one: year, version, title and previous updated,"
+            " every comment and source kept. Never overwrites."
+        ),
+        "init": _("Create an empty workspace in a new or empty folder, with a commented example ruleset."),
     }

@@ -7,7 +7,7 @@ turns them into text, JSON or GitHub annotations.
 
 Codes are stable: tools and people may rely on them. E1xx are about reading
 the file, E2xx about a single value, E3xx about a ruleset as a whole, E4xx
-about a submission as a whole, E5xx about a review file. W-codes are warnings:
+about a submission as a whole, E5xx about a review file, E6xx about a meeting file. W-codes are warnings:
 reported like errors, but they do not change the exit code.
 """
 
@@ -68,11 +68,16 @@ CODES: dict[str, str] = {
     "E502": "an adjustment without a reason",
     "E503": "the same value adjusted twice",
     "E504": "the review's year disagrees with its file name",
+    "E601": "a meeting file not named for its year",
+    "E602": "a ballot for an award the ruleset does not have",
+    "E603": "the same award put to the ballot twice",
+    "E604": "more votes for a unit than voters",
     "W201": "a number that reads like Vietnamese thousands (1.000)",
     "W301": "a tiers step that gives more points than an earlier (better) one",
     "W320": "maxima that differ between units while ranking by points",
     "W321": "a classification whose last class has conditions (some units may get no class)",
     "W501": "an adjustment for a unit that has no submission",
+    "W601": "votes for a unit that has no submission",
 }
 
 

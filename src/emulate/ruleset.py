@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 from .arithmetic import ZERO
 from .fields import (
@@ -176,9 +176,12 @@ class Award(Conditions):
     title: Text
     quota: PositiveWhole | None = None  # required for an exclusive award; none for `exclusive: false`
     #: False: proposed to every unit that meets it, beside the ladder of exclusive awards
-    exclusive: bool = True
+    exclusive: StrictBool = True
     #: True: the quota is for the whole bloc, not for each group (SPEC 7.6)
-    across_groups: bool = False
+    across_groups: StrictBool = False
+    # the bloc's secret ballot (SPEC 8): a proposal is carried by more than this share of the voters
+    ballot_share: Number = Decimal("0.5")
+    ballot_inclusive: StrictBool = False  # true: reaching the share is enough
 
 
 class Classification(Conditions):
@@ -198,6 +201,7 @@ class Ruleset(Model):
     year: NonNegativeWhole
     version: Text
     title: Text
+    bloc_name: OptionalText = None  # the bloc's name as the minutes write it (Khối thi đua số 3)
     based_on: OptionalText = None
     previous: OptionalWhole = None
     note: OptionalText = None
@@ -214,7 +218,7 @@ class Ruleset(Model):
     groups: list[Group] = Field(default_factory=list)
     #: in order: a unit gets the first class whose conditions all hold (SPEC 7.5)
     classification: list[Classification] = Field(default_factory=list)
-    rank_by_class: bool = False
+    rank_by_class: StrictBool = False
 
     @property
     def max_points(self) -> Decimal:
@@ -411,6 +415,14 @@ def check_ruleset(
                     "award '{award}' is not exclusive, so it is proposed to every unit that meets it and takes no"
                     " quota: remove `quota`, or remove `exclusive: false`"
                 ).format(award=award.id),
+            )
+        if not (0 < award.ballot_share <= 1):
+            report(
+                ("awards", i, "ballot_share"),
+                "E205",
+                _("'ballot_share' must be a share of the voters above 0 and at most 1 (0.5 is half), got {got}").format(
+                    got=award.ballot_share
+                ),
             )
     for i, class_ in enumerate(ruleset.classification):
         _check_conditions(("classification", i), class_, counted, report)

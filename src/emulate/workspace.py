@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from . import i18n
 from .batch import Progress, map_chunks
@@ -24,13 +24,16 @@ from .ruleset import LoadedRuleset, Ruleset, load_ruleset
 from .submission import LoadedSubmission, Submission, load_submission
 from .yamlio import DEFAULT_MAX_BYTES
 
+if TYPE_CHECKING:
+    from .meeting import LoadedMeeting, Meeting
+
 R = TypeVar("R")
 
 
 def files_to_check(command: str, paths: Sequence[Path], root: Path) -> list[Path]:
     """What `check-rules` or `validate` reads: the files named and the .yaml files under the folders
-    named, in order; with none named, the workspace's own (rules/, or submissions/ and reviews/)."""
-    folders = ("rules",) if command == "check-rules" else ("submissions", "reviews")
+    named, in order; with none named, the workspace's own (rules/, or submissions/, reviews/ and meetings/)."""
+    folders = ("rules",) if command == "check-rules" else ("submissions", "reviews", "meetings")
     files: list[Path] = []
     for path in paths or [root / folder for folder in folders if (root / folder).is_dir()]:
         files += sorted(p for p in path.rglob("*.yaml") if p.is_file()) if path.is_dir() else [path]
@@ -72,6 +75,7 @@ class YearData:
     missing: list[str]
     problems: list[Problem]
     review: Review | None = None
+    meeting: Meeting | None = None
 
     @property
     def ok(self) -> bool:
@@ -98,6 +102,13 @@ class Workspace:
 
     def review_path(self, year: int) -> Path:
         return self.reviews_dir / f"{year}.yaml"
+
+    @property
+    def meetings_dir(self) -> Path:
+        return self.root / "meetings"
+
+    def meeting_path(self, year: int) -> Path:
+        return self.meetings_dir / f"{year}.yaml"
 
     def years(self) -> list[int]:
         """The years that have a ruleset file."""
@@ -166,7 +177,12 @@ class Workspace:
             loaded_review = self.load_review_file(self.review_path(year), lambda _: present)
             problems += loaded_review.problems
             review = loaded_review.review
-        return YearData(year, ruleset, loaded.sha256, submissions, missing, problems, review)
+        meeting = None
+        if self.meeting_path(year).is_file():
+            loaded_meeting = self.load_meeting_file(self.meeting_path(year), lambda _: present)
+            problems += loaded_meeting.problems
+            meeting = loaded_meeting.meeting
+        return YearData(year, ruleset, loaded.sha256, submissions, missing, problems, review, meeting)
 
     def load_review_file(
         self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None
@@ -176,6 +192,15 @@ class Workspace:
         return load_review(
             path, self.ruleset_or_none, display_path(path), submitted, self.criterion_years, self.max_bytes
         )
+
+    def load_meeting_file(
+        self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None
+    ) -> LoadedMeeting:
+        """A meeting file, checked against its year's ruleset and the units with a submission file."""
+        from .meeting import load_meeting  # the engine comes with it: not imported by runs without a meeting
+
+        submitted = submitted_for or (lambda year: {p.stem for p in self.submission_files(year)})
+        return load_meeting(path, self.ruleset_or_none, display_path(path), submitted, self.max_bytes)
 
     def check_files(self, paths: Sequence[Path], progress: Progress | None = None) -> list[Problem]:
         """The problems of many submission and review files, read on every core when there are many."""
@@ -191,7 +216,9 @@ class Workspace:
         )
 
     def load_any_file(self, path: Path) -> list[Problem]:
-        """The problems of a submission or review file (a review lives in a folder named reviews)."""
+        """The problems of a submission, review or meeting file (told apart by their folder's name)."""
+        if path.parent.name == "meetings":
+            return self.load_meeting_file(path).problems
         if path.parent.name == "reviews":
             return self.load_review_file(path).problems
         return self.load_submission_file(path).problems

@@ -13,9 +13,13 @@ from ..arithmetic import number, plain, round_points
 from ..i18n import _
 
 if TYPE_CHECKING:
+    from ..meeting import Meeting
     from ..ruleset import Award, Conditions
 
-__all__ = ["award_in_words", "conditions_in_words", "number", "percent", "plain"]
+__all__ = ["BLANK", "award_in_words", "conditions_in_words", "number", "percent", "place_and_date", "plain"]
+
+#: where the minutes leave a blank to fill by hand
+BLANK = "……………"
 
 
 def percent(share: Decimal, places: int = 1) -> str:
@@ -47,3 +51,17 @@ def award_in_words(award: Award) -> str:
     else:
         reach = _("every unit that meets it")
     return ", ".join([reach, *conditions_in_words(award)])
+
+
+def place_and_date(meeting: Meeting | None) -> str:
+    """`Hà Nội, ngày 28 tháng 12 năm 2017`, the decree's form; dots to fill by hand without a meeting."""
+    if meeting is None or meeting.place is None:
+        place = BLANK
+    else:
+        place = meeting.place
+    if meeting is None:
+        return f"{place}, ngày …… tháng …… năm ……"
+    day, month, year = meeting.day_month_year
+    # the decree writes days below 10, and the months January and February, with a leading zero
+    shown_month = f"{month:02d}" if month < 3 else str(month)
+    return f"{place}, ngày {day:02d} tháng {shown_month} năm {year}"

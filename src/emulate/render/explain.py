@@ -266,3 +266,56 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
     for award_id, granted, why in award_lines(ruleset, ranking, card.department):
         awards.add(f"{'[green]' if granted else ''}{escape(award_id)}: {escape(why)}{'[/]' if granted else ''}")
     return tree
+
+
+def scoring_sheet_rows(evaluation: Evaluation, unit: RankedUnit) -> tuple[list[str], list[list[str]], set[int]]:
+    """(headers, rows, numeric columns) of the scoring sheet: for the Word and the HTML sheet alike."""
+    ruleset = evaluation.ruleset
+    places = ruleset.rounding.places
+    card = unit.card
+    effects = {e.adjustment.target: e for e in evaluation.effects_for(card.department)}
+    rows: list[list[str]] = []
+    for content in ruleset.contents:
+        rows.append([content.id, content.title, "", "", number(card.contents[content.id], places), "", ""])
+        for cs in card.criteria:
+            if cs.content_id != content.id:
+                continue
+            effect = effects.get(cs.criterion.id)
+            rows.append(
+                [
+                    cs.criterion.no,
+                    cs.criterion.title,
+                    "; ".join(criterion_formula(cs, places)),
+                    (cs.value.evidence if cs.value is not None else None) or "",
+                    number(cs.total, places) + f" / {number(cs.criterion.max_points + cs.criterion.max_bonus, places)}",
+                    number(cs.claimed, places) if cs.claimed is not None else "",
+                    _correction(effect, places),
+                ]
+            )
+    for d in card.deductions:
+        effect = effects.get(d.deduction_id)
+        deduction = ruleset.deduction(d.deduction_id)
+        title = deduction.title if deduction is not None else d.deduction_id
+        rows.append(
+            [
+                "",
+                _("Deduction: {title}").format(title=title),
+                _("count {count}").format(count=d.count),
+                "",
+                "−" + number(d.points, places),
+                "",
+                _correction(effect, places),
+            ]
+        )
+    headers = [_("No"), _("Criterion"), _("Value"), _("Evidence"), _("Points"), _("Self-score"), _("Correction")]
+    return headers, rows, {4, 5}
+
+
+def _correction(effect: Any, places: int) -> str:
+    if effect is None:
+        return ""
+    return _("{self_declared} → {reviewed}: {reason}").format(
+        self_declared=number(effect.self_declared, places),
+        reviewed=number(effect.reviewed, places),
+        reason=effect.adjustment.reason,
+    )

@@ -12,16 +12,25 @@ from decimal import Decimal
 from html import escape
 
 from .. import i18n
+from ..engine import RankedUnit
 from ..evaluation import Evaluation
 from ..i18n import _
-from . import number, percent
+from ..meeting import BallotResult, Meeting, carried_awards
+from . import number, percent, place_and_date
+from .explain import scoring_sheet_rows
 from .score import quota_tie_notes
+
+# The decree's own words (Decree 30/2020/NĐ-CP): Vietnamese in every language, as in the Word minutes
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+SIGN_HINT = "(Ký, ghi rõ họ tên)"
 
 _COLOURS = ["#2f6db5", "#5fa35a", "#e0a030", "#9b59b6", "#c0504d", "#4bacc6"]
 _BONUS_COLOUR = "#a6a6a6"
 
 _CSS = """
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 20mm 15mm 20mm 30mm; \
+@top-center { content: counter(page); font-family: "Times New Roman", serif; font-size: 11pt; } }
+@page :first { @top-center { content: none; } }
 * { box-sizing: border-box; }
 body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #111; \
 margin: 0 auto; max-width: 186mm; }
@@ -37,8 +46,23 @@ tr { page-break-inside: avoid; }
 tr.award td { font-weight: bold; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; overflow-wrap: anywhere; }
 svg { width: 100%; height: auto; display: block; }
-.signatures { display: flex; justify-content: space-around; margin-top: 12mm; text-align: center; }
-.signatures div { width: 40%; min-height: 25mm; }
+.national { display: flex; justify-content: space-between; text-align: center; margin-bottom: 6mm; }
+.national div:first-child { width: 38%; }
+.national div:last-child { width: 60%; }
+.national p { margin: 0; font-weight: bold; white-space: nowrap; }
+.national p.date { font-weight: normal; font-style: italic; margin-top: 2mm; }
+.signatures { display: flex; justify-content: space-around; margin-top: 12mm; text-align: center; \
+page-break-inside: avoid; }
+.signatures div { width: 40%; min-height: 35mm; }
+.signatures p { margin: 0; }
+.signatures p.role { font-weight: bold; }
+.signatures p.hint { font-style: italic; margin-bottom: 22mm; }
+.annex { page-break-before: always; }
+table.sheet { table-layout: fixed; }
+table.sheet th:nth-child(1) { width: 6%; } table.sheet th:nth-child(2) { width: 20%; }
+table.sheet th:nth-child(3) { width: 26%; } table.sheet th:nth-child(4) { width: 13%; }
+table.sheet th:nth-child(5) { width: 11%; } table.sheet th:nth-child(6) { width: 9%; }
+table.sheet th:nth-child(7) { width: 15%; } table.sheet td.n { white-space: normal; }
 @media screen { body { padding: 8mm; } }
 """
 
@@ -98,8 +122,54 @@ def chart_svg(evaluation: Evaluation) -> str:
     return "".join(parts)
 
 
-def score_page(evaluation: Evaluation, inputs: Sequence[tuple[str, str]], lang: str | None = None) -> str:
-    """The page as text; `inputs` are (file, sha256) of the ruleset, each submission and the review.
+def national_header(bloc: str, meeting: Meeting | None) -> str:
+    """The bloc's name on the left; the national motto, place and date on the right."""
+    return (
+        f'<div class="national"><div><p>{escape(bloc.upper())}</p></div>'
+        f"<div><p>{escape(MOTTO[0])}</p><p>{escape(MOTTO[1])}</p>"
+        f'<p class="date">{escape(place_and_date(meeting))}</p></div></div>'
+    )
+
+
+def signatures(left: tuple[str, str | None], right: tuple[str, str | None]) -> str:
+    """Two signature blocks: role, the decree's hint, room to sign, the name (blank to fill by hand)."""
+    blocks = "".join(
+        f'<div><p class="role">{escape(role)}</p><p class="hint">{escape(SIGN_HINT)}</p>'
+        f"<p><b>{escape(person or '')}</b></p></div>"
+        for role, person in (left, right)
+    )
+    return f'<div class="signatures">{blocks}</div>'
+
+
+def _ballot_section(evaluation: Evaluation, ballots: Sequence[BallotResult]) -> list[str]:
+    names = {d.id: d.name for d in evaluation.ruleset.departments}
+    carried = carried_awards(ballots)
+    body = ["<h2>" + _("Ballots") + "</h2>"]
+    for result in ballots:
+        rows = []
+        for department in result.candidates:
+            votes = dict(result.ballot.votes).get(department, 0)
+            rows.append(
+                [
+                    names.get(department, department),
+                    f"{votes}/{result.ballot.voters}",
+                    percent(Decimal(votes) / result.ballot.voters),
+                    _("carried") if carried.get(department) == result.ballot.award else _("not carried"),
+                ]
+            )
+        body.append(f"<p><b>{escape(result.award_title)}</b></p>")
+        body.append(_table([_("Unit proposed"), _("Votes"), _("Share"), _("Result")], rows, {1, 2}))
+    return body
+
+
+def score_page(
+    evaluation: Evaluation,
+    inputs: Sequence[tuple[str, str]],
+    lang: str | None = None,
+    meeting: Meeting | None = None,
+    ballots: Sequence[BallotResult] | None = None,
+) -> str:
+    """The page as text; `inputs` are (file, sha256) of the ruleset, each submission, the review and the meeting.
 
     `lang`: the page's language attribute; by default the language of the messages.
     """
@@ -137,6 +207,7 @@ def score_page(evaluation: Evaluation, inputs: Sequence[tuple[str, str]], lang: 
     ]
     numeric = set(range(2, len(headers) - 1))
     body = [
+        national_header(ruleset.bloc_name or ruleset.title, meeting),
         f"<h1>{escape(ruleset.title)}</h1>",
         '<p class="meta">'
         + _("Minutes of the bloc's evaluation · {ruleset} · ruleset version {version} · {year}").format(
@@ -168,8 +239,11 @@ def score_page(evaluation: Evaluation, inputs: Sequence[tuple[str, str]], lang: 
         if proposed
         else "<p>" + _("None.") + "</p>"
     )
-    body.append('<p class="meta">' + _("Proposals only: the bloc's secret ballot decides.") + "</p>")
+    if not ballots:
+        body.append('<p class="meta">' + _("Proposals only: the bloc's secret ballot decides.") + "</p>")
     body += [f'<p class="tie">{escape(note)}</p>' for note in quota_tie_notes(ranking)]
+    if ballots:
+        body += _ballot_section(evaluation, ballots)
     body += ["<h2>" + _("Totals by content") + "</h2>", chart_svg(evaluation)]
     if evaluation.effects:
         names = {d.id: d.name for d in ruleset.departments}
@@ -191,16 +265,56 @@ def score_page(evaluation: Evaluation, inputs: Sequence[tuple[str, str]], lang: 
                 {3, 4},
             )
         )
-    body.append("<h2>" + _("Inputs") + "</h2>")
+    body.append(
+        signatures(
+            (_("SECRETARY"), meeting.secretary if meeting else None), (_("CHAIR"), meeting.chair if meeting else None)
+        )
+    )
+    # the hashes are for `emulate verify`, not for the meeting: an annex on a page of its own
+    body.append('<section class="annex"><h2>' + _("Annex: the inputs") + "</h2>")
     body.append(
         _table([_("File"), "sha256"], [[f, s] for f, s in inputs], set())
         .replace("<td>", "<td><code>")
         .replace("</td>", "</code></td>")
     )
-    body.append('<div class="signatures"><div>' + _("Secretary") + "</div><div>" + _("Bloc leader") + "</div></div>")
+    body.append("</section>")
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(ruleset.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def scoring_sheet_page(evaluation: Evaluation, unit: RankedUnit, lang: str | None = None) -> str:
+    """One unit's scoring sheet (phiếu chấm điểm) as a printable page."""
+    if lang is None:
+        lang = i18n.language()
+    ruleset = evaluation.ruleset
+    places = ruleset.rounding.places
+    card = unit.card
+    headers, rows, numeric = scoring_sheet_rows(evaluation, unit)
+    title = _("Scoring sheet: {unit}, {year}").format(unit=card.name, year=evaluation.ranking.year)
+    body = [
+        national_header(ruleset.bloc_name or ruleset.title, None),
+        f"<h1>{escape(title)}</h1>",
+        '<p class="meta">'
+        + escape(
+            _("Total {total} of {maximum} points (base {base}, bonus {bonus}, deductions {deductions}).").format(
+                total=number(card.total, places),
+                maximum=number(ruleset.max_points, places),
+                base=number(card.base, places),
+                bonus=number(card.bonus, places),
+                deductions=number(card.deducted, places),
+            )
+        )
+        + "</p>",
+        _table(headers, rows, numeric).replace("<table>", '<table class="sheet">', 1),
+        signatures((_("HEAD OF THE UNIT"), None), (_("BLOC LEADER"), None)),
+    ]
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..engine import RankedUnit, Ranking
 from ..evaluation import Evaluation
 from ..i18n import _
+from ..meeting import BallotResult, carried_awards
 from ..ruleset import Ruleset
 from . import award_in_words, number, percent
 
@@ -43,8 +44,20 @@ def review_data(evaluation: Evaluation) -> dict[str, Any] | None:
     return {"sha256": review.sha256, "reviewed_by": review.reviewed_by, "date": review.date, "adjustments": adjustments}
 
 
-def as_data(evaluation: Evaluation, ruleset_sha256: str) -> dict[str, Any]:
+def ballots_data(ballots: Sequence[BallotResult]) -> list[dict[str, Any]]:
+    """The record's `ballots` (SPEC 8): each award put to the vote, its votes and the units it carried."""
+    return [
+        {"award": r.ballot.award, "voters": r.ballot.voters, "votes": dict(r.ballot.votes), "carried": list(r.carried)}
+        for r in ballots
+    ]
+
+
+def as_data(
+    evaluation: Evaluation, ruleset_sha256: str, ballots: Sequence[BallotResult] | None = None
+) -> dict[str, Any]:
+    """The JSON record; with the meeting's `ballots`, each unit's carried award and the ballots too."""
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
+    carried = carried_awards(ballots) if ballots is not None else {}
     places = ruleset.rounding.places
     units = []
     for unit in ranking.units:
@@ -61,28 +74,29 @@ def as_data(evaluation: Evaluation, ruleset_sha256: str) -> dict[str, Any]:
             if c.claimed is not None:
                 entry["claimed"] = number(c.claimed, places)
             criteria[c.criterion.id] = entry
-        units.append(
-            {
-                "rank": unit.rank,
-                "tied": unit.tied,
-                "department": card.department,
-                "name": card.name,
-                "total": number(card.total, places),
-                "base": number(card.base, places),
-                "bonus": number(card.bonus, places),
-                "deductions": number(card.deducted, places),
-                "contents": {cid: number(points, places) for cid, points in card.contents.items()},
-                "criteria": criteria,
-                "award": unit.award,
-                "awards": list(unit.awards),
-                "class": unit.class_id,
-                "group": unit.group,
-                "own_max": number(card.own_max, places),
-                "share": number(card.share, places) if card.has_share else None,
-                "submission_sha256": card.submission.sha256,
-            }
-        )
-    return {
+        row: dict[str, Any] = {
+            "rank": unit.rank,
+            "tied": unit.tied,
+            "department": card.department,
+            "name": card.name,
+            "total": number(card.total, places),
+            "base": number(card.base, places),
+            "bonus": number(card.bonus, places),
+            "deductions": number(card.deducted, places),
+            "contents": {cid: number(points, places) for cid, points in card.contents.items()},
+            "criteria": criteria,
+            "award": unit.award,
+        }
+        if ballots is not None:
+            row["carried"] = carried.get(card.department)
+        row["awards"] = list(unit.awards)
+        row["class"] = unit.class_id
+        row["group"] = unit.group
+        row["own_max"] = number(card.own_max, places)
+        row["share"] = number(card.share, places) if card.has_share else None
+        row["submission_sha256"] = card.submission.sha256
+        units.append(row)
+    data = {
         "year": ranking.year,
         "ruleset": {"id": ruleset.ruleset, "version": ruleset.version, "sha256": ruleset_sha256},
         "max_points": number(ruleset.max_points, places),
@@ -92,9 +106,14 @@ def as_data(evaluation: Evaluation, ruleset_sha256: str) -> dict[str, Any]:
         "basis": "reviewed" if evaluation.review is not None else "self-declared",
         "review": review_data(evaluation),
     }
+    if ballots is not None:
+        data["ballots"] = ballots_data(ballots)
+    return data
 
 
-def json_chunks(evaluation: Evaluation, ruleset_sha256: str) -> Iterator[str]:
+def json_chunks(
+    evaluation: Evaluation, ruleset_sha256: str, ballots: Sequence[BallotResult] | None = None
+) -> Iterator[str]:
     """The JSON record in pieces, to be written as it is made.
 
     A province's ranking runs to megabytes; `json.dumps` with an indent joins
@@ -102,7 +121,9 @@ def json_chunks(evaluation: Evaluation, ruleset_sha256: str) -> Iterator[str]:
     of scoring 5,000 units (benchmarks/run.py).
     """
     batch: list[str] = []
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(as_data(evaluation, ruleset_sha256)):
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(
+        as_data(evaluation, ruleset_sha256, ballots)
+    ):
         batch.append(chunk)
         if len(batch) == 4096:
             yield "".join(batch)
