@@ -10,16 +10,28 @@ from ..arithmetic import ZERO
 from ..engine import AwardCheck, CriterionScore, RankedUnit, Ranking, ScoreCard
 from ..evaluation import Evaluation
 from ..i18n import _
-from ..kinds.base import cut_off
+from ..kinds.base import NotApplicable, cut_off
 from ..ruleset import Ruleset
+from ..submission import why_not
 from . import number, percent, plain
 
 
 def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
     """Lines that show the criterion's arithmetic with its numbers (its kind words them)."""
+    if not cs.applies:
+        return [
+            _("does not apply to this unit ({reason}): left out of its maximum").format(reason=why_not(cs.criterion))
+        ]
+    if isinstance(cs.value, NotApplicable):
+        return [_("declared not applicable: {reason}; left out of the unit's maximum").format(reason=cs.value.reason)]
     if cs.value is None:
         return [_("no value given: scored {points}").format(points=number(cs.points, places))]
-    return cs.criterion.rule.explain(cs, places)
+    lines = cs.criterion.rule.explain(cs, places)
+    if cs.criterion.counts_as == "bonus":
+        lines.append(_("counts as bonus: {points} added to the bonus").format(points=number(cs.total, places)))
+    elif cs.criterion.counts_as == "deduction":
+        lines.append(_("counts as a deduction: {points} taken off").format(points=number(cs.total, places)))
+    return lines
 
 
 def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tuple[str, bool, str]]:
@@ -94,6 +106,9 @@ def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
                 "max_points": number(cs.criterion.max_points, places),
                 "max_bonus": number(cs.criterion.max_bonus, places),
                 "lost_to_cap": number(cs.lost_to_cap, places),
+                "counts_as": cs.criterion.counts_as,
+                "applies": cs.applies,
+                "not_applicable": cs.not_applicable,
                 "formula": criterion_formula(cs, places),
                 "source": cs.criterion.source,
                 "input": None if cs.value is None else cs.value.model_dump(mode="json", exclude_none=True),
@@ -123,12 +138,16 @@ def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
         "name": card.name,
         "rank": unit.rank,
         "tied": unit.tied,
-        "of": len(ranking.units),
+        "of": sum(1 for u in ranking.units if u.group == unit.group),
         "base": number(card.base, places),
         "bonus": number(card.bonus, places),
         "deductions": number(card.deducted, places),
         "total": number(card.total, places),
-        "share": number(card.share, 4),
+        "share": number(card.share, 4) if card.has_share else None,
+        "own_max": number(card.own_max, places),
+        "floored": number(card.floored, places),
+        "class": unit.class_id,
+        "group": unit.group,
         "contents": contents,
         "deduction_items": [
             {
@@ -187,7 +206,7 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
         return _("{points} of {maximum}").format(points=points, maximum=number(maximum, places))
 
     rank = (_("{rank} (shared) of {count}") if unit.tied else _("{rank} of {count}")).format(
-        rank=unit.rank, count=len(ranking.units)
+        rank=unit.rank, count=sum(1 for u in ranking.units if u.group == unit.group)
     )
     tree = Tree(
         _("{name} ({department}) · {year} · total {total} · rank {rank}").format(
@@ -247,9 +266,20 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
             deductions=number(card.deducted, places),
             total=f"[bold]{number(card.total, places)}[/]",
             share=percent(card.share),
-            maximum=number(ruleset.max_points, places),
+            maximum=number(card.own_max, places),
         )
     )
+    if card.floored:
+        tree.add(
+            escape(
+                _("the sum was {sum}, below 0: the total is floored at 0").format(
+                    sum=number(card.total - card.floored, places)
+                )
+            )
+        )
+    if unit.class_id is not None:
+        title = next((k.title for k in ruleset.classification if k.id == unit.class_id), unit.class_id)
+        tree.add(styled("bold", _("Class")) + f": {escape(unit.class_id)} ({escape(title)})")
     ranked = tree.add(styled("bold", _("Rank")) + f": {escape(rank)}")
     if ruleset.tie_breakers:
         breakers = ", ".join(ruleset.tie_breakers)
@@ -262,9 +292,11 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
                 else _("tie-breakers: {tie_breakers}").format(tie_breakers=breakers)
             )
         )
-    awards = tree.add(styled("bold", _("Awards")))
-    for award_id, granted, why in award_lines(ruleset, ranking, card.department):
-        awards.add(f"{'[green]' if granted else ''}{escape(award_id)}: {escape(why)}{'[/]' if granted else ''}")
+    lines = award_lines(ruleset, ranking, card.department)
+    if lines:  # no empty node for a ruleset without awards
+        awards = tree.add(styled("bold", _("Awards")))
+        for award_id, granted, why in lines:
+            awards.add(f"{'[green]' if granted else ''}{escape(award_id)}: {escape(why)}{'[/]' if granted else ''}")
     return tree
 
 

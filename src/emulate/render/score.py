@@ -12,7 +12,7 @@ from ..engine import RankedUnit, Ranking
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..meeting import BallotResult, carried_awards
-from ..ruleset import Ruleset
+from ..ruleset import Content, Ruleset
 from . import award_in_words, number, percent
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -182,7 +182,7 @@ def _row(ruleset: Ruleset, unit: RankedUnit) -> list[str]:
     return [
         _rank_label(unit),
         card.name,
-        *(number(card.contents[c.id], places) for c in ruleset.contents),
+        *(number(card.contents[c.id], places) for c in _base_contents(ruleset)),
         number(card.bonus, places),
         *([number(card.deducted, places)] if _has_deductions(ruleset) else []),
         number(card.total, places),
@@ -190,6 +190,11 @@ def _row(ruleset: Ruleset, unit: RankedUnit) -> list[str]:
         *([unit.class_id or ""] if ruleset.classification else []),
         ", ".join(unit.awards),
     ]
+
+
+def _base_contents(ruleset: Ruleset) -> list[Content]:
+    """The contents with base points (one of bonus and deduction criteria only has none: its column would be 0)."""
+    return [c for c in ruleset.contents if any(k.is_base for k in c.criteria)]
 
 
 def _has_deductions(ruleset: Ruleset) -> bool:
@@ -205,7 +210,7 @@ def _headers(ruleset: Ruleset) -> list[str]:
     return [
         "#",
         _("Unit"),
-        *(f"C{c.id}" for c in ruleset.contents),
+        *(f"C{c.id}" for c in _base_contents(ruleset)),
         _("Bonus"),
         *([_("Ded.")] if _has_deductions(ruleset) else []),
         _("Total"),

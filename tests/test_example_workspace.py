@@ -1,0 +1,89 @@
+"""The shipped example of SPEC 7 (examples/khoi-huyen): every command runs on it, with the results a
+reader can check by hand (the arithmetic is in the comments)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "khoi-huyen"
+
+
+@pytest.fixture
+def ex(run: Callable[..., Any]) -> Callable[..., Any]:
+    def invoke(*args: str) -> Any:
+        return run(*args, root=EXAMPLE)
+
+    return invoke
+
+
+def test_the_example_is_clean(ex: Callable[..., Any]) -> None:
+    assert ex("check-rules").exit_code == 0
+    result = ex("validate")
+    assert result.exit_code == 0 and "6 submission file(s) checked: no problems" in result.stdout + result.stderr
+
+
+def test_the_example_ranks_each_group_with_classes_and_awards(ex: Callable[..., Any]) -> None:
+    record = json.loads(ex("score", "2024", "--format", "json").stdout)
+    got = {
+        u["department"]: (u["group"], u["rank"], u["total"], u["own_max"], u["class"], u["award"], u["awards"])
+        for u in record["ranking"]
+    }
+    assert got == {
+        # base 20 + 14.25 + 14 + 20 + 10 + 10 + 9 = 97.25, bonus 5 (PAR) + 10 (provincial flag): 112.25 of 100
+        "tp-phu-ly": ("do-thi", 1, "112.25", "100.00", "xuat-sac", "co-tinh", ["co-tinh", "bang-khen"]),
+        # 16 + 13.8 + 13 + 20 + 10 + 10 + 8 = 90.8, bonus 15: 105.80
+        "tx-kim-bang": ("do-thi", 2, "105.80", "100.00", "xuat-sac", None, ["bang-khen"]),
+        # key project not applicable: own maximum 90; 16 + 13.2 + 12 + 16 + 5 + 5 = 67.2, + 2 - 2: 74.7 %
+        "tx-duy-tien": ("do-thi", 3, "67.20", "90.00", "hoan-thanh", None, []),
+        # 20 + 14.55 + 15 + 20 + 10 + 10 + 10 = 99.55, bonus 5 + 15: 119.55; the one flag across groups
+        "h-thanh-liem": ("huyen", 1, "119.55", "100.00", "xuat-sac", "co-chinh-phu", ["co-chinh-phu", "bang-khen"]),
+        # own maximum 90; 16 + 13.95 + 10 + 16 + 10 + 10 = 75.95, bonus 2 + 10: 87.95 = 97.7 %
+        "h-ly-nhan": ("huyen", 2, "87.95", "90.00", "xuat-sac", "co-tinh", ["co-tinh", "bang-khen"]),
+        # 10 + 12.75 + 10 + 12 + 10 + 5 + 7 = 66.75, three late reports -10: 56.75 %
+        "h-binh-luc": ("huyen", 3, "56.75", "100.00", "chua-hoan-thanh", None, []),
+    }
+    for unit in record["ranking"]:
+        assert Decimal(unit["total"]) == Decimal(unit["base"]) + Decimal(unit["bonus"]) - Decimal(unit["deductions"])
+
+
+@pytest.mark.parametrize("format_", ["table", "csv", "markdown", "html", "xlsx", "docx"])
+def test_every_score_format_runs_on_the_example(ex: Callable[..., Any], format_: str, tmp_path: Path) -> None:
+    args = ["score", "2024", "--format", format_]
+    if format_ in ("xlsx", "html", "docx"):
+        args += ["--output", str(tmp_path / f"out.{format_}")]
+    result = ex(*args)
+    assert result.exit_code == 0, result.stdout
+    if format_ == "markdown":
+        assert "### Nhóm thành phố, thị xã" in result.stdout and "### Nhóm huyện" in result.stdout
+        assert "| Class |" in result.stdout
+
+
+def test_explain_says_what_does_not_apply(ex: Callable[..., Any]) -> None:
+    out = ex("score", "2024", "--explain", "tx-duy-tien").stdout
+    assert "does not apply to this unit (it applies only to huyen)" in out
+    assert "declared not applicable: Năm 2024 không có dự án trọng điểm" in out
+    assert "counts as a deduction: 2.00 taken off" in out
+    assert "Class: hoan-thanh" in out and "Rank: 3 of 3" in out
+    data = json.loads(ex("score", "2024", "--explain", "tx-duy-tien", "--format", "json").stdout)
+    assert data["own_max"] == "90.00" and data["class"] == "hoan-thanh" and data["group"] == "do-thi"
+
+
+def test_rules_new_and_schema_know_who_a_criterion_is_for(ex: Callable[..., Any], tmp_path: Path) -> None:
+    rules = json.loads(ex("rules", "2024", "--format", "json").stdout)
+    assert rules["compare"] == "share" and [g["id"] for g in rules["groups"]] == ["do-thi", "huyen"]
+    criteria = {c["id"]: c for content in rules["contents"] for c in content["criteria"]}
+    assert criteria["nong-thon-moi"]["applies_to"] == ["huyen"]
+    assert criteria["khen-thuong-cap-tren"]["counts_as"] == "bonus"
+    assert [k["id"] for k in rules["classification"]] == ["xuat-sac", "tot", "hoan-thanh", "chua-hoan-thanh"]
+    assert ex("new", "2024", "h-binh-luc", "--output", str(tmp_path / "t.yaml")).exit_code == 0
+    template = (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    assert "nong-thon-moi:" in template and "chinh-trang-do-thi:" not in template
+    assert "not_applicable: true" in template  # offered for the key project
+    schema = json.loads(ex("schema", "2024").stdout)
+    assert "nong-thon-moi" not in schema["properties"]["criteria"]["required"]
