@@ -22,9 +22,9 @@ _LOADER = "pydantic.plugin._loader"
 def main() -> None:
     """UTF-8 output everywhere, the language first, and no traceback for anything a user can cause."""
     # The start imports some 300 modules and makes emulate's models: some 45,000 objects that live
-    # until the run ends, and no garbage cycle worth finding. The cyclic garbage collector would
-    # walk them about 80 times (a fifth of the CPU time of `emulate validate FILE`); it is off until
-    # they are made, and then they are frozen out of its reach (`modules_loaded`).
+    # until the run ends, and no garbage cycle worth finding. The cyclic garbage collector ran about
+    # 80 times while they were made (a fifth of the CPU time of `emulate validate FILE`); it is off
+    # until they are made, and then they are frozen out of its reach (`modules_loaded`).
     gc.disable()
     # emulate uses no pydantic plugin: without this, the first model built scans every installed
     # package's entry points for one (~7 ms of each run). A value set by the user is kept.
