@@ -1,7 +1,7 @@
 """Measure emulate's performance targets (issue 7) against references measured in the same run.
 
     .venv/bin/pip install check-jsonschema  # the start-up reference; benchmark-only
-    .venv/bin/python benchmarks/run.py [--quick] [--json FILE] [--markdown]
+    .venv/bin/python benchmarks/run.py [--quick] [--only startup|throughput] [--json FILE] [--markdown]
 
 Every figure is a ratio against a reference program timed on the same machine
 in the same run, so the targets do not depend on how fast the machine is:
@@ -542,6 +542,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated workspaces (default 1)")
     parser.add_argument("--runs", type=int, help="start-up runs of each command (default 15; 10 with --quick)")
+    parser.add_argument(
+        "--only",
+        choices=("startup", "throughput"),
+        help="measure only the start-up figures (about a minute) or only the throughput, memory and growth ones",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results and every sample as JSON")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown, for README.md")
     args = parser.parse_args(argv)
@@ -551,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = 2 if args.quick else 3
     if args.small >= units:
         parser.error("--small must be smaller than --units")
-    if not check_jsonschema_available():
+    if args.only != "throughput" and not check_jsonschema_available():
         sys.stderr.write(
             "run.py: check-jsonschema, the start-up reference, is not installed in this environment.\n"
             "Install it (benchmark-only, not a dependency of emulate; or `pip install -e '.[bench]'`):\n"
@@ -565,8 +570,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     try:
         rows = [
-            *startup(runs),
-            *throughput(units, args.small, args.seed, repeat),
+            *(startup(runs) if args.only in (None, "startup") else []),
+            *(throughput(units, args.small, args.seed, repeat) if args.only in (None, "throughput") else []),
         ]
     except CannotMeasure as exc:
         sys.stderr.write(f"run.py: cannot measure: {exc}\n")
@@ -574,6 +579,8 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.time() - started
 
     mode = "quick (development figures, not the issue's)" if args.quick else "full"
+    if args.only is not None:
+        mode += f", only {args.only}"
     targeted = [r for r in rows if r.target is not None]
     summary = f"{sum(r.passed for r in targeted)} of {len(targeted)} targets met"
     if args.markdown:
@@ -582,7 +589,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{summary}.")
     else:
         print(f"machine: {facts_line(facts)}")
-        print(f"mode: {mode}; start-up: median of {runs} runs; throughput: best of {repeat}; took {elapsed:.0f} s\n")
+        measured = [f"start-up: median of {runs} runs"] if args.only != "throughput" else []
+        measured += [f"throughput: best of {repeat}"] if args.only != "startup" else []
+        print(f"mode: {mode}; {'; '.join(measured)}; took {elapsed:.0f} s\n")
         print(text_table(rows))
         print(f"\n{summary}")
     if args.json:
@@ -590,6 +599,7 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps(
                 {
                     "mode": "quick" if args.quick else "full",
+                    "only": args.only,
                     "machine": facts,
                     "units": units,
                     "small": args.small,

@@ -202,8 +202,10 @@ def _console(stderr: bool = False) -> Any:
 
 
 def _workspace(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+    from .entry import modules_loaded
     from .workspace import Workspace
 
+    modules_loaded()  # the models are made: the garbage collector on again (see entry.main)
     if not _there(root.is_dir):
         _usage_error(_("the workspace folder {root} does not exist (set --root or EMULATE_ROOT)").format(root=root))
     return Workspace(root, max_bytes)

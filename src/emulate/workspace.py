@@ -19,13 +19,13 @@ from . import i18n
 from .batch import Progress, map_chunks
 from .i18n import _
 from .problems import Problem, has_errors
-from .review import LoadedReview, Review, load_review
 from .ruleset import LoadedRuleset, Ruleset, load_ruleset
 from .submission import LoadedSubmission, Submission, load_submission
 from .yamlio import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from .meeting import LoadedMeeting, Meeting
+    from .review import LoadedReview, Review
 
 R = TypeVar("R")
 
@@ -188,6 +188,8 @@ class Workspace:
         self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None
     ) -> LoadedReview:
         """A review file, checked against its year's ruleset and the units with a submission file."""
+        from .review import load_review  # imported only when a review file is read: most runs read none
+
         submitted = submitted_for or (lambda year: {p.stem for p in self.submission_files(year)})
         return load_review(
             path, self.ruleset_or_none, display_path(path), submitted, self.criterion_years, self.max_bytes
