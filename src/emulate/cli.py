@@ -330,8 +330,7 @@ def check_rules_command(
     workspace = _workspace(root, max_bytes)
     from .workspace import files_to_check
 
-    files = files_to_check("check-rules", _existing(paths or []), workspace.root)
-    problems: list[Problem] = []
+    files, problems = files_to_check("check-rules", _existing(paths or []), workspace.root)
     for path in files:
         problems += workspace.load_ruleset_file(path).problems
     _report(problems, format_)
@@ -357,9 +356,9 @@ def validate_command(
     workspace = _workspace(root, max_bytes)
     from .workspace import files_to_check
 
-    files = files_to_check("validate", _existing(paths or []), workspace.root)
+    files, problems = files_to_check("validate", _existing(paths or []), workspace.root)
     with progress_bar(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
-        problems = workspace.check_files(files, bar)
+        problems += workspace.check_files(files, bar)
     _report(problems, format_)
     sys.stderr.write(summary("submissions", len(files), problems) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
