@@ -325,3 +325,27 @@ def test_a_yml_file_is_an_error_for_validate_check_rules_and_score(
     assert checked.exit_code == scored.exit_code == 1
     assert "E111" in checked.stdout and "E111" in scored.stderr
     assert "rename it to 2017.yaml" in scored.stderr or "rename it to so-xay-dung.yaml" in scored.stderr
+
+
+# --- 9. the frictions an officer meets ----------------------------------------------------
+
+
+def test_validating_from_outside_a_workspace_says_which_root_was_searched(
+    run: Callable[..., Any], tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    submission = Path(__file__).resolve().parent.parent / "submissions" / "2017" / "so-xay-dung.yaml"
+    result = run("validate", str(submission), root=elsewhere)
+    assert result.exit_code == 1
+    assert "E406" in result.stdout and str(elsewhere) in result.stdout and "--root" in result.stdout
+    assert "check-rules" not in result.stdout
+
+
+@pytest.mark.parametrize(("percent", "warned"), [("0.95", True), ("1", True), ("0", False), ("1.5", False)])
+def test_a_percent_of_at_most_1_is_a_warning(workspace: Path, percent: str, warned: bool) -> None:
+    path = workspace / "submissions" / "2017" / "so-xay-dung.yaml"
+    text = path.read_text(encoding="utf-8").replace("{percent: 90}", "{percent: " + percent + "}")
+    path.write_text(text, encoding="utf-8")
+    problems = Workspace(workspace).load_submission_file(path).problems
+    assert [p.code for p in problems] == (["W202"] if warned else [])

@@ -22,7 +22,7 @@ from .fields import Id, Model, NonNegative, NonNegativeWhole, OptionalText, did_
 from .i18n import _
 from .kinds import VALUE_MODELS as VALUE_MODELS  # re-exported: the review validates values by kind
 from .kinds import Value
-from .problems import Problem, clip, error
+from .problems import Problem, clip, error, warning
 from .ruleset import Criterion, Ruleset
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
@@ -99,6 +99,8 @@ def parse_submission(
 ) -> LoadedSubmission:
     top, problems = validate(SubmissionFile, document.data, document)
     if top is None:
+        top = _without_broken_extras(document)
+    if top is None:
         return LoadedSubmission(None, problems)
     ruleset = ruleset_for(top.year)
     if ruleset is None:
@@ -130,6 +132,20 @@ def parse_submission(
         sha256=document.sha256,
     )
     return LoadedSubmission(submission, problems, top.year)
+
+
+def _without_broken_extras(document: Document) -> SubmissionFile | None:
+    """The file's top level without `deductions` and `self_score`, when only those were wrong.
+
+    A malformed deduction count must not hide the criteria's problems: every problem of a
+    file is reported in one run (SPEC 4). The result is used for checking only; the
+    problems already found keep the submission from being scored.
+    """
+    if not isinstance(document.data, dict):
+        return None
+    rest = {k: v for k, v in document.data.items() if k not in ("deductions", "self_score")}
+    top, problems = validate(SubmissionFile, rest, document)
+    return top if not problems else None
 
 
 def check_submission(
@@ -206,6 +222,9 @@ def check_submission(
             more = check_value(criterion, value, at, report)
             if not more:
                 values[criterion_id] = value
+            for key, doubt in criterion.rule.doubts(value) if not more else []:
+                pos = document.at((*at, key))
+                problems.append(warning(document.file, pos.line, pos.column, "W202", doubt))
     for criterion_id in unknown:
         report(
             ("criteria", criterion_id),

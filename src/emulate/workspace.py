@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -238,7 +238,8 @@ class Workspace:
         refused = self.refused(path)
         if refused is not None:
             return LoadedSubmission(None, [refused])
-        return load_submission(path, self.ruleset_or_none, display_path(path), self.criterion_years, self.max_bytes)
+        loaded = load_submission(path, self.ruleset_or_none, display_path(path), self.criterion_years, self.max_bytes)
+        return replace(loaded, problems=self._said_where(loaded.problems))
 
     def load_year(self, year: int, progress: Progress | None = None) -> YearData:
         """The year's ruleset and every submission of `submissions/<year>/` (raises UnknownYear).
@@ -278,9 +279,23 @@ class Workspace:
         if refused is not None:
             return LoadedReview(None, [refused])
         submitted = submitted_for or (lambda year: {p.stem for p in self.submission_files(year)})
-        return load_review(
+        loaded = load_review(
             path, self.ruleset_or_none, display_path(path), submitted, self.criterion_years, self.max_bytes
         )
+        return replace(loaded, problems=self._said_where(loaded.problems))
+
+    def _said_where(self, problems: list[Problem]) -> list[Problem]:
+        """With no rules/ folder at all, "no ruleset for the year" says which root was searched.
+
+        Run from outside the workspace, `check-rules` would not help: the root is what is wrong.
+        """
+        if _present(self.rules_dir):
+            return problems
+        message = _(
+            "no ruleset can be found: the workspace {root} has no rules/ folder; run emulate in the"
+            " workspace folder, or name it with --root (or EMULATE_ROOT)"
+        ).format(root=clip(os.path.abspath(self.root)))
+        return [replace(p, message=message) if p.code == "E406" else p for p in problems]
 
     def check_files(self, paths: Sequence[Path], progress: Progress | None = None) -> list[Problem]:
         """The problems of many submission and review files, read on every core when there are many."""

@@ -45,6 +45,7 @@ _THOUSANDS_LIKE = re.compile(r"[-+]?[0-9]+\.[0-9]{3}\Z")
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # what a text value may not hold, however written: C0 controls but TAB and LF, DEL, C1 controls
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_COMMENT_AFTER = re.compile(r"[ \t]+(?=#)")
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 10
 
@@ -320,6 +321,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.values: dict[PathKey, Position] = {}
         self.keys: dict[PathKey, Position] = {}
+        self._lines: list[str] | None = None
 
     def fail(self, pos: Position, code: str, message: str) -> None:
         self.problems.append(error(self.file, pos.line, pos.column, code, message))
@@ -514,7 +516,34 @@ class _Builder:
             if _THOUSANDS_LIKE.match(value):
                 self._warn_thousands(value, pos)
             return number
+        self._warn_comment_after(value, event.end_mark)
         return value
+
+    def _warn_comment_after(self, value: str, end: Any) -> None:
+        """`evidence: Báo cáo #12 ngày 20/12/2018` is read as "Báo cáo": ` #` starts a comment in YAML.
+
+        A comment after a plain text on its line is most likely part of the text; quoted, it is.
+        """
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        rest = self._lines[end.line][end.column :] if end.line < len(self._lines) else ""
+        space = _COMMENT_AFTER.match(rest)
+        if space is not None:
+            self.problems.append(
+                warning(
+                    self.file,
+                    end.line + 1,
+                    end.column + space.end() + 1,  # at the '#'
+                    "W101",
+                    _(
+                        "the text stops before '{comment}': YAML reads ' #' as the start of a comment, so the value"
+                        " is only '{value}'; if the rest belongs to it, put the whole value in quotes"
+                        ' ("{value}{space}{comment}")'
+                    ).format(
+                        comment=clip(rest.strip()), value=clip(value), space=rest[: len(rest) - len(rest.lstrip())]
+                    ),
+                )
+            )
 
     def _warn_thousands(self, value: str, pos: Position) -> None:
         as_decimal = f"{Decimal(value).normalize():f}"
