@@ -349,3 +349,33 @@ def test_a_percent_of_at_most_1_is_a_warning(workspace: Path, percent: str, warn
     path.write_text(text, encoding="utf-8")
     problems = Workspace(workspace).load_submission_file(path).problems
     assert [p.code for p in problems] == (["W202"] if warned else [])
+
+
+LONG = "b" * 100_000
+KEY = "b" * 1000  # YAML allows an implicit key of at most 1024 characters
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("department: so-xay-dung", f"department: so-xay-dung\n{KEY}: 1"),  # unknown key
+        ("department: so-xay-dung", f"department: so-xay-dung\n{KEY}: 1\n{KEY}: 2"),  # repeated key
+        ("  nong-thon-moi:", f"  {KEY}: {{points: 1}}\n  nong-thon-moi:"),  # unknown criterion
+        ("deductions: {phe-binh: 0}", f"deductions: {{phe-binh: 0, {KEY}: 1}}"),  # unknown deduction
+        ("ke-hoach: true", f"ke-hoach: true, {KEY}: true"),  # unknown checklist item
+        ("rating: tot", f"rating: {LONG}"),  # unknown rating
+        ("rating: tot", f"rating: &{LONG} tot"),  # an anchor
+        ("rating: tot", f"rating: !{LONG} tot"),  # a tag
+        ("{percent: 90}", f"{{percent: '{LONG}'}}"),  # not a number
+    ],
+    ids=["key", "repeated", "criterion", "deduction", "item", "rating", "anchor", "tag", "number"],
+)
+def test_no_message_quotes_more_than_80_characters_of_input(workspace: Path, old: str, new: str) -> None:
+    path = workspace / "submissions" / "2017" / "so-xay-dung.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = Workspace(workspace).load_submission_file(path).problems
+    assert problems
+    for problem in problems:
+        assert "b" * (MAX_QUOTED + 1) not in problem.message, (problem.code, problem.message[:200])
