@@ -379,3 +379,19 @@ def test_no_message_quotes_more_than_80_characters_of_input(workspace: Path, old
     assert problems
     for problem in problems:
         assert "b" * (MAX_QUOTED + 1) not in problem.message, (problem.code, problem.message[:200])
+
+
+@pytest.mark.parametrize(
+    ("line", "warned"),
+    [
+        ("evidence: Báo cáo #12 ngày 20/12/2018", True),
+        ("items:\n  - Báo cáo #12", True),
+        ("rating: tot        # one of: xuat-sac, tot, kha", False),  # as `emulate new` leaves it, filled in
+        ('evidence: "Báo cáo #12"', False),
+        ("count: 3 #3", False),  # a number: what follows is not text that was cut
+        ("evidence: Báo cáo#12", False),  # no space before '#': YAML keeps it in the text
+    ],
+)
+def test_a_comment_glued_to_a_word_after_a_plain_text_warns(line: str, warned: bool) -> None:
+    problems = load_text(line + "\n", "f.yaml").problems
+    assert [p.code for p in problems] == (["W101"] if warned else [])

@@ -67,7 +67,7 @@ CODES: dict[str, str] = {
     "E502": "an adjustment without a reason",
     "E503": "the same value adjusted twice",
     "E504": "the review's year disagrees with its file name",
-    "W101": "a comment right after a plain text on its line, which cuts the text",
+    "W101": "a comment glued to a word (#12) after a plain text on its line, which cuts the text",
     "W201": "a number that reads like Vietnamese thousands (1.000)",
     "W202": "a percentage of at most 1, which looks like a share (0.95 for 95 %)",
     "W301": "a tiers step that gives more points than an earlier (better) one",

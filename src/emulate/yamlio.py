@@ -45,7 +45,9 @@ _THOUSANDS_LIKE = re.compile(r"[-+]?[0-9]+\.[0-9]{3}\Z")
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # what a text value may not hold, however written: C0 controls but TAB and LF, DEL, C1 controls
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_COMMENT_AFTER = re.compile(r"[ \t]+(?=#)")
+# a comment glued to a word (`#12`) after a plain text: most likely part of it (`Báo cáo #12`);
+# `# one of: tot, kha` is a real comment, as `emulate new` writes after each value to fill in
+_COMMENT_AFTER = re.compile(r"[ \t]+(?=#[^\s#])")
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 10
 
@@ -522,7 +524,8 @@ class _Builder:
     def _warn_comment_after(self, value: str, end: Any) -> None:
         """`evidence: Báo cáo #12 ngày 20/12/2018` is read as "Báo cáo": ` #` starts a comment in YAML.
 
-        A comment after a plain text on its line is most likely part of the text; quoted, it is.
+        A comment glued to a word after a plain text on its line is most likely part of the
+        text; quoted, it is. A comment that starts with '# ' is taken for a comment.
         """
         if self._lines is None:
             self._lines = self.text.split("\n")
