@@ -395,3 +395,12 @@ def test_no_message_quotes_more_than_80_characters_of_input(workspace: Path, old
 def test_a_comment_glued_to_a_word_after_a_plain_text_warns(line: str, warned: bool) -> None:
     problems = load_text(line + "\n", "f.yaml").problems
     assert [p.code for p in problems] == (["W101"] if warned else [])
+
+
+def test_history_with_an_unlistable_rules_folder_is_an_error_not_an_empty_history(
+    run: Callable[..., Any], workspace: Path, monkeypatch: Any
+) -> None:
+    _unlistable(monkeypatch, "rules")
+    result = run("history", "--format", "json", root=workspace)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "E100" in result.stderr

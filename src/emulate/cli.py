@@ -644,7 +644,11 @@ def history_command(
 
     workspace = _workspace(root, max_bytes)
     evaluations = []
-    for year in workspace.years():
+    every_year, unlisted = workspace.year_listing()
+    if unlisted:  # a history without the years of a folder it could not read would be wrong
+        _report(unlisted, stream=sys.stderr)
+        raise typer.Exit(1)
+    for year in every_year:
         data = _year_data(workspace, year, show_progress=format_ is not ScoreFormat.json)
         evaluations.append(evaluate(data.ruleset, data.submissions, data.missing, data.review))
     years, units = build_history(evaluations)

@@ -105,7 +105,7 @@ def _is_folder(path: Path) -> bool:
 
 
 def years_in(folder: Path) -> set[int]:
-    """The years that have a ruleset file (`2017.yaml`) in `folder`."""
+    """The years that have a ruleset file (`2017.yaml`) in `folder` (none if it cannot be listed)."""
     return {int(p.stem) for p in list_folder(folder)[0] if p.suffix == ".yaml" and p.stem.isdigit()}
 
 
@@ -168,7 +168,12 @@ class Workspace:
 
     def years(self) -> list[int]:
         """The years that have a ruleset file."""
-        return sorted(years_in(self.rules_dir))
+        return self.year_listing()[0]
+
+    def year_listing(self) -> tuple[list[int], list[Problem]]:
+        """The years that have a ruleset file, and a problem if rules/ cannot be listed (every year is unknown)."""
+        entries, problems = list_folder(self.rules_dir)
+        return sorted({int(p.stem) for p in entries if p.suffix == ".yaml" and p.stem.isdigit()}), problems
 
     def ruleset_path(self, year: int) -> Path:
         return self.rules_dir / f"{year}.yaml"
