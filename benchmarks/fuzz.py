@@ -13,14 +13,22 @@ text mutations (delete, duplicate or swap lines, insert YAML tokens such as `&a`
 huge numbers, deep nesting, NUL bytes), mutations of the parsed data tree written back as
 YAML, random documents from a small grammar, random valid rulesets (parameters and rounding
 places up to the limits of a file), and byte-level changes (bit flips, NFD, CRLF, BOMs,
-cp1258 and UTF-16 encodings, truncation). Every ruleset that validates is also used to score
+cp1258 and UTF-16 encodings, truncation). Text mutations also put hostile parts where the
+loader skips (a repeated key's value, a key that is a list: deep nesting, anchors, tags),
+control characters (YAML escapes such as `"\\e]0;"` and raw) and ` #` after a plain text.
+
+`--files N` (default 50) then runs N hostile file-system cases: a copy of the workspace
+with a link out of it, a link to /dev/zero, a dangling link, a loop of links, a FIFO, a
+folder or a `.yml` file where a submission, the review, the ruleset or the year's folder
+belongs. Each must end within 10 s, without an exception, with the year refused, `validate`
+or `check-rules` reporting it, and nothing of the outside file shown. Every ruleset that validates is also used to score
 the shipped submissions and two generated ones whose numbers are at the limits of a file.
 
 Each input depends only on the seed and its iteration number, so any crash is reproduced
 with `--seed S --only N` (which prints the input and the traceback; add `--minimize` to
 shrink it while it still crashes the same way).
 
-    python benchmarks/fuzz.py [--count 10000] [--seed N] [--only N [--minimize]] [--save DIR]
+    python benchmarks/fuzz.py [--count 10000] [--seed N] [--only N [--minimize]] [--save DIR] [--files N]
 
 Prints `N inputs, K crashes` and exits 1 when K > 0. Inputs slower than
 `--slow` seconds are listed too, but not counted as crashes.
@@ -32,9 +40,13 @@ import argparse
 import copy
 import io
 import json
+import os
 import random
 import re
+import shutil
+import signal
 import sys
+import tempfile
 import time
 import traceback
 import unicodedata
@@ -62,6 +74,7 @@ from emulate.review import Review, load_review, parse_review  # noqa: E402
 from emulate.ruleset import Ruleset, check_ruleset, load_ruleset  # noqa: E402
 from emulate.submission import Submission, load_submission, parse_submission  # noqa: E402
 from emulate.validation import validate  # noqa: E402
+from emulate.workspace import UnknownYear, Workspace, files_to_check  # noqa: E402
 from emulate.yamlio import DEFAULT_MAX_BYTES, Document, load_bytes  # noqa: E402
 
 # --- what the shipped workspace gives us ------------------------------------------------
@@ -467,6 +480,48 @@ def mangle_key(rng: random.Random, text: str) -> str:
     return text[:start] + pick(rng, options) + text[end:]
 
 
+ESCAPES = ("\\e]0;title\\a", "\\0", "\\x85", "\\u009b31m", "\\x7f", "\\r", "\\e[2J", "\\n", "\\t")
+RAW_CONTROLS = ("\x1b]0;title\x07", "\x9b31m", "\x7f", "\u0085")
+
+
+def escape_in_text(rng: random.Random, text: str) -> str:
+    """A control character in a text value: as a YAML escape in a double-quoted value, or raw."""
+    lines = _lines(text)
+    candidates = [i for i, line in enumerate(lines) if re.search(r":\s+\S", line)]
+    if not candidates:
+        return insert_token(rng, text)
+    i = pick(rng, candidates)
+    if rng.random() < 0.7:
+        value = ': "x' + pick(rng, ESCAPES) + 'y"'
+        lines[i] = re.sub(r":\s+.*$", lambda _: value, lines[i], count=1)
+    else:
+        lines[i] = lines[i] + pick(rng, RAW_CONTROLS)
+    return "\n".join(lines)
+
+
+def skipped_part(rng: random.Random, text: str) -> str:
+    """Something hostile where the loader skips: a repeated key's value, or a key that is a list or mapping."""
+    lines = _lines(text)
+    keys = [m.group(1) for line in lines if (m := re.match(r"([A-Za-z_][\w-]*):", line))]
+    hostile = pick(rng, [deep_nesting(rng), "[&a 1, *a]", "[!!python/object x]", '["\\e]0;x\\a"]', "x" * 70_000])
+    if keys and rng.random() < 0.5:
+        lines.append(f"{pick(rng, keys)}: {hostile}")
+    else:
+        lines.append(f"? {hostile}\n: 1")
+    return "\n".join(lines)
+
+
+def comment_after_text(rng: random.Random, text: str) -> str:
+    """`evidence: Báo cáo #12 ngày ...`: a ' #' after a plain text cuts it."""
+    lines = _lines(text)
+    candidates = [i for i, line in enumerate(lines) if re.search(r":\s+[^\s\"'{\[#]", line)]
+    if not candidates:
+        return text
+    i = pick(rng, candidates)
+    lines[i] = lines[i] + pick(rng, [" #12 ngày 20/12/2018", "  # ghi chú", " #", "\t#x"])
+    return "\n".join(lines)
+
+
 TEXT_MUTATIONS: tuple[TextMutation, ...] = (
     delete_line,
     duplicate_line,
@@ -485,6 +540,9 @@ TEXT_MUTATIONS: tuple[TextMutation, ...] = (
     nfd,
     crlf,
     mangle_key,
+    escape_in_text,
+    skipped_part,
+    comment_after_text,
 )
 
 
@@ -1186,6 +1244,110 @@ def fuzz(args: argparse.Namespace, ctx: Context) -> int:
     return 1 if crashes else 0
 
 
+# --- hostile file systems: links, special files, folders where files belong ------------------
+
+#: what stands where a workspace file (or the year's submissions folder) belongs; none is read
+HOSTILE = ("link-outside", "link-dev-zero", "dangling-link", "link-loop", "fifo", "folder", "yml")
+SECRET = "SECRET-NEVER-SHOWN"
+
+
+class Hang(Exception):
+    """A file-system case ran over its time: a read that waits (a FIFO) or never ends (/dev/zero)."""
+
+
+def _hostile(kind: str, place: Path, outside: Path) -> None:
+    """Replace whatever is at `place` with a `kind` of thing the tool must refuse."""
+    if place.is_dir() and not place.is_symlink():
+        shutil.rmtree(place)
+    elif place.exists() or place.is_symlink():
+        place.unlink()
+    if kind == "link-outside":
+        place.symlink_to(outside)
+    elif kind == "link-dev-zero":
+        place.symlink_to("/dev/zero")
+    elif kind == "dangling-link":
+        place.symlink_to(place.parent / "nowhere")
+    elif kind == "link-loop":
+        place.symlink_to(place)
+    elif kind == "fifo":
+        os.mkfifo(place)
+    elif kind == "folder":
+        place.mkdir()
+    else:  # "yml": the file itself, under a name the tool does not read
+        shutil.copy(outside, place.with_suffix(".yml"))
+
+
+def filesystem_case(root: Path, seed: int, iteration: int, scratch: Path) -> tuple[str, str | None]:
+    """(how, what went wrong or None): one hostile thing in a copy of the workspace, then score and validate.
+
+    Wrong: an exception, a run over 10 s, a year scored without a word, validate saying
+    nothing of a file score refuses, or the outside file's content or path in a message.
+    """
+    rng = random.Random(f"{seed}:fs:{iteration}")
+    ws = scratch / f"ws{iteration}"
+    for folder in ("rules", "submissions", "reviews"):
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, ws / folder)
+    year = max(int(p.name) for p in (ws / "submissions").iterdir() if p.name.isdigit())
+    outside = scratch / f"outside{iteration}.yaml"
+    outside.write_text(f"# {SECRET}\n" + (root / "rules" / f"{year}.yaml").read_text(encoding="utf-8"))
+    places = sorted((ws / "submissions" / str(year)).glob("*.yaml"))
+    candidates = [("submission", pick(rng, places)), ("folder", ws / "submissions" / str(year))]
+    if (ws / "reviews" / f"{year}.yaml").exists():
+        candidates.append(("review", ws / "reviews" / f"{year}.yaml"))
+    candidates.append(("ruleset", ws / "rules" / f"{year}.yaml"))
+    where, place = pick(rng, candidates)
+    # an empty folder, or a .yml beside it, is a year with no submissions: not hostile there
+    kind = pick(rng, HOSTILE if where != "folder" else [k for k in HOSTILE if k not in ("folder", "yml")])
+    how = f"{kind} as the {where} {place.relative_to(ws)}"
+    _hostile(kind, place, outside)
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(Hang()))
+    signal.alarm(10)
+    try:
+        workspace = Workspace(ws)
+        try:
+            data = workspace.load_year(year)
+            scored = data.ok
+            problems = list(data.problems)
+        except UnknownYear:
+            scored, problems = False, []
+        command = "check-rules" if where == "ruleset" else "validate"
+        files, checked = files_to_check(command, [], ws)
+        if command == "check-rules":
+            checked += [p for path in files for p in workspace.load_ruleset_file(path).problems]
+        else:
+            checked += workspace.check_files(files)
+    except Hang:
+        return how, "over 10 s"
+    except Exception as exc:
+        return how, f"{describe(exc)} at {where_of(exc)}"
+    finally:
+        signal.alarm(0)
+    shown = render_problems.as_text(problems + checked)
+    if SECRET in shown or str(outside) in shown:
+        return how, "the outside file's content or path is shown"
+    if scored:
+        return how, "scored without a word"
+    if where != "folder" and not has_errors(checked):
+        return how, f"{command} says nothing of what score refuses"
+    return how, None
+
+
+def fuzz_filesystems(args: argparse.Namespace) -> int:
+    """`--files N` hostile file-system cases (POSIX: links and FIFOs); the number of failures."""
+    if args.files <= 0 or os.name != "posix":
+        return 0
+    failures = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        for iteration in range(args.files):
+            how, wrong = filesystem_case(args.root, args.seed, iteration, Path(scratch))
+            if wrong is not None:
+                failures += 1
+                print(f"FILES iteration {iteration} (--seed {args.seed}): {wrong}; {how}", flush=True)
+    print(f"{args.files} file-system cases, {failures} failures")
+    return failures
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--count", type=int, default=10_000, help="how many inputs (default 10000)")
@@ -1215,6 +1377,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--slow", type=float, default=2.0, metavar="SECONDS", help="report inputs that take longer (default 2)"
     )
     parser.add_argument("--progress", type=int, default=0, metavar="K", help="print progress to stderr every K inputs")
+    parser.add_argument(
+        "--files",
+        type=int,
+        default=50,
+        metavar="N",
+        help="also N hostile file-system cases: links out, FIFOs, /dev/zero, folders, .yml (default 50)",
+    )
     return parser.parse_args(argv)
 
 
@@ -1224,7 +1393,8 @@ def main(argv: list[str] | None = None) -> int:
     ctx = load_context(args.root)
     if args.only is not None:
         return report_only(args, ctx)
-    return fuzz(args, ctx)
+    crashed = fuzz(args, ctx)
+    return 1 if fuzz_filesystems(args) or crashed else 0
 
 
 if __name__ == "__main__":

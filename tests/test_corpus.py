@@ -46,10 +46,7 @@ MAX_MESSAGE = 1000  # characters: a message is one line a person reads
 MEMORY_LIMIT = 2 * 1024**3  # address space of one run, so a runaway case cannot take the machine down
 
 #: codes that no passing corpus case produces, with the reason
-UNCOVERED = {
-    "E100": "needs a file the tool cannot read: a folder is never taken for a file by validate/check-rules "
-    "(folders are searched), and permissions do not stop root, which runs these tests",
-}
+UNCOVERED: dict[str, str] = {}
 
 
 def _over_1_mib() -> bytes:
@@ -66,10 +63,52 @@ def _long_line_note() -> bytes:
     return BASE_SUBMISSION.read_bytes() + f'note: "{note}"\n'.encode()
 
 
+def _deep_in_skipped_part() -> bytes:
+    """Under 1 MiB: the base submission, then `year` again with 480,000 nested lists as its value.
+
+    The repeated key's value is skipped, not kept; the nesting limit must hold there too
+    (the parser's cost grows with the square of the depth: minutes, unchecked).
+    """
+    depth = 480_000
+    return BASE_SUBMISSION.read_bytes() + b"year: " + b"[" * depth + b"]" * depth + b"\n"
+
+
+def _deep_in_complex_key() -> bytes:
+    """Under 1 MiB: a key that is itself a list nested 480,000 deep (a key is skipped, not kept)."""
+    depth = 480_000
+    return BASE_SUBMISSION.read_bytes() + b"? " + b"[" * depth + b"]" * depth + b"\n: 1\n"
+
+
 GENERATORS: dict[str, Callable[[], bytes]] = {
     "over_1_mib": _over_1_mib,
     "long_line_note": _long_line_note,
+    "deep_in_skipped_part": _deep_in_skipped_part,
+    "deep_in_complex_key": _deep_in_complex_key,
 }
+
+
+def _make(kind: str, target: Path, outside: Path) -> None:
+    """What stands at `target` instead of a file (`make:` in expected.yaml): never a regular file in the workspace.
+
+    `outside` is a file beside the workspace, not in it, holding a valid submission.
+    """
+    outside.write_bytes(BASE_SUBMISSION.read_bytes() + b"# SECRET-LINE\n")
+    if kind == "link-outside":
+        target.symlink_to(outside)
+    elif kind == "dangling-link":
+        target.symlink_to(target.parent / "nowhere.yaml")
+    elif kind == "link-loop":
+        target.symlink_to(target)
+    elif kind == "folder":
+        target.mkdir()
+        (target / "inner.txt").write_text("not a submission\n")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:  # pragma: no cover - a typo in expected.yaml
+        raise AssertionError(f"unknown make: {kind}")
+
+
+MAKES = ("link-outside", "dangling-link", "link-loop", "folder", "fifo")
 
 
 def _load_cases() -> list[dict[str, Any]]:
@@ -129,7 +168,11 @@ def test_corpus_file(case: dict[str, Any], tmp_path: Path) -> None:
     dest = case.get("dest", DEFAULT_DEST[kind])
     target = root / dest
     target.parent.mkdir(parents=True, exist_ok=True)
-    if case.get("generate"):
+    if case.get("make"):
+        if os.name != "posix":
+            pytest.skip("links and FIFOs as POSIX makes them")
+        _make(case["make"], target, tmp_path / "outside.yaml")
+    elif case.get("generate"):
         target.write_bytes(GENERATORS[case["generate"]]())
     else:
         target.write_bytes((CORPUS / case["file"]).read_bytes())
@@ -150,6 +193,8 @@ def test_corpus_file(case: dict[str, Any], tmp_path: Path) -> None:
     assert result.returncode == case["exit"], f"exit {result.returncode}\n{shown}\n{result.stderr[-2000:]}"
     assert {p["file"] for p in problems} <= {dest}, "problems reported for another file than the one under test"
     assert all(len(p["message"]) <= MAX_MESSAGE for p in problems), "a message longer than a person reads"
+    assert "SECRET-LINE" not in result.stdout + result.stderr, "a file outside the workspace was shown"
+    assert str(tmp_path / "outside.yaml") not in result.stdout + result.stderr, "a link's target was shown"
     if "max_seconds" in case:
         assert elapsed < case["max_seconds"]
 
@@ -169,10 +214,11 @@ def test_expected_lists_every_corpus_file_once() -> None:
     listed = [case["file"] for case in CASES]
     assert len(listed) == len(set(listed)), "a file is listed twice in expected.yaml"
     on_disk = {f"{p.parent.name}/{p.name}" for kind in COMMAND for p in (CORPUS / kind).glob("*.yaml")}
-    committed = {case["file"] for case in CASES if not case.get("generate")}
+    committed = {case["file"] for case in CASES if not case.get("generate") and not case.get("make")}
     assert committed == on_disk
     for case in CASES:
         assert case.get("generate") is None or case["generate"] in GENERATORS
+        assert case.get("make") is None or case["make"] in MAKES
         assert case["exit"] == (1 if any(c.get("severity", "error") == "error" for c in case["codes"]) else 0)
     assert sum(f.startswith("submissions/") for f in listed) >= 45
     assert sum(f.startswith("rules/") for f in listed) >= 15

@@ -100,15 +100,13 @@ def validate(workspace: Workspace, paths: Sequence[Path] = ()) -> list[Problem]:
     named, or everything under the workspace's submissions/ and reviews/."""
     from .workspace import files_to_check
 
-    return workspace.check_files(files_to_check("validate", paths, workspace.root))
+    files, problems = files_to_check("validate", paths, workspace.root)
+    return problems + workspace.check_files(files)
 
 
 def check_rules(workspace: Workspace, paths: Sequence[Path] = ()) -> list[Problem]:
     """The problems of ruleset files (`emulate check-rules`): the files and folders named, or rules/."""
     from .workspace import files_to_check
 
-    return [
-        p
-        for path in files_to_check("check-rules", paths, workspace.root)
-        for p in workspace.load_ruleset_file(path).problems
-    ]
+    files, problems = files_to_check("check-rules", paths, workspace.root)
+    return problems + [p for path in files for p in workspace.load_ruleset_file(path).problems]

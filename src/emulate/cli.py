@@ -333,8 +333,7 @@ def check_rules_command(
     workspace = _workspace(root, max_bytes)
     from .workspace import files_to_check
 
-    files = files_to_check("check-rules", _existing(paths or []), workspace.root)
-    problems: list[Problem] = []
+    files, problems = files_to_check("check-rules", _existing(paths or []), workspace.root)
     for path in files:
         problems += workspace.load_ruleset_file(path).problems
     _report(problems, format_)
@@ -360,9 +359,9 @@ def validate_command(
     workspace = _workspace(root, max_bytes)
     from .workspace import files_to_check
 
-    files = files_to_check("validate", _existing(paths or []), workspace.root)
+    files, problems = files_to_check("validate", _existing(paths or []), workspace.root)
     with progress_bar(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
-        problems = workspace.check_files(files, bar)
+        problems += workspace.check_files(files, bar)
     _report(problems, format_)
     sys.stderr.write(summary("submissions", len(files), problems) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
@@ -689,7 +688,11 @@ def history_command(
 
     workspace = _workspace(root, max_bytes)
     evaluations = []
-    for year in workspace.years():
+    every_year, unlisted = workspace.year_listing()
+    if unlisted:  # a history without the years of a folder it could not read would be wrong
+        _report(unlisted, stream=sys.stderr)
+        raise typer.Exit(1)
+    for year in every_year:
         data = _year_data(workspace, year, show_progress=format_ is not ScoreFormat.json)
         evaluations.append(evaluate(data.ruleset, data.submissions, data.missing, data.review))
     years, units = build_history(evaluations)

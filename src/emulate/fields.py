@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from .i18n import _
+from .problems import clip
 from .yamlio import MAX_DECIMALS, MAX_INTEGER_DIGITS, OutOfRange
 
 # An id: lowercase ASCII letters, digits, `-` and `_`, starting and ending with a letter or digit.
@@ -34,8 +35,6 @@ YAML11_BOOLEANS = frozenset(
 
 def show(value: Any) -> str:
     """A value as the user wrote it, for messages (a very long one is shortened)."""
-    if isinstance(value, str) and len(value) > 60:
-        return _("'{start}…{end}' ({count} characters)").format(start=value[:40], end=value[-10:], count=len(value))
     if value is None:
         return _("nothing")
     if isinstance(value, bool):
@@ -43,7 +42,7 @@ def show(value: Any) -> str:
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, str):
-        return f"'{value}'"
+        return f"'{clip(value)}'"
     if isinstance(value, dict):
         return _("a mapping")
     if isinstance(value, list):
@@ -77,16 +76,16 @@ def _not_a_number(value: Any) -> PydanticCustomError:
     hint = ""
     if isinstance(value, str):
         if _COMMA_DECIMAL.match(value):
-            hint = " " + _("(use a dot: {number})").format(number=value.strip().replace(",", "."))
+            hint = " " + _("(use a dot: {number})").format(number=clip(value.strip().replace(",", ".")))
         elif _DOT_THOUSANDS.match(value):
             hint = " " + _("(write thousands without separators: {number})").format(
-                number=value.strip().replace(".", "").replace(",", ".")
+                number=clip(value.strip().replace(".", "").replace(",", "."))
             )
         elif percent := _PERCENT_TEXT.match(value):
             hint = " " + _("(write the number without '%': {number})").format(number=percent.group(1).replace(",", "."))
         elif _NUMBER_TEXT.match(value):
             hint = " " + _("(it is in quotes, so it is text: write {number} without quotes)").format(
-                number=value.strip()
+                number=clip(value.strip())
             )
         elif value.strip().lower() in (".nan", ".inf", "-.inf", "+.inf", "nan", "inf", "infinity"):
             hint = " " + _("(not-a-number and infinity are not allowed: write an ordinary number)")
@@ -159,7 +158,7 @@ def to_id(value: Any) -> str:
     text = to_text(value)
     if not ID_PATTERN.match(text):
         suggestion = fold(text)
-        hint = " " + _("(e.g. '{id}')").format(id=suggestion) if ID_PATTERN.match(suggestion) else ""
+        hint = " " + _("(e.g. '{id}')").format(id=clip(suggestion)) if ID_PATTERN.match(suggestion) else ""
         raise PydanticCustomError(
             "E204",
             _("must be an id of lowercase ASCII letters, digits and hyphens, got {got}{hint}"),

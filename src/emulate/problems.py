@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .i18n import _
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -24,7 +26,7 @@ class Severity(str, Enum):
 
 #: code -> what it means. The README's table of problem codes is this table.
 CODES: dict[str, str] = {
-    "E100": "the file cannot be read (a folder, or no permission)",
+    "E100": "the file cannot be read (a folder, a special file, a link out of the workspace or to nothing)",
     "E101": "the file is larger than the size limit",
     "E102": "the file is not UTF-8 text (UTF-16, a legacy Vietnamese encoding, or binary)",
     "E103": "YAML syntax error",
@@ -35,6 +37,8 @@ CODES: dict[str, str] = {
     "E108": "YAML anchors and aliases are not allowed",
     "E109": "YAML tags are not allowed",
     "E110": "the document is nested too deeply",
+    "E111": "a .yml file where the tool reads .yaml files",
+    "E112": "a control character in a text",
     "E201": "unknown key",
     "E202": "missing key",
     "E203": "not a number",
@@ -72,7 +76,9 @@ CODES: dict[str, str] = {
     "E602": "a ballot for an award the ruleset does not have",
     "E603": "the same award put to the ballot twice",
     "E604": "more votes for a unit than voters",
+    "W101": "a comment glued to a word (#12) after a plain text on its line, which cuts the text",
     "W201": "a number that reads like Vietnamese thousands (1.000)",
+    "W202": "a percentage of at most 1, which looks like a share (0.95 for 95 %)",
     "W301": "a tiers step that gives more points than an earlier (better) one",
     "W320": "maxima that differ between units while ranking by points",
     "W321": "a classification whose last class has conditions (some units may get no class)",
@@ -83,7 +89,7 @@ CODES: dict[str, str] = {
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One finding at `file:line:column` (1-based; 0 when no position applies)."""
+    """One finding at `file:line:column` (1-based; `1:1` when no position in the file applies)."""
 
     file: str
     line: int
@@ -109,12 +115,27 @@ class Problem:
 
 def error(file: str, line: int, column: int, code: str, message: str) -> Problem:
     assert code in CODES, code
-    return Problem(file, line, column, code, Severity.ERROR, message)
+    return Problem(file, max(line, 1), max(column, 1), code, Severity.ERROR, message)
 
 
 def warning(file: str, line: int, column: int, code: str, message: str) -> Problem:
     assert code in CODES, code
-    return Problem(file, line, column, code, Severity.WARNING, message)
+    return Problem(file, max(line, 1), max(column, 1), code, Severity.WARNING, message)
+
+
+#: the most characters of one piece of input text a message quotes
+MAX_QUOTED = 80
+
+
+def clip(text: str) -> str:
+    """A piece of input text as a message quotes it: whole up to MAX_QUOTED characters, else its start and end.
+
+    The one place where input text is shortened for messages (`fields.show` uses it): a
+    100 KB id or a whole file must not be echoed into a terminal or a CI log.
+    """
+    if len(text) <= MAX_QUOTED:
+        return text
+    return _("{start}…{end} ({count} characters)").format(start=text[:50], end=text[-20:], count=len(text))
 
 
 def has_errors(problems: list[Problem]) -> bool:

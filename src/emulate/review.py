@@ -19,7 +19,7 @@ from pydantic import Field
 
 from .fields import Id, NonNegativeWhole, OptionalText, Text, did_you_mean
 from .i18n import _
-from .problems import Problem, error, warning
+from .problems import Problem, clip, error, warning
 from .ruleset import Ruleset, _Model
 from .submission import VALUE_MODELS, CriterionValue, Submission, check_value, unknown_criterion_message
 from .validation import validate
@@ -151,7 +151,7 @@ def parse_review(
             ("year",),
             "E504",
             _("the file is named {name} but says year {year}: rename it to {year}.yaml or correct `year`").format(
-                name=path.name, year=top.year
+                name=clip(path.name), year=top.year
             ),
         )
     if top.reviewed_by not in departments:
@@ -159,7 +159,7 @@ def parse_review(
             ("reviewed_by",),
             "E401",
             _("'reviewed_by' names '{department}', which is not a member of {ruleset} in {year}{hint}").format(
-                department=top.reviewed_by,
+                department=clip(top.reviewed_by),
                 ruleset=ruleset.ruleset,
                 year=ruleset.year,
                 hint=did_you_mean(top.reviewed_by, departments),
@@ -169,7 +169,7 @@ def parse_review(
         report(
             ("date",),
             "E204",
-            _("'date' must be written YYYY-MM-DD (e.g. 2017-12-28), got '{got}'").format(got=top.date),
+            _("'date' must be written YYYY-MM-DD (e.g. 2017-12-28), got '{got}'").format(got=clip(str(top.date))),
         )
 
     adjustments: list[Adjustment] = []
@@ -188,7 +188,7 @@ def parse_review(
                 (*at, "department"),
                 "E401",
                 _("department '{department}' is not a member of {ruleset} in {year}{hint}").format(
-                    department=entry.department,
+                    department=clip(entry.department),
                     ruleset=ruleset.ruleset,
                     year=ruleset.year,
                     hint=did_you_mean(entry.department, departments),
@@ -203,7 +203,7 @@ def parse_review(
                     pos.column,
                     "W501",
                     _("'{department}' has no submission for {year}: this adjustment has nothing to correct").format(
-                        department=entry.department, year=ruleset.year
+                        department=clip(entry.department), year=ruleset.year
                     ),
                 )
             )
@@ -257,7 +257,7 @@ def parse_review(
                     (*at, "deduction"),
                     "E201",
                     _("unknown deduction '{deduction}'{hint}; the deductions are {known}").format(
-                        deduction=entry.deduction,
+                        deduction=clip(entry.deduction),
                         hint=did_you_mean(entry.deduction, known),
                         known=", ".join(known) or _("none"),
                     ),
@@ -271,7 +271,7 @@ def parse_review(
                 at,
                 "E503",
                 _("'{target}' of '{department}' is adjusted twice (first at line {line}): keep one adjustment").format(
-                    target=target, department=entry.department, line=seen[pair]
+                    target=clip(target), department=clip(entry.department), line=seen[pair]
                 ),
             )
             continue

@@ -22,7 +22,7 @@ from .fields import Id, Model, NonNegative, NonNegativeWhole, OptionalText, did_
 from .i18n import _
 from .kinds import VALUE_MODELS as VALUE_MODELS  # re-exported: the review validates values by kind
 from .kinds import NotApplicable, Value
-from .problems import Problem, error
+from .problems import Problem, clip, error, warning
 from .ruleset import Criterion, Ruleset
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
@@ -99,6 +99,8 @@ def parse_submission(
 ) -> LoadedSubmission:
     top, problems = validate(SubmissionFile, document.data, document)
     if top is None:
+        top = _without_broken_extras(document)
+    if top is None:
         return LoadedSubmission(None, problems)
     ruleset = ruleset_for(top.year)
     if ruleset is None:
@@ -132,6 +134,20 @@ def parse_submission(
     return LoadedSubmission(submission, problems, top.year)
 
 
+def _without_broken_extras(document: Document) -> SubmissionFile | None:
+    """The file's top level without `deductions` and `self_score`, when only those were wrong.
+
+    A malformed deduction count must not hide the criteria's problems: every problem of a
+    file is reported in one run (SPEC 4). The result is used for checking only; the
+    problems already found keep the submission from being scored.
+    """
+    if not isinstance(document.data, dict):
+        return None
+    rest = {k: v for k, v in document.data.items() if k not in ("deductions", "self_score")}
+    top, problems = validate(SubmissionFile, rest, document)
+    return top if not problems else None
+
+
 def check_submission(
     top: SubmissionFile,
     ruleset: Ruleset,
@@ -154,7 +170,7 @@ def check_submission(
             _(
                 "department '{department}' is not a member of {ruleset} in {year}{hint}; the members are {members}"
             ).format(
-                department=top.department,
+                department=clip(top.department),
                 ruleset=ruleset.ruleset,
                 year=ruleset.year,
                 hint=did_you_mean(top.department, department_ids),
@@ -169,7 +185,7 @@ def check_submission(
                 _(
                     "the file is named {name} but is for department '{department}': rename it to"
                     " {department}.yaml, or correct `department`"
-                ).format(name=path.name, department=top.department),
+                ).format(name=clip(path.name), department=clip(top.department)),
             )
         folder = path.parent.name
         if folder.isdigit() and int(folder) != top.year:
@@ -234,6 +250,9 @@ def check_submission(
             more = check_value(criterion, value, at, report)
             if not more:
                 values[criterion_id] = value
+            for key, doubt in criterion.rule.doubts(value) if not more else []:
+                pos = document.at((*at, key))
+                problems.append(warning(document.file, pos.line, pos.column, "W202", doubt))
     for criterion_id in unknown:
         report(
             ("criteria", criterion_id),
@@ -247,11 +266,11 @@ def check_submission(
             hint = did_you_mean(deduction_id, known)
             if known:
                 message = _("unknown deduction '{deduction}'{hint}; the deductions are {known}").format(
-                    deduction=deduction_id, hint=hint, known=", ".join(known)
+                    deduction=clip(deduction_id), hint=hint, known=", ".join(known)
                 )
             else:
                 message = _("unknown deduction '{deduction}'{hint}; the {year} ruleset has no deductions").format(
-                    deduction=deduction_id, hint=hint, year=ruleset.year
+                    deduction=clip(deduction_id), hint=hint, year=ruleset.year
                 )
             report(("deductions", deduction_id), "E201", message, key=True)
     for criterion_id in top.self_score:
@@ -260,7 +279,7 @@ def check_submission(
                 ("self_score", criterion_id),
                 "E201",
                 _("self_score names '{id}', which is not a criterion of {year}{hint}").format(
-                    id=criterion_id, year=ruleset.year, hint=did_you_mean(criterion_id, criteria)
+                    id=clip(criterion_id), year=ruleset.year, hint=did_you_mean(criterion_id, criteria)
                 ),
                 key=True,
             )
@@ -280,22 +299,22 @@ def unknown_criterion_message(criterion_id: str, ruleset: Ruleset, criterion_yea
         return _(
             "criterion '{id}' is not in the {year} ruleset: it exists only from {first}; remove it from this"
             " {year} file"
-        ).format(id=criterion_id, year=ruleset.year, first=min(years))
+        ).format(id=clip(criterion_id), year=ruleset.year, first=min(years))
     if years and max(years) < ruleset.year:
         return _(
             "criterion '{id}' is not in the {year} ruleset: it existed until {last}; remove it from this {year} file"
-        ).format(id=criterion_id, year=ruleset.year, last=max(years))
+        ).format(id=clip(criterion_id), year=ruleset.year, last=max(years))
     if years:
         return _("criterion '{id}' is not in the {year} ruleset (it is in the rulesets of {years}); remove it").format(
-            id=criterion_id, year=ruleset.year, years=", ".join(map(str, years))
+            id=clip(criterion_id), year=ruleset.year, years=", ".join(map(str, years))
         )
     guess = suggest(criterion_id, ruleset.criterion_ids)
     if guess:
         return _("criterion '{id}' is not in the {year} ruleset (did you mean '{guess}'?)").format(
-            id=criterion_id, year=ruleset.year, guess=guess
+            id=clip(criterion_id), year=ruleset.year, guess=guess
         )
     return _("criterion '{id}' is not in the {year} ruleset; the criteria are listed by `emulate rules {year}`").format(
-        id=criterion_id, year=ruleset.year
+        id=clip(criterion_id), year=ruleset.year
     )
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .fields import did_you_mean, show, suggest
 from .i18n import _
-from .problems import Problem, error
+from .problems import Problem, clip, error
 from .yamlio import Document, PathKey
 
 M = TypeVar("M", bound=BaseModel)
@@ -159,7 +159,7 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
             hint += (
                 " " + _("(a comma inside {{ }} separates entries: for a decimal number use a dot, e.g. 0.7)").format()
             )
-        return at("E201", _("unknown key '{key}'{hint}").format(key=key, hint=hint), document.key_at(path))
+        return at("E201", _("unknown key '{key}'{hint}").format(key=clip(key), hint=hint), document.key_at(path))
     if kind in ("literal_error", "enum"):
         choices = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
@@ -175,7 +175,9 @@ def to_problem(err: Any, model: type[BaseModel], data: Any, document: Document, 
         hint = did_you_mean(str(tag), choices)
         return at(
             "E207",
-            _("unknown kind '{tag}'{hint}; the kinds are {kinds}").format(tag=tag, hint=hint, kinds=", ".join(choices)),
+            _("unknown kind '{tag}'{hint}; the kinds are {kinds}").format(
+                tag=clip(str(tag)), hint=hint, kinds=", ".join(choices)
+            ),
             document.at((*path, "kind")),
         )
     if kind == "union_tag_not_found":

@@ -9,8 +9,9 @@ loaded at most once per Workspace, and only the years asked for.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from . import i18n
 from .batch import Progress, map_chunks
 from .i18n import _
-from .problems import Problem, has_errors
+from .problems import Problem, clip, error, has_errors
 from .ruleset import LoadedRuleset, Ruleset, load_ruleset
 from .submission import LoadedSubmission, Submission, load_submission
 from .yamlio import DEFAULT_MAX_BYTES
@@ -30,19 +31,85 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
-def files_to_check(command: str, paths: Sequence[Path], root: Path) -> list[Path]:
-    """What `check-rules` or `validate` reads: the files named and the .yaml files under the folders
-    named, in order; with none named, the workspace's own (rules/, or submissions/, reviews/ and meetings/)."""
+#: the suffixes of the files the tool looks at: `.yaml` is read, `.yml` refused with a word (E111)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def files_to_check(command: str, paths: Sequence[Path], root: Path) -> tuple[list[Path], list[Problem]]:
+    """What `check-rules` or `validate` reads: the files named and the .yaml (and .yml) files under the
+    folders named, in order; with none named, the workspace's own (rules/, or submissions/, reviews/ and meetings/).
+
+    Whatever `score` would refuse is listed too (a folder named x.yaml, a link to nothing, a FIFO), so
+    that reading it says why; a folder that cannot be listed is a problem, never an empty list.
+    """
     folders = ("rules",) if command == "check-rules" else ("submissions", "reviews", "meetings")
     files: list[Path] = []
-    for path in paths or [root / folder for folder in folders if (root / folder).is_dir()]:
-        files += sorted(p for p in path.rglob("*.yaml") if p.is_file()) if path.is_dir() else [path]
-    return files
+    problems: list[Problem] = []
+    for path in paths or [root / folder for folder in folders if _present(root / folder)]:
+        if paths and not _is_folder(path):
+            files.append(path)
+            continue
+        found, unlisted = _yaml_files(path, set())
+        files += sorted(found)
+        problems += unlisted
+    return files, problems
+
+
+def _yaml_files(folder: Path, seen: set[str]) -> tuple[list[Path], list[Problem]]:
+    """The .yaml and .yml names under `folder`, through links to folders but not round a loop of them."""
+    seen.add(os.path.realpath(folder))
+    entries, problems = list_folder(folder)
+    files: list[Path] = []
+    for path in entries:
+        if path.suffix in YAML_SUFFIXES:
+            files.append(path)  # even a folder or a FIFO: reading it reports it as score would
+        elif _is_folder(path) and os.path.realpath(path) not in seen:
+            found, unlisted = _yaml_files(path, seen)
+            files += found
+            problems += unlisted
+    return files, problems
+
+
+def list_folder(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The entries of `folder`, sorted: none when it does not exist, a problem when it cannot be listed.
+
+    `Path.glob` would return nothing for a folder it may not read, and a table would be
+    published without its files.
+    """
+    if not _present(folder):
+        return [], []
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(Path(entry.path) for entry in entries), []
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        message = _("the folder cannot be read ({reason}): its files would be left out; make it readable").format(
+            reason=reason
+        )
+        return [], [error(display_path(folder), 1, 1, "E100", message)]
+
+
+def _present(path: Path) -> bool:
+    """Whether something stands at `path` (a link to nothing, or a file the system will not show, counts)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True  # there, or maybe there: reading it will say why it cannot be read
+    return True
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def years_in(folder: Path) -> set[int]:
-    """The years that have a ruleset file (`2017.yaml`) in `folder`."""
-    return {int(p.stem) for p in folder.glob("*.yaml") if p.stem.isdigit()}
+    """The years that have a ruleset file (`2017.yaml`) in `folder` (none if it cannot be listed)."""
+    return {int(p.stem) for p in list_folder(folder)[0] if p.suffix == ".yaml" and p.stem.isdigit()}
 
 
 class UnknownYear(LookupError):
@@ -112,9 +179,12 @@ class Workspace:
 
     def years(self) -> list[int]:
         """The years that have a ruleset file."""
-        if not self.rules_dir.is_dir():
-            return []
-        return sorted(years_in(self.rules_dir))
+        return self.year_listing()[0]
+
+    def year_listing(self) -> tuple[list[int], list[Problem]]:
+        """The years that have a ruleset file, and a problem if rules/ cannot be listed (every year is unknown)."""
+        entries, problems = list_folder(self.rules_dir)
+        return sorted({int(p.stem) for p in entries if p.suffix == ".yaml" and p.stem.isdigit()}), problems
 
     def ruleset_path(self, year: int) -> Path:
         return self.rules_dir / f"{year}.yaml"
@@ -122,7 +192,9 @@ class Workspace:
     def loaded_ruleset(self, year: int) -> LoadedRuleset:
         if year not in self._rulesets:
             path = self.ruleset_path(year)
-            if not path.is_file():
+            if not _present(path) and _present(path.with_suffix(".yml")):
+                path = path.with_suffix(".yml")  # refused with a word, not taken for a year without rules
+            elif not _present(path):
                 raise UnknownYear(year, self.years())
             self._rulesets[year] = self.load_ruleset_file(path)
         return self._rulesets[year]
@@ -133,8 +205,30 @@ class Workspace:
         A file under another name (`git show main:rules/2017.yaml > main.yaml`) is not in
         a rules folder, so where its previous year lives cannot be known.
         """
+        refused = self.refused(path)
+        if refused is not None:
+            return LoadedRuleset(None, [refused])
         known = years_in(path.parent) if path.stem.isdigit() else None
         return load_ruleset(path, display_path(path), known_years=known, max_bytes=self.max_bytes)
+
+    def refused(self, path: Path) -> Problem | None:
+        """Why a file is not read at all: a .yml name, or a link from inside the workspace to outside it.
+
+        The link's target is never shown: it may name a file the user must not see in a CI log.
+        """
+        if path.suffix == ".yml":
+            message = _("the file ends in .yml; the tool reads only .yaml files: rename it to {name}").format(
+                name=clip(path.with_suffix(".yaml").name)
+            )
+            return error(display_path(path), 1, 1, "E111", message)
+        named, root = os.path.abspath(path), os.path.abspath(self.root)
+        if _under(named, root) and not _under(os.path.realpath(path), os.path.realpath(root)):
+            message = _(
+                "is a link that leads out of the workspace; a workspace file must be inside it:"
+                " put the file itself here instead of a link"
+            )
+            return error(display_path(path), 1, 1, "E100", message)
+        return None
 
     def ruleset_or_none(self, year: int) -> Ruleset | None:
         """The year's ruleset if it exists and is valid (for checking submissions)."""
@@ -149,11 +243,19 @@ class Workspace:
         return [y for y in self.years() if (r := self.ruleset_or_none(y)) is not None and r.criterion(criterion_id)]
 
     def submission_files(self, year: int) -> list[Path]:
-        folder = self.submissions_dir / str(year)
-        return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        return self.submission_listing(year)[0]
+
+    def submission_listing(self, year: int) -> tuple[list[Path], list[Problem]]:
+        """The year's submission files (.yml ones too, to be refused), and a problem if the folder cannot be listed."""
+        entries, problems = list_folder(self.submissions_dir / str(year))
+        return [p for p in entries if p.suffix in YAML_SUFFIXES], problems
 
     def load_submission_file(self, path: Path) -> LoadedSubmission:
-        return load_submission(path, self.ruleset_or_none, display_path(path), self.criterion_years, self.max_bytes)
+        refused = self.refused(path)
+        if refused is not None:
+            return LoadedSubmission(None, [refused])
+        loaded = load_submission(path, self.ruleset_or_none, display_path(path), self.criterion_years, self.max_bytes)
+        return replace(loaded, problems=self._said_where(loaded.problems))
 
     def load_year(self, year: int, progress: Progress | None = None) -> YearData:
         """The year's ruleset and every submission of `submissions/<year>/` (raises UnknownYear).
@@ -166,17 +268,23 @@ class Workspace:
             return YearData(year, None, loaded.sha256, [], [], problems)
         ruleset = loaded.ruleset
         submissions = []
-        for result in self._map(_load_submissions, self.submission_files(year), progress):
+        files, unlisted = self.submission_listing(year)
+        problems += unlisted
+        for result in self._map(_load_submissions, files, progress):
             problems += result.problems
             if result.submission is not None:
                 submissions.append(result.submission)
         present = {s.department for s in submissions}
         missing = [d.id for d in ruleset.departments if d.id not in present]
         review = None
-        if self.review_path(year).is_file():
-            loaded_review = self.load_review_file(self.review_path(year), lambda _: present)
+        # a review that is there but cannot be read (a link to nothing, a folder) is an error:
+        # scoring without it would rank the self-declared values as if approved
+        for path in (self.review_path(year), self.review_path(year).with_suffix(".yml")):
+            if not _present(path):
+                continue
+            loaded_review = self.load_review_file(path, lambda _: present)
             problems += loaded_review.problems
-            review = loaded_review.review
+            review = review or loaded_review.review
         meeting = None
         if self.meeting_path(year).is_file():
             loaded_meeting = self.load_meeting_file(self.meeting_path(year), lambda _: present)
@@ -188,12 +296,29 @@ class Workspace:
         self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None
     ) -> LoadedReview:
         """A review file, checked against its year's ruleset and the units with a submission file."""
-        from .review import load_review  # imported only when a review file is read: most runs read none
+        from .review import LoadedReview, load_review  # imported only when a review file is read: most runs read none
 
+        refused = self.refused(path)
+        if refused is not None:
+            return LoadedReview(None, [refused])
         submitted = submitted_for or (lambda year: {p.stem for p in self.submission_files(year)})
-        return load_review(
+        loaded = load_review(
             path, self.ruleset_or_none, display_path(path), submitted, self.criterion_years, self.max_bytes
         )
+        return replace(loaded, problems=self._said_where(loaded.problems))
+
+    def _said_where(self, problems: list[Problem]) -> list[Problem]:
+        """With no rules/ folder at all, "no ruleset for the year" says which root was searched.
+
+        Run from outside the workspace, `check-rules` would not help: the root is what is wrong.
+        """
+        if _present(self.rules_dir):
+            return problems
+        message = _(
+            "no ruleset can be found: the workspace {root} has no rules/ folder; run emulate in the"
+            " workspace folder, or name it with --root (or EMULATE_ROOT)"
+        ).format(root=clip(os.path.abspath(self.root)))
+        return [replace(p, message=message) if p.code == "E406" else p for p in problems]
 
     def load_meeting_file(
         self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None
@@ -224,6 +349,10 @@ class Workspace:
         if path.parent.name == "reviews":
             return self.load_review_file(path).problems
         return self.load_submission_file(path).problems
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _in_worker(root: Path, max_bytes: int, language: str) -> Workspace:

@@ -15,8 +15,11 @@ that `yes`/`no`/`on`/`off` stay text (the validators explain them).
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .i18n import _
-from .problems import Problem, error, warning
+from .problems import Problem, clip, error, warning
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
@@ -40,6 +43,11 @@ _DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]
 _THOUSANDS_LIKE = re.compile(r"[-+]?[0-9]+\.[0-9]{3}\Z")
 # characters that YAML does not allow in a stream (tab, LF, CR and NEL are allowed)
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# what a text value may not hold, however written: C0 controls but TAB and LF, DEL, C1 controls
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# a comment glued to a word (`#12`) after a plain text: most likely part of it (`Báo cáo #12`);
+# `# one of: tot, kha` is a real comment, as `emulate new` writes after each value to fill in
+_COMMENT_AFTER = re.compile(r"[ \t]+(?=#[^\s#])")
 MAX_INTEGER_DIGITS = 15
 MAX_DECIMALS = 10
 
@@ -102,57 +110,117 @@ def load_file(path: Path, display: str | None = None, max_bytes: int = DEFAULT_M
     """Read and parse one file; every failure becomes a Problem (never an exception)."""
     name = display if display is not None else str(path)
     try:
-        if path.is_dir():
-            return Loaded(
-                None,
-                [
-                    error(
-                        name, 0, 0, "E100", _("is a folder, not a file: give a .yaml file or use the folder as a whole")
-                    )
-                ],
-            )
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Loaded(
-                None,
-                [
-                    error(
-                        name,
-                        1,
-                        1,
-                        "E101",
-                        _(
-                            "the file is {size} bytes, over the limit of {max_bytes} bytes;"
-                            " a regulation or submission is far smaller, so check that this is the right file"
-                            " (or raise the limit with --max-bytes)"
-                        ).format(size=size, max_bytes=max_bytes),
-                    )
-                ],
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Loaded(
-            None, [error(name, 0, 0, "E100", _("cannot read the file: {reason}").format(reason=exc.strerror or exc))]
-        )
+        raw = read_regular(path, max_bytes)
+    except NotReadable as exc:
+        return Loaded(None, [error(name, 1, 1, "E100", exc.reason)])
+    except TooLarge as exc:
+        return Loaded(None, [_too_large(name, exc.size, max_bytes)])
     return load_bytes(raw, name, max_bytes)
+
+
+class NotReadable(Exception):
+    """A path that is not a regular file that can be read; `reason` says why, in the user's terms."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int | None) -> None:
+        super().__init__(size)
+        self.size = size  # None when the file does not say (it grew while read)
+
+
+# Opened without blocking: a FIFO swapped in after the check must not hang the open (POSIX only).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_regular(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most `max_bytes` of them (raises NotReadable or TooLarge).
+
+    Only a regular file is read: a folder, a FIFO, a device (`/dev/zero`) or a socket is
+    refused before it is opened, and checked again once open, since its reported size says
+    nothing (a FIFO would hang, `/dev/zero` never ends). At most `max_bytes + 1` bytes are
+    read whatever the size the file reports, so a file growing while read cannot pass the limit.
+    """
+    try:
+        found = os.stat(path)
+    except OSError as exc:
+        raise NotReadable(_why_not(path, exc)) from None
+    _must_be_regular(found)
+    if found.st_size > max_bytes:
+        raise TooLarge(found.st_size)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise NotReadable(_why_not(path, exc)) from None
+    try:
+        _must_be_regular(os.fstat(fd))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, max_bytes + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise NotReadable(_("cannot read the file: {reason}").format(reason=exc.strerror or exc)) from None
+    finally:
+        os.close(fd)
+    if size > max_bytes:
+        raise TooLarge(None)
+    return b"".join(chunks)
+
+
+def _must_be_regular(found: os.stat_result) -> None:
+    if stat.S_ISDIR(found.st_mode):
+        raise NotReadable(_("is a folder, not a file: give a .yaml file or use the folder as a whole"))
+    if not stat.S_ISREG(found.st_mode):
+        raise NotReadable(
+            _(
+                "is not a regular file (a device, a pipe or a socket): only ordinary files are read;"
+                " put the content in a .yaml file"
+            )
+        )
+
+
+def _why_not(path: Path, exc: OSError) -> str:
+    """Why `os.stat` or `open` failed, saying so when the path is a link (never where it leads)."""
+    if isinstance(exc, FileNotFoundError) and os.path.lexists(path):
+        return _("is a link to a file that does not exist: replace the link with the file itself")
+    if exc.errno == errno.ELOOP:
+        return _("is a link that leads back to itself (a loop of links): replace the link with the file itself")
+    if isinstance(exc, FileNotFoundError):
+        return _("the file does not exist")
+    return _("cannot read the file: {reason}").format(reason=exc.strerror or exc)
+
+
+def _too_large(file: str, size: int | None, max_bytes: int) -> Problem:
+    said = (
+        _("the file is {size} bytes, over the limit of {max_bytes} bytes").format(size=size, max_bytes=max_bytes)
+        if size is not None
+        else _("the file is over the limit of {max_bytes} bytes").format(max_bytes=max_bytes)
+    )
+    return error(
+        file,
+        1,
+        1,
+        "E101",
+        said
+        + _(
+            "; a regulation or submission is far smaller, so check that this is the right file"
+            " (or raise the limit with --max-bytes)"
+        ),
+    )
 
 
 def load_bytes(raw: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     if len(raw) > max_bytes:
-        return Loaded(
-            None,
-            [
-                error(
-                    file,
-                    1,
-                    1,
-                    "E101",
-                    _("the file is {size} bytes, over the limit of {max_bytes} bytes").format(
-                        size=len(raw), max_bytes=max_bytes
-                    ),
-                )
-            ],
-        )
+        return Loaded(None, [_too_large(file, len(raw), max_bytes)])
     text, problem = decode(raw, file)
     if problem is not None:
         return Loaded(None, [problem])
@@ -255,6 +323,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.values: dict[PathKey, Position] = {}
         self.keys: dict[PathKey, Position] = {}
+        self._lines: list[str] | None = None
 
     def fail(self, pos: Position, code: str, message: str) -> None:
         self.problems.append(error(self.file, pos.line, pos.column, code, message))
@@ -321,14 +390,18 @@ class _Builder:
             self.fail(
                 pos,
                 "E108",
-                _("YAML aliases (*{anchor}) are not allowed: write the value out in full").format(anchor=event.anchor),
+                _("YAML aliases (*{anchor}) are not allowed: write the value out in full").format(
+                    anchor=clip(event.anchor)
+                ),
             )
             raise _Stop
         if getattr(event, "anchor", None):
             self.fail(
                 pos,
                 "E108",
-                _("YAML anchors (&{anchor}) are not allowed: write each value out in full").format(anchor=event.anchor),
+                _("YAML anchors (&{anchor}) are not allowed: write each value out in full").format(
+                    anchor=clip(event.anchor)
+                ),
             )
             raise _Stop
         tag = getattr(event, "tag", None)
@@ -337,7 +410,7 @@ class _Builder:
                 pos,
                 "E109",
                 _("YAML tags ({tag}) are not allowed: remove the tag and write a plain value").format(
-                    tag=_short_tag(tag)
+                    tag=clip(_short_tag(tag))
                 ),
             )
         return pos
@@ -368,10 +441,11 @@ class _Builder:
             key_pos = self._check_node(key_event, depth + 1)
             if _kind(key_event) != "Scalar":
                 self.fail(key_pos, "E204", _("a key must be a plain name, not a list or mapping"))
-                self._skip(key_event, events)
-                self._skip(next(events), events)
+                self._skip(key_event, events, depth + 1, checked=True)
+                self._skip(next(events), events, depth + 1)
                 continue
             key = key_event.value
+            self._check_text(key, key_pos)
             value_event = next(events)
             if key in mapping:
                 first = self.keys[(*path, key)]
@@ -382,29 +456,51 @@ class _Builder:
                         key_pos.column,
                         "E104",
                         _("'{key}' appears twice in this mapping (first at line {line}); keep one of them").format(
-                            key=key, line=first.line
+                            key=clip(key), line=first.line
                         ),
                     )
                 )
-                self._skip(value_event, events)
+                self._skip(value_event, events, depth + 1)
                 continue
             child = (*path, key)
             self.keys[child] = key_pos
             mapping[key] = self._node(value_event, events, child, depth + 1)
 
-    def _skip(self, event: Any, events: Iterator[Any]) -> None:
-        kind = _kind(event)
-        if kind in ("SequenceStart", "MappingStart"):
-            level = 1
-            while level:
-                inner = _kind(next(events))
-                if inner in ("SequenceStart", "MappingStart"):
+    def _skip(self, event: Any, events: Iterator[Any], depth: int, checked: bool = False) -> None:
+        """Walk past a node that is not kept (a repeated key's value, a key that is a list), checking it
+        like any other: the depth limit above all, since the parser's cost grows with the square of it."""
+        level = 0
+        while True:
+            kind = _kind(event)
+            if kind in ("SequenceEnd", "MappingEnd"):
+                level -= 1
+            else:
+                if not (checked and level == 0):  # a key's own event is checked by the mapping
+                    self._check_node(event, depth + level)
+                if kind == "Scalar":
+                    self._check_text(event.value, _pos(event.start_mark))
+                else:
                     level += 1
-                elif inner in ("SequenceEnd", "MappingEnd"):
-                    level -= 1
+            if level == 0:
+                return
+            event = next(events)
+
+    def _check_text(self, value: str, pos: Position) -> None:
+        """A control character in a key or value, however written (`"\\e]0;"`, `"\\0"`, raw): an error."""
+        bad = _CONTROL.search(value)
+        if bad is not None:
+            self.fail(
+                pos,
+                "E112",
+                _(
+                    "the text holds the control character U+{code}, which a text never needs and a terminal"
+                    " may obey: remove it (a line break is fine)"
+                ).format(code=f"{ord(bad.group()):04X}"),
+            )
 
     def _scalar(self, event: Any, pos: Position) -> Any:
         value: str = event.value
+        self._check_text(value, pos)
         if event.style not in (None, ""):  # quoted or block scalar: always text
             return value
         if value in _NULLS:
@@ -422,7 +518,35 @@ class _Builder:
             if _THOUSANDS_LIKE.match(value):
                 self._warn_thousands(value, pos)
             return number
+        self._warn_comment_after(value, event.end_mark)
         return value
+
+    def _warn_comment_after(self, value: str, end: Any) -> None:
+        """`evidence: Báo cáo #12 ngày 20/12/2018` is read as "Báo cáo": ` #` starts a comment in YAML.
+
+        A comment glued to a word after a plain text on its line is most likely part of the
+        text; quoted, it is. A comment that starts with '# ' is taken for a comment.
+        """
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        rest = self._lines[end.line][end.column :] if end.line < len(self._lines) else ""
+        space = _COMMENT_AFTER.match(rest)
+        if space is not None:
+            self.problems.append(
+                warning(
+                    self.file,
+                    end.line + 1,
+                    end.column + space.end() + 1,  # at the '#'
+                    "W101",
+                    _(
+                        "the text stops before '{comment}': YAML reads ' #' as the start of a comment, so the value"
+                        " is only '{value}'; if the rest belongs to it, put the whole value in quotes"
+                        ' ("{value}{space}{comment}")'
+                    ).format(
+                        comment=clip(rest.strip()), value=clip(value), space=rest[: len(rest) - len(rest.lstrip())]
+                    ),
+                )
+            )
 
     def _warn_thousands(self, value: str, pos: Position) -> None:
         as_decimal = f"{Decimal(value).normalize():f}"
@@ -472,4 +596,4 @@ def _short_tag(tag: str) -> str:
 
 
 def _show(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else str(value)
+    return f"'{clip(value)}'" if isinstance(value, str) else clip(str(value))

@@ -125,6 +125,10 @@ class RuleBase(Model):
     def check_value(self, no: str, value: Any, at: PathKey, fail: Fail) -> None:
         """Checks of a value of the right shape that need the rule (none by default)."""
 
+    def doubts(self, value: Any) -> list[tuple[str, str]]:
+        """Warnings about a valid value that is most likely not what was meant: (its key, message)."""
+        return []
+
     def count_of(self, value: Any) -> int:
         """The count a value gives (for `require_zero`); only for counted kinds."""
         return 0

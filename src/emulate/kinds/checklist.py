@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from ..arithmetic import ZERO, number, plain, round_points
 from ..fields import YAML11_BOOLEANS, Model, Positive, Text, did_you_mean, fold, show, to_mapping
 from ..i18n import _
+from ..problems import clip
 from ..yamlio import PathKey
 from .base import Fail, RuleBase, Scored, Value
 
@@ -118,7 +119,7 @@ class ChecklistRule(RuleBase):
                     (*at, "items", item_id),
                     "E201",
                     _("unknown checklist item '{item}'{hint}; the items of {no} are {items}").format(
-                        item=item_id,
+                        item=clip(item_id),
                         hint=did_you_mean(item_id, self.items),
                         no=no,
                         items=", ".join(self.items),

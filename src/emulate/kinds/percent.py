@@ -60,6 +60,22 @@ class PercentRule(RuleBase):
     def value_schema(self) -> tuple[str, dict[str, Any]]:
         return "percent", {"type": "number", "minimum": 0, "maximum": 100}
 
+    def doubts(self, value: Any) -> list[tuple[str, str]]:
+        """`percent: 0.95` is Excel's 95 %, and scores 0.95 % of the maximum."""
+        assert isinstance(value, PercentValue)
+        if not 0 < value.percent <= 1:
+            return []
+        meant = f"{(value.percent * HUNDRED).normalize():f}"
+        return [
+            (
+                "percent",
+                _(
+                    "percent {got} is read as {got} %, not {meant} %: the value is a percentage from 0 to 100,"
+                    " so for {meant} % write `percent: {meant}` (if {got} % is right, leave it)"
+                ).format(got=plain(value.percent), meant=meant),
+            )
+        ]
+
     def template_lines(self) -> list[str]:
         return ["    percent:       # " + _("from 0 to {maximum}").format(maximum=100)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from ..i18n import _
@@ -15,8 +16,24 @@ def sort(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code, p.message))
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """`text` with every control character written as an escape (`\\n`, `\\x1b`).
+
+    A file name may hold a line break or a terminal escape, and a text value a line break:
+    written raw, either could forge a `file:line:col` line an editor or a CI job trusts.
+    """
+    return _CONTROLS.sub(lambda found: _NAMED.get(found.group(), f"\\x{ord(found.group()):02x}"), text)
+
+
 def as_text(problems: Iterable[Problem]) -> str:
-    return "".join(f"{p.file}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}\n" for p in sort(problems))
+    return "".join(
+        f"{one_line(p.file)}:{p.line}:{p.column}: {p.severity.value} {p.code} {one_line(p.message)}\n"
+        for p in sort(problems)
+    )
 
 
 def as_json(problems: Iterable[Problem]) -> str:
@@ -24,7 +41,7 @@ def as_json(problems: Iterable[Problem]) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
