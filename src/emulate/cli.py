@@ -545,21 +545,11 @@ def verify_command(
 ) -> None:
     _language(lang)
     from .evaluation import evaluate
-    from .record import NotARecord, check_shape, compare, input_changes, uses_review
+    from .record import compare, input_changes, uses_review
     from .render import score as render_score
     from .workspace import display_path
 
-    if not _there(record_file.is_file):
-        _usage_error(_("{file} does not exist or is not a file").format(file=record_file))
-    try:
-        record = check_shape(json.loads(record_file.read_text(encoding="utf-8-sig")))
-    except (ValueError, UnicodeDecodeError) as exc:
-        reason = exc if isinstance(exc, NotARecord) else _("it is not valid UTF-8 JSON")
-        _usage_error(
-            _("{file} is not a record of `emulate score --format json`: {reason}").format(
-                file=record_file, reason=reason
-            )
-        )
+    record = _read_record(record_file)
     workspace = _workspace(root, max_bytes)
     data = _year_data(workspace, record["year"], show_progress=format_ is not VerifyFormat.json)
     review = data.review if uses_review(record) else None
@@ -616,6 +606,43 @@ def verify_command(
         )
         _out("\n".join(lines) + "\n")
     raise typer.Exit(0 if ok else 1)
+
+
+def _read_record(path: Path) -> dict[str, Any]:
+    """The record in `path`, its shape checked; exit 2 if it does not exist, 1 with one message if it is no record."""
+    import stat
+
+    from .record import MAX_RECORD_BYTES, NotARecord, parse
+
+    def refuse(reason: str) -> NoReturn:
+        message = _("{file} is not a record of `emulate score --format json`: {reason}").format(
+            file=path, reason=reason
+        )
+        sys.stderr.write(f"emulate: {message}\n")
+        raise typer.Exit(1)
+
+    if not _there(path.exists):
+        _usage_error(_("{path} does not exist").format(path=path))
+    try:
+        # O_NONBLOCK: a FIFO given as the record must not hang the open; it is refused below
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        refuse(_("cannot read it ({reason})").format(reason=exc.strerror or exc))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        refuse(_("it is not a regular file"))
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            # one byte more than the limit: a larger file is refused without being read whole
+            data = handle.read(MAX_RECORD_BYTES + 1)
+        except OSError as exc:
+            refuse(_("cannot read it ({reason})").format(reason=exc.strerror or exc))
+    try:
+        return parse(data)
+    except NotARecord as exc:
+        refuse(str(exc))
+    except MemoryError:
+        refuse(_("it is too large to read"))
 
 
 @_command("history")

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from .. import __version__
 from ..engine import RankedUnit, Ranking
 from ..evaluation import Evaluation
 from ..i18n import _
@@ -83,7 +84,12 @@ def as_data(evaluation: Evaluation, ruleset_sha256: str) -> dict[str, Any]:
         "ranking": units,
         "missing": list(ranking.missing),
         "basis": "reviewed" if evaluation.review is not None else "self-declared",
+        # who reviewed and when, at the top as well: a reader of the record sees it without the details
+        "reviewed_by": evaluation.review.reviewed_by if evaluation.review is not None else None,
+        "date": evaluation.review.date if evaluation.review is not None else None,
         "review": review_data(evaluation),
+        # the version that computed it: `verify` with another version names the difference
+        "emulate_version": __version__,
     }
 
 
