@@ -238,6 +238,7 @@ def test_new_never_overwrites(run: Callable[..., Any], workspace: Path) -> None:
 
 def test_new_filled_in_validates(run: Callable[..., Any], workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "2016" / "so-tai-chinh.yaml"
+    out.parent.mkdir()  # SPEC 10: --output makes no folder
     assert run("new", "2016", "so-tai-chinh", "--output", str(out), root=workspace).exit_code == 0
     filled = []
     for line in out.read_text(encoding="utf-8").splitlines():

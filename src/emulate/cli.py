@@ -152,24 +152,66 @@ OutputOption = Annotated[
 ForceOption = Annotated[bool, typer.Option("--force", help=_("Replace the --output file if it exists."))]
 
 
-def _write_output(path: Path | None, content: str | bytes, force: bool, what: str) -> None:
-    """Write a report file atomically; refuse to replace one unless --force."""
+def _emit(path: Path | None, content: Any, force: bool, binary: str | None = None) -> None:
+    """Print `content` (text, or an iterable of text), or write it to `path` (--output).
+
+    `binary` names a format that only a file can hold (xlsx, html): it needs
+    --output. A file is written whole or not at all, replaces an existing
+    file only with --force and never one that is not a regular file, and is
+    never written into a folder that does not exist (SPEC 10).
+    """
     from .workspace import display_path
-    from .writing import AlreadyExists, write_new
 
     if path is None:
-        _usage_error(_("--format {format} writes a file: add --output FILE").format(format=what))
+        if binary is not None:
+            _usage_error(_("--format {format} writes a file: add --output FILE").format(format=binary))
+        for piece in [content] if isinstance(content, str) else content:
+            _out(piece)
+        return
+    _write_file(path, content, force, _("{file} already exists; it was left as it is (add --force to replace it)"))
+    sys.stderr.write(_("wrote {file}").format(file=display_path(path)) + "\n")
+
+
+def _write_file(path: Path, content: Any, force: bool, exists: str) -> None:
+    """`write_new`, its refusals said in one line: `exists` (with {file}) when the file exists."""
+    from .workspace import display_path
+    from .writing import AlreadyExists, NoFolder, NotARegularFile, write_new
+
+    shown = display_path(path)
     try:
         write_new(path, content, overwrite=force)
     except AlreadyExists:
-        message = _("{file} already exists; it was left as it is (add --force to replace it)").format(
-            file=display_path(path)
+        _fail(exists.format(file=shown))
+    except NotARegularFile:
+        _fail(_("{file} is not a regular file; it was left as it is (choose another --output)").format(file=shown))
+    except NoFolder:
+        # SPEC 4: a path that does not exist is a usage error (2); the folder is not created
+        _usage_error(
+            _("the folder {folder} does not exist; it is not created (make it, or choose another --output)").format(
+                folder=display_path(path.parent)
+            )
         )
-        sys.stderr.write(f"emulate: {message}\n")
-        raise typer.Exit(1) from None
     except OSError as exc:
-        _usage_error(_("cannot write {file}: {reason}").format(file=display_path(path), reason=exc.strerror or exc))
-    sys.stderr.write(_("wrote {file}").format(file=display_path(path)) + "\n")
+        _fail(_("cannot write {file}: {reason}").format(file=shown, reason=exc.strerror or exc))
+
+
+def _fail(message: str) -> NoReturn:
+    """A problem found (exit 1) that is said in one line."""
+    sys.stderr.write(f"emulate: {message}\n")
+    raise typer.Exit(1)
+
+
+def _rich_text(renderables: Iterable[Any], soft_wrap: bool = False, end: str = "\n") -> str:
+    """What `_console().print` would show, as plain text for a file (80 columns, no colours)."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, highlight=False, soft_wrap=soft_wrap, width=80, color_system=None)
+    for renderable in renderables:
+        console.print(renderable, end=end)
+    return buffer.getvalue()
 
 
 def _language(option: str | None) -> None:
@@ -408,14 +450,14 @@ def score_command(
     data = _year_data(_workspace(root, max_bytes), year, show_progress=format_ is not ScoreFormat.json)
     evaluation = evaluate(data.ruleset, data.submissions, data.missing, None if self_declared else data.review)
     if explain is not None:
-        _explain(evaluation, explain, format_)
+        _explain(evaluation, explain, format_, output, force)
         return
     from .render import score as render_score
 
     if format_ is ScoreFormat.xlsx:
         from .render.xlsx import score_workbook
 
-        _write_output(output, score_workbook(evaluation), force, "xlsx")
+        _emit(output, score_workbook(evaluation), force, "xlsx")
     elif format_ is ScoreFormat.html:
         from .render.html import score_page
         from .workspace import display_path
@@ -425,21 +467,22 @@ def score_command(
         inputs += sorted((s.file, s.sha256) for s in data.submissions)
         if evaluation.review is not None:
             inputs.append((evaluation.review.file, evaluation.review.sha256))
-        _write_output(output, score_page(evaluation, inputs), force, "html")
+        _emit(output, score_page(evaluation, inputs), force, "html")
     elif format_ is ScoreFormat.json:
-        for chunk in render_score.json_chunks(evaluation, data.ruleset_sha256):
-            _out(chunk)
+        _emit(output, render_score.json_chunks(evaluation, data.ruleset_sha256), force)
     elif format_ is ScoreFormat.csv:
-        _out(render_score.as_csv(evaluation))
+        _emit(output, render_score.as_csv(evaluation), force)
     elif format_ is ScoreFormat.markdown:
-        _out(render_score.as_markdown(evaluation))
+        _emit(output, render_score.as_markdown(evaluation), force)
+    elif output is not None:
+        _emit(output, _rich_text(render_score.as_table(evaluation)), force)
     else:
         console = _console()
         for part in render_score.as_table(evaluation):
             console.print(part)
 
 
-def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
+def _explain(evaluation: Any, department: str, format_: ScoreFormat, output: Path | None, force: bool) -> None:
     from .render import explain as render_explain
 
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
@@ -455,7 +498,9 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat) -> None:
             ).format(department=department, year=ruleset.year)
         )
     if format_ is ScoreFormat.json:
-        _out(render_explain.as_json(evaluation, unit))
+        _emit(output, render_explain.as_json(evaluation, unit), force)
+    elif format_ is ScoreFormat.table and output is not None:
+        _emit(output, _rich_text([render_explain.as_tree(evaluation, unit)]), force)
     elif format_ is ScoreFormat.table:
         _console().print(render_explain.as_tree(evaluation, unit))
     else:
@@ -486,7 +531,6 @@ def new_command(
     _language(lang)
     from .template import submission_template
     from .workspace import display_path
-    from .writing import AlreadyExists, write_new
 
     workspace = _workspace(root)
     ruleset = _valid_ruleset(workspace, year)
@@ -494,16 +538,18 @@ def new_command(
     if unit is None:
         _unknown_department(department, [d.id for d in ruleset.departments], year)
     target = output if output is not None else workspace.submissions_dir / str(year) / f"{department}.yaml"
-    try:
-        write_new(target, submission_template(ruleset, unit))
-    except AlreadyExists:
-        message = _("{file} already exists; it was left as it is (remove it, or choose another --output)").format(
-            file=display_path(target)
-        )
-        sys.stderr.write(f"emulate: {message}\n")
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        _usage_error(_("cannot write {file}: {reason}").format(file=display_path(target), reason=exc.strerror or exc))
+    if output is None:
+        # the workspace's own folder of the year: made for a new year (a folder given with --output is not)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(_("cannot write {file}: {reason}").format(file=display_path(target), reason=exc.strerror or exc))
+    _write_file(
+        target,
+        submission_template(ruleset, unit),
+        False,
+        _("{file} already exists; it was left as it is (remove it, or choose another --output)"),
+    )
     sys.stderr.write(
         _("wrote {file}: fill in the empty values, then run `emulate validate {file}`").format(
             file=display_path(target)
@@ -645,6 +691,14 @@ def _read_record(path: Path) -> dict[str, Any]:
         refuse(_("it is too large to read"))
 
 
+class HistoryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    xlsx = "xlsx"
+
+
 @_command("history")
 def history_command(
     department: Annotated[
@@ -656,9 +710,9 @@ def history_command(
         ),
     ] = None,
     format_: Annotated[
-        ScoreFormat,
+        HistoryFormat,
         typer.Option("--format", "-f", help=_("table for people, json, csv, markdown, or xlsx (with --output).")),
-    ] = ScoreFormat.table,
+    ] = HistoryFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
     root: RootOption = Path("."),
@@ -673,7 +727,7 @@ def history_command(
     workspace = _workspace(root, max_bytes)
     evaluations = []
     for year in workspace.years():
-        data = _year_data(workspace, year, show_progress=format_ is not ScoreFormat.json)
+        data = _year_data(workspace, year, show_progress=format_ is not HistoryFormat.json)
         evaluations.append(evaluate(data.ruleset, data.submissions, data.missing, data.review))
     years, units = build_history(evaluations)
     if department is not None:
@@ -681,18 +735,18 @@ def history_command(
         if department not in known:
             _unknown_department(department, known, None)
         units = [u for u in units if u.department == department]
-    if format_ is ScoreFormat.xlsx:
+    if format_ is HistoryFormat.xlsx:
         from .render.xlsx import history_workbook
 
-        _write_output(output, history_workbook(years, units), force, "xlsx")
-    elif format_ is ScoreFormat.html:
-        _usage_error(_("history is written as table, json, csv, markdown or xlsx"))
-    elif format_ is ScoreFormat.json:
-        _out(render_history.as_json(years, units))
-    elif format_ is ScoreFormat.csv:
-        _out(render_history.as_csv(years, units))
-    elif format_ is ScoreFormat.markdown:
-        _out(render_history.as_markdown(years, units))
+        _emit(output, history_workbook(years, units), force, "xlsx")
+    elif format_ is HistoryFormat.json:
+        _emit(output, render_history.as_json(years, units), force)
+    elif format_ is HistoryFormat.csv:
+        _emit(output, render_history.as_csv(years, units), force)
+    elif format_ is HistoryFormat.markdown:
+        _emit(output, render_history.as_markdown(years, units), force)
+    elif output is not None:
+        _emit(output, _rich_text([render_history.as_table(years, units)]), force)
     else:
         _console().print(render_history.as_table(years, units))
 
@@ -808,13 +862,15 @@ def diff_rules_command(
     if format_ is DiffFormat.xlsx:
         from .render.xlsx import diff_workbook
 
-        _write_output(output, diff_workbook(before, after, changes, impact), force, "xlsx")
+        _emit(output, diff_workbook(before, after, changes, impact), force, "xlsx")
     elif format_ is DiffFormat.json:
-        _out(render_diff.as_json(before, after, changes, impact))
+        _emit(output, render_diff.as_json(before, after, changes, impact), force)
         if impact is not None:
             sys.stderr.write(render_diff.notes_only(before, after, impact))
     elif format_ is DiffFormat.markdown:
-        _out(render_diff.as_markdown(before, after, changes, impact))
+        _emit(output, render_diff.as_markdown(before, after, changes, impact), force)
+    elif output is not None:
+        _emit(output, _rich_text([render_diff.as_text(before, after, changes, impact)], soft_wrap=True, end=""), force)
     else:
         from rich.console import Console
 
