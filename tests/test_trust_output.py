@@ -268,3 +268,94 @@ def test_new_still_makes_the_year_folder_of_the_workspace(run: Callable[..., Any
     result = run("new", "2017", "so-xay-dung", root=workspace)
     assert result.exit_code == 0, result.stderr
     assert (workspace / "submissions" / "2017" / "so-xay-dung.yaml").is_file()
+
+
+# --- text from input files, escaped for each format (defects 13, 14) ------------------------
+
+HOSTILE_REASON = '=HYPERLINK("http://example.com/x","Xem") | cột giả\n## Tiêu đề giả\n<script>alert(1)</script>'
+HOSTILE_NAME = "=cmd|' /C calc'!A0 [bold red]Sở[/]"
+
+
+@pytest.fixture
+def hostile(workspace: Path) -> Path:
+    """The shipped workspace with a review reason and a unit's name written to break every format."""
+    review = workspace / "reviews" / "2017.yaml"
+    text = review.read_text(encoding="utf-8")
+    first = "Biên bản kiểm tra chéo ngày 20/12/2017: chỉ hỗ trợ 1 xã, công trình nhà văn hóa chưa hoàn thành"
+    quoted = HOSTILE_REASON.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    review.write_text(text.replace(f'"{first}"', f'"{quoted}"'), encoding="utf-8")
+    rules = workspace / "rules" / "2017.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("name: Sở Xây dựng,", f'name: "{HOSTILE_NAME}",'), encoding="utf-8")
+    return workspace
+
+
+def test_xlsx_cells_never_hold_a_formula(run: Callable[..., Any], hostile: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = hostile / "bao-cao.xlsx"
+    assert run("score", "2017", "--format", "xlsx", "--output", str(target), root=hostile).exit_code == 0
+    book = load_workbook(target)
+    texts = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [c.coordinate for c in texts if c.data_type == "f"]
+    assert any(c.value == HOSTILE_REASON for c in texts)  # kept whole, as text
+    assert any(c.value == HOSTILE_NAME for c in texts)
+
+
+def test_markdown_keeps_its_rows_and_holds_no_html(run: Callable[..., Any], hostile: Path) -> None:
+    out = run("score", "2017", "--format", "markdown", root=hostile).stdout
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert not any(line.startswith("## Tiêu đề giả") for line in out.splitlines())
+    tables = [block.splitlines() for block in out.split("\n\n") if block.startswith("|")]
+    for table in tables:  # an unescaped | would add a cell to its row, a newline end it
+        assert len({line.count("|") - line.count("\\|") for line in table}) == 1, table
+    table = [line for block in tables for line in block]
+    adjusted = next(line for line in table if "HYPERLINK" in line)
+    assert adjusted.count("\\|") == 2 and "<br>## Tiêu đề giả<br>" in adjusted
+
+
+def test_html_holds_no_script(run: Callable[..., Any], hostile: Path) -> None:
+    target = hostile / "bien-ban.html"
+    assert run("score", "2017", "--format", "html", "--output", str(target), root=hostile).exit_code == 0
+    page = target.read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_csv_cells_that_start_like_a_formula_are_text(run: Callable[..., Any], hostile: Path) -> None:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(run("score", "2017", "--format", "csv", root=hostile).stdout.lstrip("\ufeff"))))
+    names = [row[3] for row in rows[1:]]
+    assert "'" + HOSTILE_NAME in names and HOSTILE_NAME not in names
+    assert all(len(row) == len(rows[0]) for row in rows)  # the reason's newlines stay inside its quoted cell
+
+
+def test_the_table_reads_no_markup_and_forges_no_line(run: Callable[..., Any], hostile: Path) -> None:
+    out = run("score", "2017", root=hostile, env={"COLUMNS": "200"}).stdout
+    assert "[bold red]Sở[/]" in out  # printed as written, not read as rich markup
+    assert "↵ ## Tiêu đề giả ↵" in out
+    assert not any(line.lstrip().startswith("## Tiêu đề giả") for line in out.splitlines())
+
+
+def test_terminal_text_has_no_control_sequence() -> None:
+    from emulate.render import markdown_text, terminal_text
+
+    hostile = "a\x1b]0;pwned\x07b\x9bc\r\nd\te"
+    shown = terminal_text(hostile)
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in shown)
+    assert shown == "a\ufffd]0;pwned\ufffdb\ufffdc ↵ d e"
+    assert markdown_text("a\\|b\n<i>") == "a\\\\\\|b<br>&lt;i&gt;"
+
+
+def test_the_same_inputs_give_the_same_xlsx_bytes(run: Callable[..., Any], workspace: Path) -> None:
+    import zipfile
+
+    first, second = workspace / "a.xlsx", workspace / "b.xlsx"
+    assert run("score", "2017", "--format", "xlsx", "--output", str(first), root=workspace).exit_code == 0
+    with zipfile.ZipFile(first) as book:
+        assert {info.date_time for info in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = book.read("docProps/core.xml")
+    assert b"dcterms:created" not in core and b"dcterms:modified" not in core  # no time of writing
+    assert run("score", "2017", "--format", "xlsx", "--output", str(second), root=workspace).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()

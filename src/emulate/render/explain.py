@@ -11,7 +11,7 @@ from ..evaluation import Evaluation
 from ..i18n import _
 from ..kinds.base import cut_off
 from ..ruleset import Ruleset
-from . import number, percent, plain
+from . import number, percent, plain, terminal_text
 
 
 def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
@@ -138,7 +138,12 @@ def as_json(evaluation: Evaluation, unit: RankedUnit) -> str:
 
 
 def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
-    from rich.markup import escape
+    from rich.markup import escape as escape_markup
+
+    def escape(text: str) -> str:
+        # input text: no markup read in it, no control sequence, no forged line
+        return escape_markup(terminal_text(text))
+
     from rich.tree import Tree
 
     ruleset, ranking = evaluation.ruleset, evaluation.ranking

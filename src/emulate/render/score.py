@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .. import __version__
@@ -13,7 +13,7 @@ from ..engine import RankedUnit, Ranking
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..ruleset import Ruleset
-from . import number, percent
+from . import csv_text, markdown_text, number, percent, terminal_text
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -238,6 +238,13 @@ def _notes(ruleset: Ruleset, ranking: Ranking) -> list[str]:
     return notes
 
 
+def _cells(row: Sequence[str]) -> list[Any]:
+    """Table cells as plain text: no rich markup read in a name or reason, no control sequence, no forged line."""
+    from rich.text import Text
+
+    return [Text(terminal_text(cell)) for cell in row]
+
+
 def as_table(evaluation: Evaluation) -> list[Any]:
     """rich renderables: the ranking, then the review's corrections, self-score differences and notes."""
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
@@ -246,7 +253,9 @@ def as_table(evaluation: Evaluation) -> list[Any]:
 
     places = ruleset.rounding.places
     table = Table(
-        title=_("{title} (version {version})").format(title=ruleset.title, version=ruleset.version),
+        title=Text(
+            terminal_text(_("{title} (version {version})").format(title=ruleset.title, version=ruleset.version))
+        ),
         caption=_("maximum {maximum} + bonus {bonus}; C = content").format(
             maximum=number(ruleset.max_points, places), bonus=number(ruleset.max_bonus, places)
         ),
@@ -267,11 +276,11 @@ def as_table(evaluation: Evaluation) -> list[Any]:
             table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
     for unit in ranking.units:
         row = _row(ruleset, unit)
-        table.add_row(*row, style="bold" if unit.award else None)
+        table.add_row(*_cells(row), style="bold" if unit.award else None)
     out: list[Any] = [table]
     if evaluation.effects:
         adjusted = Table(
-            title=_review_heading(evaluation),
+            title=Text(terminal_text(_review_heading(evaluation))),
             box=None,
             padding=(0, 1, 0, 0),
             pad_edge=False,
@@ -286,7 +295,7 @@ def as_table(evaluation: Evaluation) -> list[Any]:
                 ratio=2 if i == 5 else (1 if i in (0, 2) else None),
             )
         for adjustment_row in _adjustment_rows(evaluation):
-            adjusted.add_row(*adjustment_row)
+            adjusted.add_row(*_cells(adjustment_row))
         out.append(adjusted)
     differences = _differences(ruleset, ranking)
     if differences:
@@ -301,9 +310,9 @@ def as_table(evaluation: Evaluation) -> list[Any]:
             # unit, no, criterion, claimed, computed
             diff.add_column(header, overflow="fold", justify="right" if i in (3, 4) else "left")
         for difference_row in differences:
-            diff.add_row(*difference_row)
+            diff.add_row(*_cells(difference_row))
         out.append(diff)
-    out.extend(Text(note, style="dim") for note in _notes(ruleset, ranking))
+    out.extend(Text(terminal_text(note), style="dim") for note in _notes(ruleset, ranking))
     return out
 
 
@@ -352,7 +361,7 @@ def as_csv(evaluation: Evaluation) -> str:
                 unit.rank,
                 "yes" if unit.tied else "no",
                 card.department,
-                card.name,
+                csv_text(card.name),
                 *(number(card.contents[c.id], places) for c in ruleset.contents),
                 number(card.base, places),
                 number(card.bonus, places),
@@ -360,15 +369,15 @@ def as_csv(evaluation: Evaluation) -> str:
                 number(card.total, places),
                 number(card.share, 4),
                 unit.award or "",
-                differences,
-                adjustments,
+                csv_text(differences),
+                csv_text(adjustments),
             ]
         )
     return "\ufeff" + buffer.getvalue()
 
 
 def _md(cell: str) -> str:
-    return cell.replace("|", "\\|")
+    return markdown_text(cell)
 
 
 def as_markdown(evaluation: Evaluation) -> str:
