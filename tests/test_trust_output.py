@@ -7,6 +7,7 @@ the operating system and `emulate.entry`, which the in-process runner skips.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -359,3 +360,61 @@ def test_the_same_inputs_give_the_same_xlsx_bytes(run: Callable[..., Any], works
     assert b"dcterms:created" not in core and b"dcterms:modified" not in core  # no time of writing
     assert run("score", "2017", "--format", "xlsx", "--output", str(second), root=workspace).exit_code == 0
     assert first.read_bytes() == second.read_bytes()
+
+
+# --- the low ones (defects 14, 15, 18) --------------------------------------------------------
+
+
+def test_minus_zero_is_published_as_zero(run: Callable[..., Any], workspace: Path) -> None:
+    path = workspace / "submissions" / "2017" / "so-xay-dung.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "chap-hanh-chu-truong: {points: 12}", "chap-hanh-chu-truong: {points: -0.0}"
+        ),
+        encoding="utf-8",
+    )
+    result = run("score", "2017", "--format", "json", root=workspace)
+    assert result.exit_code == 0, result.stderr
+    assert "-0" not in result.stdout
+    unit = next(u for u in json.loads(result.stdout)["ranking"] if u["department"] == "so-xay-dung")
+    assert unit["criteria"]["chap-hanh-chu-truong"]["points"] == "0.00"
+    explained = run("score", "2017", "--explain", "so-xay-dung", root=workspace).stdout
+    assert "-0" not in explained
+
+
+def test_the_root_may_come_before_the_command(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*EMULATE, "--root", str(REPO), "score", "2017", "--format", "csv"],
+        cwd=tmp_path,  # no workspace here: only --root can find it
+        capture_output=True,
+        text=True,
+        env=_ENV,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "so-tai-chinh" in result.stdout
+
+
+@pytest.mark.parametrize("year", ["2017.0", "2_017", "+2017", " 2017", "２０１７"])
+@pytest.mark.parametrize("command", ["score", "rules", "schema"])
+def test_a_year_is_written_in_digits(run: Callable[..., Any], command: str, year: str) -> None:
+    result = run(command, year)
+    assert result.exit_code == 2 and "a year is written in digits" in result.stderr
+
+
+def test_rescore_takes_a_year_in_digits_only(run: Callable[..., Any]) -> None:
+    assert run("diff-rules", "2016", "2017", "--rescore", "2_017").exit_code == 2
+
+
+def test_history_offers_only_the_formats_it_takes(run: Callable[..., Any]) -> None:
+    help_text = run("history", "--help", env={"COLUMNS": "200"}).stdout
+    assert "html" not in help_text and "xlsx" in help_text
+    assert run("history", "--format", "html").exit_code == 2
+
+
+def test_a_write_the_system_refuses_is_exit_1(run: Callable[..., Any], workspace: Path) -> None:
+    # /sys refuses new files even to root (Permission denied): a problem found, not a usage error
+    if not Path("/sys/kernel").is_dir():
+        pytest.skip("needs /sys")
+    result = run("score", "2017", "--format", "csv", "--output", "/sys/kernel/emulate.csv", root=workspace)
+    assert result.exit_code == 1 and "cannot write" in result.stderr

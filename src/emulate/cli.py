@@ -119,6 +119,14 @@ MaxBytesOption = Annotated[
 ]
 
 
+def _year(value: str | int) -> int:
+    """A YEAR on the command line: ASCII digits only (int() would take "2_017", " 2017" and "+2017")."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= 6):
+        raise typer.BadParameter(_("a year is written in digits, like 2017 (got '{value}')").format(value=text[:80]))
+    return int(text)
+
+
 class ProblemFormat(str, Enum):
     text = "text"
     json = "json"
@@ -147,7 +155,12 @@ class ScoreFormat(str, Enum):
 
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help=_("The file to write (needed by --format xlsx and html)."), show_default=False),
+    typer.Option(
+        "--output",
+        "-o",
+        help=_("Write to this file instead of standard output (a workbook or a page needs one)."),
+        show_default=False,
+    ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help=_("Replace the --output file if it exists."))]
 
@@ -339,7 +352,13 @@ def _everywhere(lang: LangOption = None) -> None:
 @_command("rules")
 def rules_command(
     year: Annotated[
-        int, typer.Argument(help=_("The year of the ruleset (rules/YEAR.yaml)."), autocompletion=complete_years)
+        int,
+        typer.Argument(
+            help=_("The year of the ruleset (rules/YEAR.yaml)."),
+            autocompletion=complete_years,
+            parser=_year,
+            metavar="YEAR",
+        ),
     ],
     format_: Annotated[
         RulesFormat, typer.Option("--format", "-f", help=_("tree for people, json for programs."))
@@ -412,7 +431,10 @@ def score_command(
     year: Annotated[
         int,
         typer.Argument(
-            help=_("The year to score (rules/YEAR.yaml and submissions/YEAR/)."), autocompletion=complete_years
+            help=_("The year to score (rules/YEAR.yaml and submissions/YEAR/)."),
+            autocompletion=complete_years,
+            parser=_year,
+            metavar="YEAR",
         ),
     ],
     format_: Annotated[
@@ -509,7 +531,12 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat, output: Pat
 
 @_command("new")
 def new_command(
-    year: Annotated[int, typer.Argument(help=_("The year of the submission."), autocompletion=complete_years)],
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The year of the submission."), autocompletion=complete_years, parser=_year, metavar="YEAR"
+        ),
+    ],
     department: Annotated[
         str,
         typer.Argument(
@@ -561,7 +588,13 @@ def new_command(
 @_command("schema")
 def schema_command(
     year: Annotated[
-        int, typer.Argument(help=_("The year whose submissions the schema describes."), autocompletion=complete_years)
+        int,
+        typer.Argument(
+            help=_("The year whose submissions the schema describes."),
+            autocompletion=complete_years,
+            parser=_year,
+            metavar="YEAR",
+        ),
     ],
     root: RootOption = Path("."),
     lang: LangOption = None,
@@ -818,6 +851,7 @@ def diff_rules_command(
         typer.Option(
             "--rescore",
             metavar="YEAR",
+            parser=_year,
             help=_(
                 "Score that year's submissions (with its review, if any) under both rules"
                 " and show how each unit's total and rank move."
@@ -879,14 +913,34 @@ def diff_rules_command(
     raise typer.Exit(1 if exit_code and changes else 0)
 
 
+#: emulate's own options, taken before the command too: `emulate --root DIR score 2017`
+_LEADING = ("--root", "--lang")
+
+
+def _command_first(argv: list[str]) -> list[str]:
+    """`--root DIR` and `--lang L` given before the command, moved after it (every command takes them)."""
+    i = 0
+    while i < len(argv):
+        if argv[i] in _LEADING and i + 1 < len(argv):
+            i += 2
+        elif argv[i].startswith(tuple(f"{option}=" for option in _LEADING)):
+            i += 1
+        else:
+            break
+    if i and i < len(argv) and argv[i] in COMMANDS:
+        return [argv[i], *argv[:i], *argv[i + 1 :]]
+    return argv
+
+
 def main() -> None:
     """Run the whole command line (`entry.main` chose the language and set up the streams).
 
     `emulate COMMAND ...` is run by the app of that command alone; anything else (no
     command, an option first, an unknown command, shell completion) by the whole `app`.
     """
-    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    args = _command_first(sys.argv[1:])
+    name = args[0] if args else ""
     if name in COMMANDS and "_EMULATE_COMPLETE" not in os.environ:
-        app_of(name)(prog_name="emulate")
+        app_of(name)(args=args, prog_name="emulate")
     else:
-        app(prog_name="emulate")
+        app(args=args, prog_name="emulate")
