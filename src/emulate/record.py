@@ -19,8 +19,6 @@ from .i18n import _
 
 #: `verify` reads records up to this size (SPEC 10); a province's record of 5,000 units is ~15 MiB
 MAX_RECORD_BYTES = 64 * 1024 * 1024
-#: a record nests 5 levels (record, ranking, unit, criteria, criterion); deeper is not a record
-_MAX_DEPTH = 8
 
 
 class NotARecord(ValueError):
@@ -58,32 +56,6 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _depth_within(text: str, limit: int) -> bool:
-    """Whether no bracket outside a string nests deeper than `limit` (checked before parsing: no recursion)."""
-    depth, in_string, escaped = 0, False, False
-    # a fast path: a record's strings hold no brackets worth counting in the common case,
-    # so only texts with suspiciously many opening brackets are walked character by character
-    if text.count("[") + text.count("{") <= limit:
-        return True
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                return False
-        elif char in "]}":
-            depth -= 1
-    return True
-
-
 def parse(data: bytes) -> dict[str, Any]:
     """The record in `data` (the bytes of a file), its shape checked; NotARecord otherwise."""
     if len(data) > MAX_RECORD_BYTES:
@@ -92,13 +64,16 @@ def parse(data: bytes) -> dict[str, Any]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise NotARecord(_("it is not valid UTF-8 JSON")) from None
-    if not _depth_within(text, _MAX_DEPTH):
-        raise NotARecord(_("it nests deeper than a record does"))
     try:
         value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-    except NotARecord:
-        raise
-    except (ValueError, RecursionError):
+    except RecursionError:
+        # the C decoder stops, cleanly, a thousand levels down; what nests less deep than
+        # that but deeper than a record is refused by `check_shape`, which walks the
+        # record's own shape (five levels), never the data's
+        raise NotARecord(_("it nests deeper than a record does")) from None
+    except ValueError as exc:
+        if isinstance(exc, NotARecord):
+            raise
         raise NotARecord(_("it is not valid UTF-8 JSON")) from None
     return check_shape(value)
 
