@@ -154,6 +154,26 @@ def _run_to(stdout: Any, args: tuple[str, ...]) -> subprocess.CompletedProcess[s
     return subprocess.run(_command(args), stdout=stdout, stderr=subprocess.PIPE, text=True, env=_ENV, timeout=120)
 
 
+def test_an_unexpected_read_error_names_its_file_in_one_line() -> None:
+    # the last guard: a file that cannot be opened, with no problem code of its own, is no traceback
+    patched = (
+        "import emulate.workspace as w\n"
+        "def refused(*args, **kwargs):\n"
+        "    raise PermissionError(13, 'Permission denied', 'submissions/2017')\n"
+        "w.Workspace.load_year = refused\n"
+        "from emulate.entry import main; main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", patched, "score", "2017", "--root", str(REPO)],
+        capture_output=True,
+        text=True,
+        env=_ENV,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr == "emulate: submissions/2017: Permission denied\n"
+
+
 @pytest.mark.parametrize("args", WRITERS, ids=" ".join)
 def test_a_closed_pipe_ends_quietly_with_exit_1(args: tuple[str, ...]) -> None:
     process = subprocess.Popen(_command(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_ENV)

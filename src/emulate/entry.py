@@ -82,7 +82,12 @@ def _run() -> int:
     except BrokenPipeError:
         return _closed_pipe()
     except OSError as exc:
-        # every error of reading an input is a problem with a code: what is left is writing the output
+        if exc.filename is not None:
+            # a file the command could not open or list (its own problem codes are the better
+            # message; this is the last guard against a traceback): named, in one line
+            _say(i18n._("{file}: {reason}").format(file=exc.filename, reason=exc.strerror or exc))
+            return 1
+        # an error with no file is the one of writing standard output (a full disk)
         _say(i18n._("cannot write the output: {reason}").format(reason=exc.strerror or exc))
         return _discard_output(1)
     try:
