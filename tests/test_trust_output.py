@@ -30,10 +30,10 @@ EMULATE = [sys.executable, "-c", "from emulate.entry import main; main()"]
 
 @pytest.fixture(scope="module")
 def many_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A workspace of 400 units: enough for the process pool (emulate.batch.POOL_FROM is 300)."""
+    """A workspace of 1,500 units: the pool's work (POOL_FROM is 300) lasts seconds, so a signal lands in it."""
     root = tmp_path_factory.mktemp("many")
     subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "generate.py"), str(root), "--units", "400"],
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), str(root), "--units", "1500"],
         check=True,
         capture_output=True,
     )
@@ -77,6 +77,8 @@ def test_a_signal_stops_every_worker_and_says_one_line(
         while len(in_group(process.pid)) < 2 and time.monotonic() < deadline:  # the pool's workers have started
             time.sleep(0.05)
         assert len(in_group(process.pid)) >= 2, "no worker process was started"
+        time.sleep(0.2)  # the workers are at work, not starting
+        assert process.poll() is None, "the run ended before it could be interrupted"
         if signum == signal.SIGINT:
             os.killpg(process.pid, signum)  # Ctrl-C: the terminal signals the whole group
         else:
@@ -87,8 +89,7 @@ def test_a_signal_stops_every_worker_and_says_one_line(
     finally:
         for pid in in_group(process.pid):
             os.kill(pid, signal.SIGKILL)
-    assert process.returncode == code
-    assert stderr == f"emulate: {line}\n"
+    assert (process.returncode, stderr) == (code, f"emulate: {line}\n")
     time.sleep(0.2)
     assert in_group(process.pid) == []
 

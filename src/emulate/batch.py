@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -97,14 +98,34 @@ def _on_pool(pool: Any, work: Callable[[Any, Sequence[T]], list[R]], chunks: lis
     Python 3.11) and may hang the exit. Here no future is cancelled: the workers are
     ended, the pool sees them gone, fails every future left and shuts down.
     """
-    futures = [pool.submit(_in_worker, work, chunk) for chunk in chunks]
     try:
+        with _signals_blocked():
+            # the pool's threads and processes start here, and keep the signals blocked: Ctrl-C
+            # and SIGTERM are then delivered to this thread, which is waiting on a result and
+            # wakes at once (delivered to the pool's thread, they would wait for a chunk to end)
+            futures = [pool.submit(_in_worker, work, chunk) for chunk in chunks]
         for future in futures:
             collect(future.result())
     except BaseException:
         _stop_workers(pool)
         raise
     pool.shutdown(wait=True)
+
+
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """SIGINT and SIGTERM held back (delivered when the block ends) in what this thread starts meanwhile."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on POSIX
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _stop_workers(pool: Any) -> None:
@@ -127,6 +148,8 @@ def _start_worker(setup: Callable[[], Any]) -> None:
     # process, which stops it (no KeyboardInterrupt traceback from each worker); SIGTERM ends it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)  # forked with them blocked (`_signals_blocked`)
     _worker_state = setup()
 
 
