@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+import emulate
 from emulate.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,7 +53,25 @@ def test_score_table_shows_ranking_awards_and_claims(run: Callable[..., Any]) ->
 
 def test_score_json_has_the_spec_shape(run: Callable[..., Any]) -> None:
     record = json.loads(run("score", "2017", "--format", "json").stdout)
-    assert set(record) == {"year", "ruleset", "max_points", "max_bonus", "ranking", "missing", "basis", "review"}
+    # SPEC 4's keys in their order, then SPEC 10's record of the review and the tool's version
+    assert list(record) == [
+        "year",
+        "ruleset",
+        "max_points",
+        "max_bonus",
+        "ranking",
+        "missing",
+        "basis",
+        "reviewed_by",
+        "date",
+        "review",
+        "emulate_version",
+    ]
+    assert record["emulate_version"] == emulate.__version__
+    assert (record["reviewed_by"], record["date"]) == (record["review"]["reviewed_by"], record["review"]["date"])
+    assert record["reviewed_by"] == "so-tai-chinh" and record["date"] == "2017-12-28"
+    self_declared = json.loads(run("score", "2017", "--format", "json", "--self").stdout)
+    assert self_declared["reviewed_by"] is None and self_declared["date"] is None
     assert record["year"] == 2017 and record["max_points"] == "650.00" and record["max_bonus"] == "40.00"
     assert set(record["ruleset"]) == {"id", "version", "sha256"} and len(record["ruleset"]["sha256"]) == 64
     assert record["missing"] == []
@@ -229,6 +248,7 @@ def test_new_never_overwrites(run: Callable[..., Any], workspace: Path) -> None:
 
 def test_new_filled_in_validates(run: Callable[..., Any], workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "2016" / "so-tai-chinh.yaml"
+    out.parent.mkdir()  # SPEC 10: --output makes no folder
     assert run("new", "2016", "so-tai-chinh", "--output", str(out), root=workspace).exit_code == 0
     filled = []
     for line in out.read_text(encoding="utf-8").splitlines():

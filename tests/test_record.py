@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -76,20 +77,25 @@ def test_changing_a_reviewed_value_changes_ranks_and_is_reported(run: Callable[.
 @pytest.mark.parametrize(
     "content", ['{"a": 1}', "[1, 2]", "not json", '{"year": 2017, "ruleset": {}, "ranking": [], "max_points": "1"}']
 )
-def test_a_file_that_is_not_a_record_exits_2(run: Callable[..., Any], workspace: Path, content: str) -> None:
+def test_a_file_that_is_not_a_record_exits_1(run: Callable[..., Any], workspace: Path, content: str) -> None:
+    # SPEC 10: a file that is not a well-formed record exits 1 with one message
     path = workspace / "x.json"
     path.write_text(content, encoding="utf-8")
     result = run("verify", str(path), root=workspace)
-    assert result.exit_code == 2 and "is not a record" in result.stderr
+    assert result.exit_code == 1 and "is not a record" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
 
 
-def test_compare_is_empty_for_identical_records() -> None:
-    record = check_shape(
-        {"year": 2017, "ruleset": {"sha256": "x", "version": "1"}, "ranking": [], "max_points": "1.00"}
-    )
+def test_a_missing_record_file_exits_2(run: Callable[..., Any], workspace: Path) -> None:
+    result = run("verify", str(workspace / "nowhere.json"), root=workspace)
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_compare_is_empty_for_identical_records(run: Callable[..., Any], workspace: Path) -> None:
+    record = check_shape(json.loads(save_record(run, workspace).read_text(encoding="utf-8")))
     assert compare(record, record) == []
     with pytest.raises(NotARecord):
-        check_shape({"year": True, "ruleset": {}, "ranking": [], "max_points": "1"})
+        check_shape({**record, "year": True})
 
 
 def test_history_shows_both_years_for_every_unit(run: Callable[..., Any]) -> None:
@@ -124,3 +130,156 @@ def test_history_markdown(run: Callable[..., Any]) -> None:
     out = run("history", "--format", "markdown").stdout
     assert out.startswith("| Unit | 2016 | 2017 |")
     assert "| Sở Xây dựng | 497.50 · 86.5 % · #4 | 610.30 · 93.9 % · #2 (+112.80 ▲2) |" in out
+
+
+# Forged records (issue 17, defects 5, 11 and 18): each is refused before or by the recomputation.
+
+
+def _forge(run: Callable[..., Any], workspace: Path, edit: Callable[[dict[str, Any]], Any]) -> Any:
+    """Save the 2017 record, apply `edit` to its data (or take the text `edit` returns), verify it."""
+    path = save_record(run, workspace)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edited = edit(data)
+    path.write_text(edited if isinstance(edited, str) else json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return run("verify", str(path), "--format", "json", root=workspace)
+
+
+def _refused(result: Any, words: str) -> None:
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and words in result.stderr, result.stderr
+
+
+def _differs(result: Any, path: str) -> None:
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert not report["ok"] and path in {d["path"] for d in report["differences"]}, report["differences"]
+
+
+def test_a_second_entry_for_a_unit_placed_first_is_refused(run: Callable[..., Any], workspace: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        last = dict(data["ranking"][-1], rank=1, total="650.00", award="co-thi-dua")
+        data["ranking"] = [last, *({**row, "rank": row["rank"] + 1} for row in data["ranking"])]
+
+    _refused(_forge(run, workspace, edit), "has more than one entry")
+
+
+def test_a_duplicate_json_key_is_refused(run: Callable[..., Any], workspace: Path) -> None:
+    def edit(data: dict[str, Any]) -> str:
+        text = json.dumps(data, ensure_ascii=False)
+        first = data["ranking"][0]["total"]
+        return text.replace(f'"total": "{first}"', f'"total": "{first}", "total": "650.00"', 1)
+
+    _refused(_forge(run, workspace, edit), "appears twice")
+
+
+def test_swapped_entries_are_refused(run: Callable[..., Any], workspace: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["ranking"][0], data["ranking"][1] = data["ranking"][1], data["ranking"][0]
+
+    _refused(_forge(run, workspace, edit), "ranks are not in order")
+
+
+def test_swapped_entries_with_their_ranks_renumbered_differ(run: Callable[..., Any], workspace: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        first, second = data["ranking"][0], data["ranking"][1]
+        first["rank"], second["rank"] = second["rank"], first["rank"]
+        data["ranking"][0], data["ranking"][1] = second, first
+
+    _differs(_forge(run, workspace, edit), "ranking[0].department")
+
+
+@pytest.mark.parametrize(
+    ("key", "path"),
+    [("reviewed_by", "reviewed_by"), ("date", "date"), ("emulate_version", "emulate_version")],
+)
+def test_a_changed_top_value_differs(run: Callable[..., Any], workspace: Path, key: str, path: str) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data[key] = "so-xay-dung" if key == "reviewed_by" else "9.9.9" if key == "emulate_version" else "2018-01-01"
+
+    _differs(_forge(run, workspace, edit), path)
+
+
+@pytest.mark.parametrize("key", ["reviewed_by", "date"])
+def test_a_changed_review_value_differs(run: Callable[..., Any], workspace: Path, key: str) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["review"][key] = "so-xay-dung" if key == "reviewed_by" else "2018-01-01"
+
+    _differs(_forge(run, workspace, edit), f"review.{key}")
+
+
+def test_a_changed_ruleset_id_differs(run: Callable[..., Any], workspace: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["ruleset"]["id"] = "khoi-khac"
+
+    _differs(_forge(run, workspace, edit), "ruleset.id")
+
+
+@pytest.mark.parametrize("where", ["top", "unit", "criterion", "ruleset"])
+def test_an_extra_key_is_refused(run: Callable[..., Any], workspace: Path, where: str) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        target = {
+            "top": data,
+            "unit": data["ranking"][0],
+            "criterion": next(iter(data["ranking"][0]["criteria"].values())),
+            "ruleset": data["ruleset"],
+        }[where]
+        target["approved"] = True
+
+    _refused(_forge(run, workspace, edit), "approved' is not a key")
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (lambda d: d["ranking"][0].update(rank=True), "must be a whole number"),
+        (lambda d: d["ranking"][0].update(rank="1"), "must be a whole number"),
+        (lambda d: d["ranking"][0].update(tied=0), "must be true or false"),
+        (lambda d: d["ranking"][0].update(total=612.34), "must be a decimal number"),
+        (lambda d: d["ranking"][0].update(total="1e3"), "must be a decimal number"),
+        (lambda d: d["ranking"][0].update(criteria=[]), "must be an object"),
+        (lambda d: d["ranking"][0].update(department=None), "must be a text"),
+        (lambda d: d.update(ranking={"a": 1}), "must be a list"),
+        (lambda d: d.update(review=[]), "must be an object"),
+        (lambda d: d.update(year=2017.0), "must be a whole number"),
+        (lambda d: d.update(basis="approved"), "'basis' must be"),
+        (lambda d: d.pop("emulate_version"), "'emulate_version' is missing"),
+        (lambda d: d["ranking"][0].pop("total"), "is missing"),
+        (lambda d: d["missing"].append(d["ranking"][0]["department"]), "both ranked and missing"),
+    ],
+)
+def test_a_wrong_type_is_refused_without_a_traceback(
+    run: Callable[..., Any], workspace: Path, edit: Callable[[dict[str, Any]], Any], words: str
+) -> None:
+    _refused(_forge(run, workspace, lambda d: edit(d) and None), words)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nests deeper"),
+        ('{"year": ' + "[" * 5000 + "]" * 5000 + "}", "nests deeper"),
+        ('{"year": NaN}', "'NaN' is not a value"),
+        ('{"year": 1' + "0" * 5000 + "}", "not valid UTF-8 JSON"),
+        ("\ufeff", "not valid UTF-8 JSON"),
+        ("", "not valid UTF-8 JSON"),
+    ],
+)
+def test_a_malformed_file_is_one_message(run: Callable[..., Any], workspace: Path, content: str, words: str) -> None:
+    path = workspace / "forged.json"
+    path.write_text(content, encoding="utf-8")
+    _refused(run("verify", str(path), root=workspace), words)
+
+
+def test_a_record_over_64_mib_is_refused_unread(run: Callable[..., Any], workspace: Path) -> None:
+    path = workspace / "huge.json"
+    with path.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024 + 1)  # sparse: no disk used, and reading it whole would take 64 MiB
+    _refused(run("verify", str(path), root=workspace), "larger than 64 MiB")
+
+
+def test_a_record_that_is_not_a_regular_file_is_refused(run: Callable[..., Any], workspace: Path) -> None:
+    fifo = workspace / "record.fifo"
+    os.mkfifo(fifo)  # nobody writes to it: reading it would hang
+    _refused(run("verify", str(fifo), root=workspace), "not a regular file")
+    _refused(run("verify", str(workspace), root=workspace), "not a regular file")

@@ -17,7 +17,9 @@ CONTEXT = Context(prec=100)
 
 def round_points(value: Decimal, places: int) -> Decimal:
     """Half up to `places` decimals (SPEC 3.1: each part is rounded, then parts are summed exactly)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=CONTEXT)
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=CONTEXT)
+    # `points: -0.0` (or a negative product rounded to zero) is zero: never published as "-0.00"
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def number(value: Decimal, places: int) -> str:
@@ -27,4 +29,6 @@ def number(value: Decimal, places: int) -> str:
 
 def plain(value: Decimal) -> str:
     """A rule parameter or an input as written: 70, 0.7, 1620 (no exponent, no padding)."""
+    if value.is_zero():
+        value = value.copy_abs()  # -0 is written 0
     return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"

@@ -15,8 +15,9 @@ chunk.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from functools import partial
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -79,9 +80,7 @@ def map_chunks(
             pool = None
         if pool is not None:
             try:
-                with pool:
-                    for part in pool.map(partial(_in_worker, work), chunks):
-                        collect(part)
+                _on_pool(pool, work, chunks, collect)
                 return results
             except BrokenProcessPool:  # a worker was killed (out of memory): start again, in this process
                 results.clear()
@@ -91,8 +90,66 @@ def map_chunks(
     return results
 
 
+def _on_pool(pool: Any, work: Callable[[Any, Sequence[T]], list[R]], chunks: list[Sequence[T]], collect: Any) -> None:
+    """Every chunk on `pool`, collected in order; on Ctrl-C, SIGTERM or any error every worker is stopped first.
+
+    Not `pool.map`: when its iterator is abandoned it cancels the futures left, and a pool
+    whose workers are then stopped fails on them (InvalidStateError in its thread, on
+    Python 3.11) and may hang the exit. Here no future is cancelled: the workers are
+    ended, the pool sees them gone, fails every future left and shuts down.
+    """
+    try:
+        with _signals_blocked():
+            # the pool's threads and processes start here, and keep the signals blocked: Ctrl-C
+            # and SIGTERM are then delivered to this thread, which is waiting on a result and
+            # wakes at once (delivered to the pool's thread, they would wait for a chunk to end)
+            futures = [pool.submit(_in_worker, work, chunk) for chunk in chunks]
+        for future in futures:
+            collect(future.result())
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """SIGINT and SIGTERM held back (delivered when the block ends) in what this thread starts meanwhile."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on POSIX
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _stop_workers(pool: Any) -> None:
+    """End the pool's worker processes now (SIGTERM, then SIGKILL after 2 s), then the pool itself."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(2)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    pool.shutdown(wait=True)
+
+
 def _start_worker(setup: Callable[[], Any]) -> None:
     global _worker_state
+    # Ctrl-C reaches every process of the terminal's group: a worker leaves it to the main
+    # process, which stops it (no KeyboardInterrupt traceback from each worker); SIGTERM ends it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)  # forked with them blocked (`_signals_blocked`)
     _worker_state = setup()
 
 

@@ -119,6 +119,14 @@ MaxBytesOption = Annotated[
 ]
 
 
+def _year(value: str | int) -> int:
+    """A YEAR on the command line: ASCII digits only (int() would take "2_017", " 2017" and "+2017")."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= 6):
+        raise typer.BadParameter(_("a year is written in digits, like 2017 (got '{value}')").format(value=text[:80]))
+    return int(text)
+
+
 class ProblemFormat(str, Enum):
     text = "text"
     json = "json"
@@ -148,29 +156,76 @@ class ScoreFormat(str, Enum):
 
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help=_("The file to write (needed by --format xlsx and html)."), show_default=False),
+    typer.Option(
+        "--output",
+        "-o",
+        help=_("Write to this file instead of standard output (a workbook or a page needs one)."),
+        show_default=False,
+    ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help=_("Replace the --output file if it exists."))]
 
 
-def _write_output(path: Path | None, content: str | bytes, force: bool, what: str) -> None:
-    """Write a report file atomically; refuse to replace one unless --force."""
+def _emit(path: Path | None, content: Any, force: bool, binary: str | None = None) -> None:
+    """Print `content` (text, or an iterable of text), or write it to `path` (--output).
+
+    `binary` names a format that only a file can hold (xlsx, html): it needs
+    --output. A file is written whole or not at all, replaces an existing
+    file only with --force and never one that is not a regular file, and is
+    never written into a folder that does not exist (SPEC 10).
+    """
     from .workspace import display_path
-    from .writing import AlreadyExists, write_new
 
     if path is None:
-        _usage_error(_("--format {format} writes a file: add --output FILE").format(format=what))
+        if binary is not None:
+            _usage_error(_("--format {format} writes a file: add --output FILE").format(format=binary))
+        for piece in [content] if isinstance(content, str) else content:
+            _out(piece)
+        return
+    _write_file(path, content, force, _("{file} already exists; it was left as it is (add --force to replace it)"))
+    sys.stderr.write(_("wrote {file}").format(file=display_path(path)) + "\n")
+
+
+def _write_file(path: Path, content: Any, force: bool, exists: str) -> None:
+    """`write_new`, its refusals said in one line: `exists` (with {file}) when the file exists."""
+    from .workspace import display_path
+    from .writing import AlreadyExists, NoFolder, NotARegularFile, write_new
+
+    shown = display_path(path)
     try:
         write_new(path, content, overwrite=force)
     except AlreadyExists:
-        message = _("{file} already exists; it was left as it is (add --force to replace it)").format(
-            file=display_path(path)
+        _fail(exists.format(file=shown))
+    except NotARegularFile:
+        _fail(_("{file} is not a regular file; it was left as it is (choose another --output)").format(file=shown))
+    except NoFolder:
+        # SPEC 4: a path that does not exist is a usage error (2); the folder is not created
+        _usage_error(
+            _("the folder {folder} does not exist; it is not created (make it, or choose another --output)").format(
+                folder=display_path(path.parent)
+            )
         )
-        sys.stderr.write(f"emulate: {message}\n")
-        raise typer.Exit(1) from None
     except OSError as exc:
-        _usage_error(_("cannot write {file}: {reason}").format(file=display_path(path), reason=exc.strerror or exc))
-    sys.stderr.write(_("wrote {file}").format(file=display_path(path)) + "\n")
+        _fail(_("cannot write {file}: {reason}").format(file=shown, reason=exc.strerror or exc))
+
+
+def _fail(message: str) -> NoReturn:
+    """A problem found (exit 1) that is said in one line."""
+    sys.stderr.write(f"emulate: {message}\n")
+    raise typer.Exit(1)
+
+
+def _rich_text(renderables: Iterable[Any], soft_wrap: bool = False, end: str = "\n") -> str:
+    """What `_console().print` would show, as plain text for a file (80 columns, no colours)."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, highlight=False, soft_wrap=soft_wrap, width=80, color_system=None)
+    for renderable in renderables:
+        console.print(renderable, end=end)
+    return buffer.getvalue()
 
 
 def _language(option: str | None) -> None:
@@ -300,7 +355,13 @@ def _everywhere(lang: LangOption = None) -> None:
 @_command("rules")
 def rules_command(
     year: Annotated[
-        int, typer.Argument(help=_("The year of the ruleset (rules/YEAR.yaml)."), autocompletion=complete_years)
+        int,
+        typer.Argument(
+            help=_("The year of the ruleset (rules/YEAR.yaml)."),
+            autocompletion=complete_years,
+            parser=_year,
+            metavar="YEAR",
+        ),
     ],
     format_: Annotated[
         RulesFormat, typer.Option("--format", "-f", help=_("tree for people, json for programs."))
@@ -372,7 +433,10 @@ def score_command(
     year: Annotated[
         int,
         typer.Argument(
-            help=_("The year to score (rules/YEAR.yaml and submissions/YEAR/)."), autocompletion=complete_years
+            help=_("The year to score (rules/YEAR.yaml and submissions/YEAR/)."),
+            autocompletion=complete_years,
+            parser=_year,
+            metavar="YEAR",
         ),
     ],
     format_: Annotated[
@@ -423,24 +487,25 @@ def score_command(
     if format_ is ScoreFormat.xlsx:
         from .render.xlsx import score_workbook
 
-        _write_output(output, score_workbook(evaluation), force, "xlsx")
+        _emit(output, score_workbook(evaluation), force, "xlsx")
     elif format_ is ScoreFormat.html:
         from .render.html import score_page
 
         inputs = _inputs(_workspace(root, max_bytes), data, evaluation)
-        _write_output(output, score_page(evaluation, inputs, meeting=data.meeting, ballots=ballots), force, "html")
+        _emit(output, score_page(evaluation, inputs, meeting=data.meeting, ballots=ballots), force, "html")
     elif format_ is ScoreFormat.docx:
         from .render.docx import minutes_document
 
         inputs = _inputs(_workspace(root, max_bytes), data, evaluation)
-        _write_output(output, minutes_document(evaluation, data.meeting, ballots, inputs), force, "docx")
+        _emit(output, minutes_document(evaluation, data.meeting, ballots, inputs), force, "docx")
     elif format_ is ScoreFormat.json:
-        for chunk in render_score.json_chunks(evaluation, data.ruleset_sha256, ballots):
-            _out(chunk)
+        _emit(output, render_score.json_chunks(evaluation, data.ruleset_sha256, ballots), force)
     elif format_ is ScoreFormat.csv:
-        _out(render_score.as_csv(evaluation))
+        _emit(output, render_score.as_csv(evaluation), force)
     elif format_ is ScoreFormat.markdown:
-        _out(render_score.as_markdown(evaluation))
+        _emit(output, render_score.as_markdown(evaluation), force)
+    elif output is not None:
+        _emit(output, _rich_text(render_score.as_table(evaluation)), force)
     else:
         console = _console()
         for part in render_score.as_table(evaluation):
@@ -485,17 +550,19 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat, output: Pat
             ).format(department=department, year=ruleset.year)
         )
     if format_ is ScoreFormat.json:
-        _out(render_explain.as_json(evaluation, unit))
+        _emit(output, render_explain.as_json(evaluation, unit), force)
+    elif format_ is ScoreFormat.table and output is not None:
+        _emit(output, _rich_text([render_explain.as_tree(evaluation, unit)]), force)
     elif format_ is ScoreFormat.table:
         _console().print(render_explain.as_tree(evaluation, unit))
     elif format_ is ScoreFormat.docx:
         from .render.docx import scoring_sheet_document
 
-        _write_output(output, scoring_sheet_document(evaluation, unit), force, "docx")
+        _emit(output, scoring_sheet_document(evaluation, unit), force, "docx")
     elif format_ is ScoreFormat.html:
         from .render.html import scoring_sheet_page
 
-        _write_output(output, scoring_sheet_page(evaluation, unit), force, "html")
+        _emit(output, scoring_sheet_page(evaluation, unit), force, "html")
     else:
         _usage_error(
             _(
@@ -507,7 +574,12 @@ def _explain(evaluation: Any, department: str, format_: ScoreFormat, output: Pat
 
 @_command("new")
 def new_command(
-    year: Annotated[int, typer.Argument(help=_("The year of the submission."), autocompletion=complete_years)],
+    year: Annotated[
+        int,
+        typer.Argument(
+            help=_("The year of the submission."), autocompletion=complete_years, parser=_year, metavar="YEAR"
+        ),
+    ],
     department: Annotated[
         str,
         typer.Argument(
@@ -529,7 +601,6 @@ def new_command(
     _language(lang)
     from .template import submission_template
     from .workspace import display_path
-    from .writing import AlreadyExists, write_new
 
     workspace = _workspace(root)
     ruleset = _valid_ruleset(workspace, year)
@@ -537,16 +608,18 @@ def new_command(
     if unit is None:
         _unknown_department(department, [d.id for d in ruleset.departments], year)
     target = output if output is not None else workspace.submissions_dir / str(year) / f"{department}.yaml"
-    try:
-        write_new(target, submission_template(ruleset, unit))
-    except AlreadyExists:
-        message = _("{file} already exists; it was left as it is (remove it, or choose another --output)").format(
-            file=display_path(target)
-        )
-        sys.stderr.write(f"emulate: {message}\n")
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        _usage_error(_("cannot write {file}: {reason}").format(file=display_path(target), reason=exc.strerror or exc))
+    if output is None:
+        # the workspace's own folder of the year: made for a new year (a folder given with --output is not)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(_("cannot write {file}: {reason}").format(file=display_path(target), reason=exc.strerror or exc))
+    _write_file(
+        target,
+        submission_template(ruleset, unit),
+        False,
+        _("{file} already exists; it was left as it is (remove it, or choose another --output)"),
+    )
     sys.stderr.write(
         _("wrote {file}: fill in the empty values, then run `emulate validate {file}`").format(
             file=display_path(target)
@@ -558,7 +631,13 @@ def new_command(
 @_command("schema")
 def schema_command(
     year: Annotated[
-        int, typer.Argument(help=_("The year whose submissions the schema describes."), autocompletion=complete_years)
+        int,
+        typer.Argument(
+            help=_("The year whose submissions the schema describes."),
+            autocompletion=complete_years,
+            parser=_year,
+            metavar="YEAR",
+        ),
     ],
     root: RootOption = Path("."),
     lang: LangOption = None,
@@ -588,21 +667,11 @@ def verify_command(
 ) -> None:
     _language(lang)
     from .evaluation import evaluate
-    from .record import NotARecord, check_shape, compare, input_changes, uses_review
+    from .record import compare, input_changes, uses_review
     from .render import score as render_score
     from .workspace import display_path
 
-    if not _there(record_file.is_file):
-        _usage_error(_("{file} does not exist or is not a file").format(file=record_file))
-    try:
-        record = check_shape(json.loads(record_file.read_text(encoding="utf-8-sig")))
-    except (ValueError, UnicodeDecodeError) as exc:
-        reason = exc if isinstance(exc, NotARecord) else _("it is not valid UTF-8 JSON")
-        _usage_error(
-            _("{file} is not a record of `emulate score --format json`: {reason}").format(
-                file=record_file, reason=reason
-            )
-        )
+    record = _read_record(record_file)
     workspace = _workspace(root, max_bytes)
     data = _year_data(workspace, record["year"], show_progress=format_ is not VerifyFormat.json)
     review = data.review if uses_review(record) else None
@@ -661,6 +730,51 @@ def verify_command(
     raise typer.Exit(0 if ok else 1)
 
 
+def _read_record(path: Path) -> dict[str, Any]:
+    """The record in `path`, its shape checked; exit 2 if it does not exist, 1 with one message if it is no record."""
+    import stat
+
+    from .record import MAX_RECORD_BYTES, NotARecord, parse
+
+    def refuse(reason: str) -> NoReturn:
+        message = _("{file} is not a record of `emulate score --format json`: {reason}").format(
+            file=path, reason=reason
+        )
+        sys.stderr.write(f"emulate: {message}\n")
+        raise typer.Exit(1)
+
+    if not _there(path.exists):
+        _usage_error(_("{path} does not exist").format(path=path))
+    try:
+        # O_NONBLOCK: a FIFO given as the record must not hang the open; it is refused below
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        refuse(_("cannot read it ({reason})").format(reason=exc.strerror or exc))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        refuse(_("it is not a regular file"))
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            # one byte more than the limit: a larger file is refused without being read whole
+            data = handle.read(MAX_RECORD_BYTES + 1)
+        except OSError as exc:
+            refuse(_("cannot read it ({reason})").format(reason=exc.strerror or exc))
+    try:
+        return parse(data)
+    except NotARecord as exc:
+        refuse(str(exc))
+    except MemoryError:
+        refuse(_("it is too large to read"))
+
+
+class HistoryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    xlsx = "xlsx"
+
+
 @_command("history")
 def history_command(
     department: Annotated[
@@ -672,9 +786,9 @@ def history_command(
         ),
     ] = None,
     format_: Annotated[
-        ScoreFormat,
+        HistoryFormat,
         typer.Option("--format", "-f", help=_("table for people, json, csv, markdown, or xlsx (with --output).")),
-    ] = ScoreFormat.table,
+    ] = HistoryFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
     root: RootOption = Path("."),
@@ -693,7 +807,7 @@ def history_command(
         _report(unlisted, stream=sys.stderr)
         raise typer.Exit(1)
     for year in every_year:
-        data = _year_data(workspace, year, show_progress=format_ is not ScoreFormat.json)
+        data = _year_data(workspace, year, show_progress=format_ is not HistoryFormat.json)
         evaluations.append(evaluate(data.ruleset, data.submissions, data.missing, data.review))
     years, units = build_history(evaluations)
     if department is not None:
@@ -701,18 +815,18 @@ def history_command(
         if department not in known:
             _unknown_department(department, known, None)
         units = [u for u in units if u.department == department]
-    if format_ is ScoreFormat.xlsx:
+    if format_ is HistoryFormat.xlsx:
         from .render.xlsx import history_workbook
 
-        _write_output(output, history_workbook(years, units), force, "xlsx")
-    elif format_ in (ScoreFormat.html, ScoreFormat.docx):
-        _usage_error(_("history is written as table, json, csv, markdown or xlsx"))
-    elif format_ is ScoreFormat.json:
-        _out(render_history.as_json(years, units))
-    elif format_ is ScoreFormat.csv:
-        _out(render_history.as_csv(years, units))
-    elif format_ is ScoreFormat.markdown:
-        _out(render_history.as_markdown(years, units))
+        _emit(output, history_workbook(years, units), force, "xlsx")
+    elif format_ is HistoryFormat.json:
+        _emit(output, render_history.as_json(years, units), force)
+    elif format_ is HistoryFormat.csv:
+        _emit(output, render_history.as_csv(years, units), force)
+    elif format_ is HistoryFormat.markdown:
+        _emit(output, render_history.as_markdown(years, units), force)
+    elif output is not None:
+        _emit(output, _rich_text([render_history.as_table(years, units)]), force)
     else:
         _console().print(render_history.as_table(years, units))
 
@@ -784,6 +898,7 @@ def diff_rules_command(
         typer.Option(
             "--rescore",
             metavar="YEAR",
+            parser=_year,
             help=_(
                 "Score that year's submissions (with its review, if any) under both rules"
                 " and show how each unit's total and rank move."
@@ -828,13 +943,15 @@ def diff_rules_command(
     if format_ is DiffFormat.xlsx:
         from .render.xlsx import diff_workbook
 
-        _write_output(output, diff_workbook(before, after, changes, impact), force, "xlsx")
+        _emit(output, diff_workbook(before, after, changes, impact), force, "xlsx")
     elif format_ is DiffFormat.json:
-        _out(render_diff.as_json(before, after, changes, impact))
+        _emit(output, render_diff.as_json(before, after, changes, impact), force)
         if impact is not None:
             sys.stderr.write(render_diff.notes_only(before, after, impact))
     elif format_ is DiffFormat.markdown:
-        _out(render_diff.as_markdown(before, after, changes, impact))
+        _emit(output, render_diff.as_markdown(before, after, changes, impact), force)
+    elif output is not None:
+        _emit(output, _rich_text([render_diff.as_text(before, after, changes, impact)], soft_wrap=True, end=""), force)
     else:
         from rich.console import Console
 
@@ -865,7 +982,7 @@ def init_year_command(
     workspace = _workspace(root)
     target = workspace.ruleset_path(year)
     if _there(target.exists):
-        _refuse(_("{file} already exists; it was left as it is").format(file=display_path(target)))
+        _fail(_("{file} already exists; it was left as it is").format(file=display_path(target)))
     if from_year is None:
         earlier = [y for y in workspace.years() if y < year]
         if not earlier:
@@ -884,8 +1001,8 @@ def init_year_command(
     except (OSError, UnicodeDecodeError) as exc:
         _usage_error(_("cannot read {file}: {reason}").format(file=display_path(source), reason=exc))
     except CannotEdit as exc:
-        _refuse(f"{display_path(source)}: {exc}")
-    _write_new_file(target, new.text)
+        _fail(f"{display_path(source)}: {exc}")
+    _write_file(target, new.text, False, _("{file} already exists; it was left as it is"))
     sys.stderr.write(
         _(
             "wrote {file} from {source}: update `based_on`, the criteria and their sources for {year},"
@@ -913,11 +1030,12 @@ def init_command(
     from .workspace import display_path
 
     if _there(folder.exists) and (not _there(folder.is_dir) or _there(lambda: any(folder.iterdir()))):
-        _refuse(_("{folder} is not an empty folder; choose a new or empty one").format(folder=folder))
+        _fail(_("{folder} is not an empty folder; choose a new or empty one").format(folder=folder))
     # the example is for the year under way, whose covenant a new bloc is about to sign
     year = datetime.date.today().year
     ruleset = folder / "rules" / f"{year}.yaml"
-    _write_new_file(ruleset, example_ruleset(year))
+    ruleset.parent.mkdir(parents=True, exist_ok=True)
+    _write_file(ruleset, example_ruleset(year), False, _("{file} already exists; it was left as it is"))
     (folder / "submissions").mkdir()
     sys.stderr.write(
         _(
@@ -928,22 +1046,23 @@ def init_command(
     )
 
 
-def _refuse(message: str) -> NoReturn:
-    """Exit 1: the command would overwrite or lose something the user has."""
-    sys.stderr.write(f"emulate: {message}\n")
-    raise typer.Exit(1)
+#: emulate's own options, taken before the command too: `emulate --root DIR score 2017`
+_LEADING = ("--root", "--lang")
 
 
-def _write_new_file(path: Path, text: str) -> None:
-    from .workspace import display_path
-    from .writing import AlreadyExists, write_new
-
-    try:
-        write_new(path, text)
-    except AlreadyExists:
-        _refuse(_("{file} already exists; it was left as it is").format(file=display_path(path)))
-    except OSError as exc:
-        _usage_error(_("cannot write {file}: {reason}").format(file=display_path(path), reason=exc.strerror or exc))
+def _command_first(argv: list[str]) -> list[str]:
+    """`--root DIR` and `--lang L` given before the command, moved after it (every command takes them)."""
+    i = 0
+    while i < len(argv):
+        if argv[i] in _LEADING and i + 1 < len(argv):
+            i += 2
+        elif argv[i].startswith(tuple(f"{option}=" for option in _LEADING)):
+            i += 1
+        else:
+            break
+    if i and i < len(argv) and argv[i] in COMMANDS:
+        return [argv[i], *argv[:i], *argv[i + 1 :]]
+    return argv
 
 
 def main() -> None:
@@ -952,8 +1071,9 @@ def main() -> None:
     `emulate COMMAND ...` is run by the app of that command alone; anything else (no
     command, an option first, an unknown command, shell completion) by the whole `app`.
     """
-    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    args = _command_first(sys.argv[1:])
+    name = args[0] if args else ""
     if name in COMMANDS and "_EMULATE_COMPLETE" not in os.environ:
-        app_of(name)(prog_name="emulate")
+        app_of(name)(args=args, prog_name="emulate")
     else:
-        app(prog_name="emulate")
+        app(args=args, prog_name="emulate")

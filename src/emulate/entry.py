@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import signal
 import sys
 import types
 from collections.abc import Iterable
@@ -19,8 +20,39 @@ _NO_PLUGINS = ("__all__", "1", "true")
 _LOADER = "pydantic.plugin._loader"
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main process as Ctrl-C raises KeyboardInterrupt: `finally` blocks run.
+
+    A BaseException, so that no `except Exception` takes it for an error of its own.
+    """
+
+
+#: the process that runs the command; the pool's workers are forked from it and inherit its handler
+_MAIN_PID = os.getpid()
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    """Ctrl-C and SIGTERM: the main process unwinds (and stops its workers); a worker leaves it to the main one."""
+    if os.getpid() != _MAIN_PID:
+        if signum == signal.SIGTERM:
+            os._exit(128 + signum)  # stopped by the main process: quietly, no traceback
+        return  # Ctrl-C reaches the whole process group: the main process stops the workers
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Terminated
+
+
 def main() -> None:
-    """UTF-8 output everywhere, the language first, and no traceback for anything a user can cause."""
+    """UTF-8 output everywhere, the language first, and no traceback for anything a user can cause.
+
+    Ends with exit 130 (Ctrl-C) or 143 (SIGTERM) and one line; a write error on
+    standard output is one line and exit 1; a closed pipe ends quietly, with
+    exit 1 whatever was printed (what typer does for a pipe closed under it).
+    """
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
     # The start imports some 300 modules and makes emulate's models: some 45,000 objects that live
     # until the run ends, and no garbage cycle worth finding. The cyclic garbage collector ran about
     # 80 times while they were made (a fifth of the CPU time of `emulate validate FILE`); it is off
@@ -40,15 +72,73 @@ def main() -> None:
     language = i18n.resolve(asked)
     i18n.use(language, explicit=asked is not None)
     i18n.use_in_typer(language)
+    code = _run()
+    if code == 130:  # typer turns KeyboardInterrupt into exit 130, silently
+        _say(i18n._("interrupted"))
+    elif code == 143:
+        _say(i18n._("terminated"))
+    sys.exit(code)
+
+
+def _run() -> int:
+    """Run the command line; its exit code, standard output flushed."""
+    from . import i18n
+
     try:
         from .cli import main as run
 
         run()
+        code: int = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
-        sys.stderr.write("emulate: " + i18n._("interrupted") + "\n")
-        sys.exit(130)
+        code = 130
+    except Terminated:
+        code = 143
     except BrokenPipeError:
-        os._exit(0)
+        return _closed_pipe()
+    except OSError as exc:
+        if exc.filename is not None:
+            # a file the command could not open or list (its own problem codes are the better
+            # message; this is the last guard against a traceback): named, in one line
+            _say(i18n._("{file}: {reason}").format(file=exc.filename, reason=exc.strerror or exc))
+            return 1
+        # an error with no file is the one of writing standard output (a full disk)
+        _say(i18n._("cannot write the output: {reason}").format(reason=exc.strerror or exc))
+        return _discard_output(1)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _closed_pipe()
+    except OSError as exc:
+        _say(i18n._("cannot write the output: {reason}").format(reason=exc.strerror or exc))
+        return _discard_output(1)
+    return code
+
+
+def _say(message: str) -> None:
+    """One line on standard error (which may be closed too: then nothing)."""
+    try:
+        sys.stderr.write(f"emulate: {message}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+
+
+def _closed_pipe() -> int:
+    """The reader of standard output went away (`emulate score 2017 | head`): end quietly."""
+    return _discard_output(1)
+
+
+def _discard_output(code: int) -> int:
+    """Standard output pointed at /dev/null, so that the flush at exit finds nothing to fail on."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return code
 
 
 def modules_loaded() -> None:

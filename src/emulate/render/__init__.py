@@ -6,6 +6,8 @@ never decide exit codes.
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,18 @@ if TYPE_CHECKING:
     from ..meeting import Meeting
     from ..ruleset import Award, Conditions
 
-__all__ = ["BLANK", "award_in_words", "conditions_in_words", "number", "percent", "place_and_date", "plain"]
+__all__ = [
+    "BLANK",
+    "award_in_words",
+    "conditions_in_words",
+    "csv_text",
+    "markdown_text",
+    "number",
+    "percent",
+    "place_and_date",
+    "plain",
+    "terminal_text",
+]
 
 #: where the minutes leave a blank to fill by hand
 BLANK = "……………"
@@ -65,3 +78,28 @@ def place_and_date(meeting: Meeting | None) -> str:
     # the decree writes days below 10, and the months January and February, with a leading zero
     shown_month = f"{month:02d}" if month < 3 else str(month)
     return f"{place}, ngày {day:02d} tháng {shown_month} năm {year}"
+
+
+# Text that came from input files (names, titles, reasons, evidence, sources), made safe for
+# each format (SPEC 10): it can break no row, forge no line, run no formula and no markup.
+# Control characters are refused on input (yamlio); a newline inside a text value is allowed.
+
+_FORMULA_START = ("=", "+", "-", "@")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """For a table or tree on a terminal: a newline shown as ↵ (no forged line), no control sequence."""
+    return _CONTROLS.sub("\ufffd", text.replace("\r\n", "\n").replace("\n", " ↵ ").replace("\t", " "))
+
+
+def markdown_text(text: str) -> str:
+    """For a Markdown table cell or list item: `|` escaped, HTML inert, a newline a <br>."""
+    cleaned = _CONTROLS.sub("\ufffd", text.replace("\r\n", "\n").replace("\t", " "))
+    escaped = html.escape(cleaned.replace("\\", "\\\\"), quote=False).replace("|", "\\|")
+    return escaped.replace("\n", "<br>")
+
+
+def csv_text(text: str) -> str:
+    """For a CSV cell opened in Excel: a text that starts like a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_START) else text

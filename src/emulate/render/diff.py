@@ -19,7 +19,7 @@ from typing import Any
 from ..diff import Change, Impact, Side, UnitImpact
 from ..i18n import _
 from ..ruleset import Award, Criterion, Deduction, Ruleset
-from . import award_in_words, number, plain
+from . import award_in_words, markdown_text, number, plain, terminal_text
 from .rules import describe_rule
 
 FORMATS = ("text", "json", "markdown")
@@ -375,7 +375,7 @@ def as_text(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impac
     text = Text()
     for line in lines:
         for segment, style in line:
-            text.append(segment, style or None)
+            text.append(terminal_text(segment), style or None)
         text.append("\n")
     return text
 
@@ -384,7 +384,7 @@ def as_text(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impac
 
 
 def _md(cell: str | None) -> str:
-    return (cell or "").replace("|", "\\|").replace("\n", " ")
+    return markdown_text(cell or "")
 
 
 def as_markdown(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact: Impact | None = None) -> str:

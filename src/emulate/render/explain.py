@@ -13,7 +13,7 @@ from ..i18n import _
 from ..kinds.base import NotApplicable, cut_off
 from ..ruleset import Ruleset
 from ..submission import why_not
-from . import number, percent, plain
+from . import number, percent, plain, terminal_text
 
 
 def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
@@ -183,7 +183,12 @@ def as_json(evaluation: Evaluation, unit: RankedUnit) -> str:
 
 
 def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
-    from rich.markup import escape
+    from rich.markup import escape as escape_markup
+
+    def escape(text: str) -> str:
+        # input text: no markup read in it, no control sequence, no forged line
+        return escape_markup(terminal_text(text))
+
     from rich.tree import Tree
 
     ruleset, ranking = evaluation.ruleset, evaluation.ranking

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..history import Standing, UnitHistory
 from ..i18n import _
-from . import number, percent
+from . import csv_text, markdown_text, number, percent, terminal_text
 
 FORMATS = ("table", "json", "csv", "markdown")
 _BAR_WIDTH = 10
@@ -100,7 +100,7 @@ def as_table(years: Sequence[int], units: Sequence[UnitHistory]) -> Any:
                     style="green" if change[1] > 0 else "red" if change[1] < 0 else "",
                 )
             cells.append(text)
-        table.add_row(unit.name, *cells)
+        table.add_row(Text(terminal_text(unit.name)), *cells)
     return table
 
 
@@ -114,13 +114,13 @@ def as_csv(years: Sequence[int], units: Sequence[UnitHistory]) -> str:
         for year in years:
             s = unit.standings.get(year)
             if s is None:
-                writer.writerow([unit.department, unit.name, year, "no", "", "", "", "", "", ""])
+                writer.writerow([unit.department, csv_text(unit.name), year, "no", "", "", "", "", "", ""])
                 continue
             change = unit.change(year, years)
             writer.writerow(
                 [
                     unit.department,
-                    unit.name,
+                    csv_text(unit.name),
                     year,
                     "yes",
                     number(s.total, s.places),
@@ -145,5 +145,5 @@ def as_markdown(years: Sequence[int], units: Sequence[UnitHistory]) -> str:
             if s is not None and change is not None:
                 text += f" ({_change_text(change, s.places)})"
             cells.append(text)
-        lines.append(f"| {unit.name} | " + " | ".join(cells) + " |")
+        lines.append(f"| {markdown_text(unit.name)} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

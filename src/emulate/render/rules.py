@@ -8,7 +8,7 @@ from typing import Any
 
 from ..i18n import _
 from ..ruleset import Conditions, Criterion, Ruleset
-from . import award_in_words, conditions_in_words, number, plain
+from . import award_in_words, conditions_in_words, number, plain, terminal_text
 
 
 def describe_rule(criterion: Criterion) -> str:
@@ -102,7 +102,12 @@ def as_json(ruleset: Ruleset) -> str:
 
 def as_tree(ruleset: Ruleset) -> Any:
     """A rich Tree of contents and criteria with maxima and sources."""
-    from rich.markup import escape
+    from rich.markup import escape as escape_markup
+
+    def escape(text: str) -> str:
+        # input text: no markup read in it, no control sequence, no forged line
+        return escape_markup(terminal_text(text))
+
     from rich.tree import Tree
 
     places = ruleset.rounding.places

@@ -8,12 +8,13 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from .. import __version__
 from ..engine import RankedUnit, Ranking
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..meeting import BallotResult, carried_awards
 from ..ruleset import Content, Ruleset
-from . import award_in_words, number, percent
+from . import award_in_words, csv_text, markdown_text, number, percent, terminal_text
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -104,7 +105,12 @@ def as_data(
         "ranking": units,
         "missing": list(ranking.missing),
         "basis": "reviewed" if evaluation.review is not None else "self-declared",
+        # who reviewed and when, at the top as well: a reader of the record sees it without the details
+        "reviewed_by": evaluation.review.reviewed_by if evaluation.review is not None else None,
+        "date": evaluation.review.date if evaluation.review is not None else None,
         "review": review_data(evaluation),
+        # the version that computed it: `verify` with another version names the difference
+        "emulate_version": __version__,
     }
     if ballots is not None:
         data["ballots"] = ballots_data(ballots)
@@ -262,6 +268,13 @@ def _notes(ruleset: Ruleset, ranking: Ranking) -> list[str]:
     return notes
 
 
+def _cells(row: Sequence[str]) -> list[Any]:
+    """Table cells as plain text: no rich markup read in a name or reason, no control sequence, no forged line."""
+    from rich.text import Text
+
+    return [Text(terminal_text(cell)) for cell in row]
+
+
 def as_table(evaluation: Evaluation) -> list[Any]:
     """rich renderables: the ranking, then the review's corrections, self-score differences and notes."""
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
@@ -269,14 +282,14 @@ def as_table(evaluation: Evaluation) -> list[Any]:
     from rich.text import Text
 
     places = ruleset.rounding.places
-    title = _("{title} (version {version})").format(title=ruleset.title, version=ruleset.version)
+    title = terminal_text(_("{title} (version {version})").format(title=ruleset.title, version=ruleset.version))
     award_width = max([len(a.id) for a in ruleset.awards] + [5])
     headers = _headers(ruleset)
     out: list[Any] = []
     groups = ranking.groups()
     for n, (group, units) in enumerate(groups):
         table = Table(
-            title=f"{title} — {_group_title(ruleset, group)}" if group is not None else title,
+            title=Text(f"{title} — {terminal_text(_group_title(ruleset, group))}" if group is not None else title),
             caption=_("maximum {maximum} + bonus {bonus}; C = content").format(
                 maximum=number(ruleset.max_points, places), bonus=number(ruleset.max_bonus, places)
             )
@@ -298,11 +311,11 @@ def as_table(evaluation: Evaluation) -> list[Any]:
             else:
                 table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
         for unit in units:
-            table.add_row(*_row(ruleset, unit), style="bold" if unit.awards else None)
+            table.add_row(*_cells(_row(ruleset, unit)), style="bold" if unit.awards else None)
         out.append(table)
     if evaluation.effects:
         adjusted = Table(
-            title=_review_heading(evaluation),
+            title=Text(terminal_text(_review_heading(evaluation))),
             box=None,
             padding=(0, 1, 0, 0),
             pad_edge=False,
@@ -317,7 +330,7 @@ def as_table(evaluation: Evaluation) -> list[Any]:
                 ratio=2 if i == 5 else (1 if i in (0, 2) else None),
             )
         for adjustment_row in _adjustment_rows(evaluation):
-            adjusted.add_row(*adjustment_row)
+            adjusted.add_row(*_cells(adjustment_row))
         out.append(adjusted)
     differences = _differences(ruleset, ranking)
     if differences:
@@ -332,9 +345,9 @@ def as_table(evaluation: Evaluation) -> list[Any]:
             # unit, no, criterion, claimed, computed
             diff.add_column(header, overflow="fold", justify="right" if i in (3, 4) else "left")
         for difference_row in differences:
-            diff.add_row(*difference_row)
+            diff.add_row(*_cells(difference_row))
         out.append(diff)
-    out.extend(Text(note, style="dim") for note in _notes(ruleset, ranking))
+    out.extend(Text(terminal_text(note), style="dim") for note in _notes(ruleset, ranking))
     return out
 
 
@@ -386,7 +399,7 @@ def as_csv(evaluation: Evaluation) -> str:
                 unit.rank,
                 "yes" if unit.tied else "no",
                 card.department,
-                card.name,
+                csv_text(card.name),
                 *(number(card.contents[c.id], places) for c in ruleset.contents),
                 number(card.base, places),
                 number(card.bonus, places),
@@ -394,8 +407,8 @@ def as_csv(evaluation: Evaluation) -> str:
                 number(card.total, places),
                 number(card.share, 4) if card.has_share else "",
                 unit.award or "",
-                differences,
-                adjustments,
+                csv_text(differences),
+                csv_text(adjustments),
                 unit.class_id or "",
                 unit.group or "",
                 " ".join(unit.awards),
@@ -405,7 +418,7 @@ def as_csv(evaluation: Evaluation) -> str:
 
 
 def _md(cell: str) -> str:
-    return cell.replace("|", "\\|")
+    return markdown_text(cell)
 
 
 def as_markdown(evaluation: Evaluation) -> str:

@@ -7,6 +7,8 @@ a number format of the ruleset's decimal places, so that Excel can sum them.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -306,7 +308,37 @@ def diff_workbook(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact:
     return _save(book)
 
 
+#: a text cell starting with one of these is a formula to Excel, or becomes one when edited (SPEC 10)
+_FORMULA_START = ("=", "+", "-", "@")
+#: the time written into the workbook and its zip entries: none of the time of writing (SPEC 10)
+_NO_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
 def _save(book: Any) -> bytes:
+    """The workbook's bytes: every text cell a text (never a formula), the same bytes for the same inputs."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                    # a review's reason "=HYPERLINK(...)" is text: openpyxl would write it as a formula
+                    cell.data_type = "s"
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _without_times(buffer.getvalue())
+
+
+def _without_times(data: bytes) -> bytes:
+    """The zip again, with its entries' times fixed and the core properties' created/modified taken out."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                content = _CORE_TIMES.sub(b"", content)
+            info = zipfile.ZipInfo(entry.filename, date_time=_NO_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = entry.external_attr
+            target.writestr(info, content)
+    return out.getvalue()
