@@ -114,13 +114,17 @@ def _submissions(drawn: list[tuple[dict[str, Any], int]]) -> list[Submission]:
     ]
 
 
-def brute_force(submissions: list[Submission], department: str, goal: Goal) -> Decimal | None:
+# the same bloc, ties broken by one criterion's points
+BY_CRITERION = SMALL.model_copy(update={"tie_breakers": ["criterion:c", "fewer_deductions"]})
+
+
+def brute_force(ruleset: Ruleset, submissions: list[Submission], department: str, goal: Goal) -> Decimal | None:
     """The smallest increase over every combination of values in which no criterion scores less than
     it does (nor a deduction counts more), a count an award requires to be 0 left as it is."""
     own = next(s for s in submissions if s.department == department)
-    others = [score(SMALL, s) for s in submissions if s.department != department]
-    now = score(SMALL, own)
-    frozen = {name for a in SMALL.awards if a.id == goal.award for name in a.require_zero}
+    others = [score(ruleset, s) for s in submissions if s.department != department]
+    now = score(ruleset, own)
+    frozen = {name for a in ruleset.awards if a.id == goal.award for name in a.require_zero}
     options = []
     for cs in now.criteria:
         criterion = cs.criterion.id
@@ -129,27 +133,27 @@ def brute_force(submissions: list[Submission], department: str, goal: Goal) -> D
     best: Decimal | None = None
     for combination in itertools.product(*options, range(own.deductions["d"] + 1)):
         *chosen, deducted = combination
-        card = score(SMALL, Submission(department, 2017, dict(chosen), {"d": deducted}))
+        card = score(ruleset, Submission(department, 2017, dict(chosen), {"d": deducted}))
         if any(c.total < before.total for c, before in zip(card.criteria, now.criteria, strict=True)):
             continue
-        if goal.reached(SMALL, rank(SMALL, [*others, card]), department):
+        if goal.reached(ruleset, rank(ruleset, [*others, card]), department):
             increase = card.total - now.total
             best = increase if best is None else min(best, increase)
     return best
 
 
 @FAST
-@given(units, st.integers(0, 3), goals)
+@given(st.sampled_from([SMALL, BY_CRITERION]), units, st.integers(0, 3), goals)
 def test_gap_finds_the_smallest_sufficient_increase_that_brute_force_finds(
-    drawn: list[tuple[dict[str, Any], int]], who: int, goal: Goal
+    ruleset: Ruleset, drawn: list[tuple[dict[str, Any], int]], who: int, goal: Goal
 ) -> None:
     submissions = _submissions(drawn)
     department = submissions[who % len(submissions)].department
-    result = gap(SMALL, submissions, [], None, department, goal)
-    assert result.increase == brute_force(submissions, department, goal)
+    result = gap(ruleset, submissions, [], None, department, goal)
+    assert result.increase == brute_force(ruleset, submissions, department, goal)
     for way in result.ways:  # each way is sufficient on its own
-        after = whatif(SMALL, submissions, [], None, [Setting(department, c) for c in way.changes])
-        assert goal.reached(SMALL, after.after.ranking, department)
+        after = whatif(ruleset, submissions, [], None, [Setting(department, c) for c in way.changes])
+        assert goal.reached(ruleset, after.after.ranking, department)
         assert len({c.target for c in way.changes}) == len(way.changes) == len(result.ways[0].changes)
 
 
@@ -308,6 +312,62 @@ def test_targets_reach_every_step_up_to_points_and_bonus_cap() -> None:
     for total in (Decimal("2.1"), Decimal("5.0"), Decimal("6.0"), Decimal("6.7"), Decimal("9.0")):
         scored = rule.rule.score(reach.value_for(total), 1)
         assert scored.points + scored.bonus == total
+
+
+@pytest.mark.parametrize(
+    ("rule", "now", "spans", "values"),
+    [
+        # a step table on a count: 10 at 5 or more, 6 at 3 or more, otherwise 1
+        (
+            {
+                "kind": "tiers",
+                "measure": "count",
+                "steps": [{"at_least": 5, "points": 10}, {"at_least": Decimal("2.5"), "points": 6}],
+                "otherwise": 1,
+            },
+            {"value": 0},
+            ((Decimal(6), Decimal(6)), (Decimal(10), Decimal(10))),
+            {Decimal(6): {"value": 3}, Decimal(10): {"value": 5}},
+        ),
+        # at most: fewer is better
+        (
+            {"kind": "tiers", "steps": [{"at_most": 1, "points": 8}, {"at_most": 4, "points": 3}]},
+            {"value": 9},
+            ((Decimal(3), Decimal(3)), (Decimal(8), Decimal(8))),
+            {Decimal(3): {"value": 4}, Decimal(8): {"value": 1}},
+        ),
+        (
+            {"kind": "count_points", "per": 3, "cap": 7},
+            {"count": 1},
+            ((Decimal(6), Decimal(6)), (Decimal(7), Decimal(7))),
+            {Decimal(7): {"count": 3}},
+        ),
+        (
+            {"kind": "count_penalty", "max": 10, "per": 4},
+            {"count": 9},
+            ((Decimal(2), Decimal(2)), (Decimal(6), Decimal(6)), (Decimal(10), Decimal(10))),
+            {Decimal(2): {"count": 2}},
+        ),
+        (
+            {"kind": "percent", "max": 30},
+            {"percent": 50},
+            ((Decimal(16), Decimal(30)),),
+            {Decimal(16): {"percent": 52}, Decimal(30): {"percent": 99}},
+        ),
+    ],
+)
+def test_a_kind_says_what_a_value_can_still_score_and_the_value_that_scores_it(
+    rule: dict[str, Any], now: dict[str, Any], spans: tuple[tuple[Decimal, Decimal], ...], values: dict[Decimal, Any]
+) -> None:
+    from emulate.kinds import RULES
+
+    model = RULES[rule["kind"]].model_validate(rule)
+    reach = model.reach(model.VALUE.model_validate(now), 0)
+    assert reach.spans == spans
+    for total, expected in values.items():
+        given = reach.value_for(total)
+        assert given.model_dump(exclude_defaults=True) == expected
+        assert model.score(given, 0).points == total
 
 
 SMALL_TARGETS = Ruleset.model_validate(

@@ -6,7 +6,7 @@ max(0, max − per·count).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..arithmetic import ZERO, number, plain, round_points
@@ -68,7 +68,7 @@ class CountPenaltyRule(RuleBase):
         """Fewer occurrences, down to none; for a total, the most occurrences that still give it."""
         assert isinstance(value, CountValue)
         # beyond max / per occurrences every count scores 0: start there
-        first = min(value.count, int(-(-self.max // self.per)))
+        first = min(value.count, int((self.max / self.per).to_integral_value(rounding=ROUND_CEILING)))
         totals = {count: self.score(CountValue(count=count), places).points for count in range(first, -1, -1)}
         now = self.score(value, places).points
 

@@ -6,7 +6,7 @@ min(cap, per·count).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..arithmetic import ZERO, number, plain, round_points
@@ -72,7 +72,10 @@ class CountPointsRule(RuleBase):
         """More occurrences, up to the cap; for a total, the fewest occurrences that give it."""
         assert isinstance(value, CountValue)
         # the cap is reached at cap / per occurrences; a ladder longer than _MOST_LEVELS is cut short
-        last = max(value.count, min(int(-(-self.cap // self.per)), value.count + _MOST_LEVELS))
+        last = max(
+            value.count,
+            min(int((self.cap / self.per).to_integral_value(rounding=ROUND_CEILING)), value.count + _MOST_LEVELS),
+        )
         totals = {count: self.score(CountValue(count=count), places).points for count in range(value.count, last + 1)}
         now = totals[value.count]
 

@@ -14,7 +14,7 @@ step gives more points than an earlier one (W301).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -172,11 +172,14 @@ class TiersRule(RuleBase):
         candidates = {value.value}
         for step in self.steps:
             if self.measure == "count":
-                candidates.add(-(-step.threshold // 1) if step.at_least is not None else step.threshold // 1)
+                rounding = ROUND_CEILING if step.at_least is not None else ROUND_FLOOR
+                candidates.add(step.threshold.to_integral_value(rounding=rounding))
             else:
                 candidates.add(step.threshold)
         last = self.steps[-1]
-        candidates.add(ZERO if last.at_least is not None else last.threshold // 1 + 1)
+        candidates.add(
+            ZERO if last.at_least is not None else last.threshold.to_integral_value(rounding=ROUND_FLOOR) + 1
+        )
         totals = {v: self.score(TiersValue(value=v), places).points for v in candidates if v >= 0}
         now = totals[value.value]
 
