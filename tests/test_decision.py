@@ -119,8 +119,9 @@ BY_CRITERION = SMALL.model_copy(update={"tie_breakers": ["criterion:c", "fewer_d
 
 
 def brute_force(ruleset: Ruleset, submissions: list[Submission], department: str, goal: Goal) -> Decimal | None:
-    """The smallest increase over every combination of values in which no criterion scores less than
-    it does (nor a deduction counts more), a count an award requires to be 0 left as it is."""
+    """The smallest increase over every combination of values that are no worse than the unit's own: no
+    criterion scores less than it does, no checklist item achieved is given up, no deduction counts more;
+    a count an award requires to be 0 is left as it is (gap's reading of the question)."""
     own = next(s for s in submissions if s.department == department)
     others = [score(ruleset, s) for s in submissions if s.department != department]
     now = score(ruleset, own)
@@ -129,6 +130,8 @@ def brute_force(ruleset: Ruleset, submissions: list[Submission], department: str
     for cs in now.criteria:
         criterion = cs.criterion.id
         values = [cs.value] if criterion in frozen else [_value(criterion, data) for data in CHOICES[criterion]]
+        if criterion == "c":  # an item achieved stays achieved
+            values = [v for v in values if all(v.items[item] for item, done in cs.value.items.items() if done)]
         options.append([(criterion, v) for v in values])
     best: Decimal | None = None
     for combination in itertools.product(*options, range(own.deductions["d"] + 1)):
@@ -155,6 +158,9 @@ def test_gap_finds_the_smallest_sufficient_increase_that_brute_force_finds(
         after = whatif(ruleset, submissions, [], None, [Setting(department, c) for c in way.changes])
         assert goal.reached(ruleset, after.after.ranking, department)
         assert len({c.target for c in way.changes}) == len(way.changes) == len(result.ways[0].changes)
+    unchanged = whatif(ruleset, submissions, [], None)
+    assert unchanged.changes == ()
+    assert unchanged.after.ranking.units == rank(ruleset, [score(ruleset, s) for s in submissions]).units
 
 
 TOP = {
@@ -508,6 +514,13 @@ def test_an_invalid_value_is_reported_at_its_column_in_the_set(run: Callable[...
     result = run("whatif", "2017", "--set", text)
     column = text.index("Tốt") + 1
     assert f"--set:1:{column}: error E207" in result.stderr
+
+
+def test_a_unit_without_a_submission_has_no_gap(run: Callable[..., Any], workspace: Path) -> None:
+    (workspace / "submissions" / "2017" / "so-cong-thuong.yaml").unlink()
+    result = run("gap", "2017", "so-cong-thuong", root=workspace)
+    assert result.exit_code == 2 and "no submission" in result.stderr
+    assert run("whatif", "2017", "--set", "so-cong-thuong.phe-binh=0", root=workspace).exit_code == 2
 
 
 def test_output_writes_the_file(run: Callable[..., Any], tmp_path: Path) -> None:

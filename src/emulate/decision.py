@@ -11,6 +11,7 @@ searches the totals those make reachable, exactly, on the rounding grid.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -207,13 +208,13 @@ class _Unit:
     def reaches(self, found: _Found) -> bool:
         return self.goal.reached(self.ruleset, found.ranking, self.department)
 
-    def split_matters(self, found: _Found) -> bool:
-        """Whether another split of the same gain could change the outcome: the unit's total equals
-        another's (the tie-breakers read the parts), or an award's count condition fails (a lever may
-        bring that count to 0)."""
+    def tied(self, found: _Found) -> bool:
+        """Whether the unit's total equals another's: the tie-breakers then read how the gain is split."""
         total = found.card.total
-        if any(u.card.total == total for u in found.ranking.units if u.card.department != self.department):
-            return True
+        return any(u.card.total == total for u in found.ranking.units if u.card.department != self.department)
+
+    def count_fails(self, found: _Found) -> bool:
+        """Whether an award's count condition fails for the unit: a lever may bring that count to 0."""
         return any(a.nonzero for a in found.ranking.awards if a.department == self.department)
 
     def thresholds(self) -> list[Decimal]:
@@ -233,7 +234,10 @@ def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Foun
     total at or above each threshold is tried, and the most the levers can give. How
     the gain is split matters too (the tie-breakers at a total equal to another unit's,
     a count an award requires to be 0): it is split in a few orders (criteria first,
-    deductions first, the last criteria first, each lever first), each re-ranked.
+    deductions first, the last criteria first, each lever first), each re-ranked; and
+    where an award's count condition fails, each lever at its best (a count brought to
+    0) with the smallest gain of the others that still reaches the threshold.
+    Candidates are tried smallest gain first, so the first that reaches the goal is the answer.
     """
     places = unit.ruleset.rounding.places
     if not levers:
@@ -246,32 +250,67 @@ def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Foun
     criteria = [lever for lever in levers if not lever.deduction]
     deductions = [lever for lever in levers if lever.deduction]
     orders = [list(levers), deductions + criteria, criteria[::-1] + deductions]
-    # then each lever first: a count brought to 0 can make an award's condition hold
     orders += [[lever, *(other for other in levers if other is not lever)] for lever in levers[1:]]
-    tried: set[int] = set()
-    for wanted in sorted({max(g, at_least) for g in gains}):
-        above = reachable >> wanted
-        if not above:
-            break
-        gain = wanted + _lowest_bit(above)
-        if gain in tried:
+    # (gain, -1 for a split in the orders or the index of the lever put at its best)
+    queue = [(_at_or_above(reachable, max(g, at_least)), -1) for g in gains]
+    heapq.heapify(queue)
+    tried: set[tuple[int, int]] = set()
+    while queue:
+        gain, best = heapq.heappop(queue)
+        if gain < 0 or (gain, best) in tried:
             continue
-        tried.add(gain)
+        tried.add((gain, best))
+        if best >= 0:
+            lever = levers[best]
+            at_best = Change(lever.target, lever.value_for(lever.top), lever.deduction)
+            for order in orders[:3]:
+                rest = [other for other in order if other is not lever]
+                plan = _split(gain - lever.top, rest)
+                if plan is not None:
+                    found = unit.attempt([at_best, *_changes(rest, plan)])
+                    if unit.reaches(found):
+                        return found
+            continue
+        pushed = False
         for order in orders:
             plan = _split(gain, order)
             if plan is None:
                 continue
-            changes = [
-                Change(lever.target, lever.value_for(taken), lever.deduction)
-                for lever, taken in zip(order, plan, strict=True)
-                if taken
-            ]
-            found = unit.attempt(changes)
+            found = unit.attempt(_changes(order, plan))
             if unit.reaches(found):
                 return found
-            if not unit.split_matters(found):
+            if not (unit.tied(found) or unit.count_fails(found)):
                 break
+            if not pushed:  # the same total or more, with one lever at its best
+                pushed = True
+                for i, lever in enumerate(levers):
+                    above = _at_or_above(_without(levers, lever), max(0, gain - lever.top))
+                    if above >= 0:
+                        heapq.heappush(queue, (lever.top + above, i))
     return None
+
+
+def _without(levers: Sequence[_Lever], left_out: _Lever) -> int:
+    """The gains reachable with every lever but one."""
+    reachable = 1
+    for lever in levers:
+        if lever is not left_out:
+            reachable = _plus(reachable, lever)
+    return reachable
+
+
+def _at_or_above(reachable: int, gain: int) -> int:
+    """The smallest reachable gain at or above `gain`, or -1."""
+    above = reachable >> gain
+    return gain + _lowest_bit(above) if above else -1
+
+
+def _changes(order: Sequence[_Lever], plan: Sequence[int]) -> list[Change]:
+    return [
+        Change(lever.target, lever.value_for(taken), lever.deduction)
+        for lever, taken in zip(order, plan, strict=True)
+        if taken
+    ]
 
 
 # --- gap -----------------------------------------------------------------------------------
