@@ -523,6 +523,16 @@ def test_a_unit_without_a_submission_has_no_gap(run: Callable[..., Any], workspa
     assert run("whatif", "2017", "--set", "so-cong-thuong.phe-binh=0", root=workspace).exit_code == 2
 
 
+def test_whatif_under_other_rules_says_what_they_score_0(run: Callable[..., Any]) -> None:
+    for fmt in ("table", "markdown"):
+        out = run("whatif", "2016", "--rules", str(REPO / "rules" / "2017.yaml"), "--format", fmt).stdout
+        assert "nong-thon-moi has no value in the submissions of 7 unit(s)" in " ".join(out.split())
+    year = Workspace(REPO).load_year(2016)
+    other = Workspace(REPO).loaded_ruleset(2017).ruleset
+    result = whatif(year.ruleset, year.submissions, year.missing, year.review, (), other)
+    assert dict(result.unscored)["nong-thon-moi"] == tuple(s.department for s in year.submissions)
+
+
 def test_output_writes_the_file(run: Callable[..., Any], tmp_path: Path) -> None:
     for fmt in ("table", "json", "markdown"):
         target = tmp_path / f"margins.{fmt}"

@@ -735,6 +735,8 @@ class WhatIf:
     changes: tuple[Shift, ...]
     before: Evaluation
     after: Evaluation
+    # under another ruleset: the criteria it scores 0 for want of a value, and the units concerned
+    unscored: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def whatif(
@@ -755,12 +757,27 @@ def whatif(
         extra = tuple(_as_adjustment(s) for s in settings if s.department == submission.department)
         changed.append(apply_review(submission, (*own, *extra)))
     after_rules = rules if rules is not None else ruleset
+    unscored: dict[str, list[str]] = {}
     if rules is not None:
         listed = {d.id for d in rules.departments}
-        changed = [adapt(s, rules, ruleset)[0] for s in changed if s.department in listed]
+        adapted = []
+        for submission in changed:
+            if submission.department in listed:
+                scorable, missing_inputs, _ignored = adapt(submission, rules, ruleset)
+                adapted.append(scorable)
+                for note in missing_inputs:
+                    unscored.setdefault(note.name, []).append(submission.department)
+        changed = adapted
     present = {s.department for s in changed}
     after = evaluate(after_rules, changed, [d.id for d in after_rules.departments if d.id not in present])
-    return WhatIf(ruleset.year, after_rules.rounding.places, _shifts(before.ranking, after.ranking), before, after)
+    return WhatIf(
+        ruleset.year,
+        after_rules.rounding.places,
+        _shifts(before.ranking, after.ranking),
+        before,
+        after,
+        tuple((name, tuple(units)) for name, units in unscored.items()),
+    )
 
 
 def _as_adjustment(setting: Setting) -> Adjustment:

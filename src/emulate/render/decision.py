@@ -424,19 +424,33 @@ def _nothing_moves() -> str:
     return _("Nothing moves: every rank, total and award stays as it is.")
 
 
+def _unscored_notes(result: WhatIf) -> list[str]:
+    return [
+        _("{name} has no value in the submissions of {count} unit(s): it counts 0 under the other rules").format(
+            name=name, count=len(units)
+        )
+        for name, units in result.unscored
+    ]
+
+
 def whatif_table(result: WhatIf) -> list[Any]:
     from rich.text import Text
 
+    notes = [Text(note, style="dim") for note in _unscored_notes(result)]
     if not result.changes:
-        return [Text(_nothing_moves())]
-    return [_table(_("What moves in {year}").format(year=result.year), _shift_headers(), _shift_rows(result))]
+        return [Text(_nothing_moves()), *notes]
+    return [_table(_("What moves in {year}").format(year=result.year), _shift_headers(), _shift_rows(result)), *notes]
 
 
 def whatif_markdown(result: WhatIf) -> str:
     lines = ["## " + _("What moves in {year}").format(year=result.year), ""]
     if not result.changes:
-        return "\n".join([*lines, _md(_nothing_moves())]) + "\n"
-    lines += _md_table(_shift_headers(), _shift_rows(result))
+        lines.append(_md(_nothing_moves()))
+    else:
+        lines += _md_table(_shift_headers(), _shift_rows(result))
+    notes = _unscored_notes(result)
+    if notes:
+        lines += ["", *(f"- {_md(note)}" for note in notes)]
     return "\n".join(lines) + "\n"
 
 
