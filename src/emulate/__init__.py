@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .decision import Gap, Goal, Margins, Setting, WhatIf, gap, margins, parse_setting, whatif
     from .diff import Change, diff_rulesets, rescore
     from .engine import RankedUnit, Ranking, ScoreCard, rank, score
     from .evaluation import Evaluation, evaluate
@@ -39,6 +40,15 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it
 _HOMES = {
+    "Gap": "decision",
+    "Goal": "decision",
+    "Margins": "decision",
+    "Setting": "decision",
+    "WhatIf": "decision",
+    "gap": "decision",
+    "margins": "decision",
+    "parse_setting": "decision",
+    "whatif": "decision",
     "Change": "diff",
     "diff_rulesets": "diff",
     "rescore": "diff",
@@ -63,26 +73,35 @@ _HOMES = {
 __all__ = [
     "Change",
     "Evaluation",
+    "Gap",
+    "Goal",
+    "Margins",
     "Problem",
     "RankedUnit",
     "Ranking",
     "Ruleset",
     "ScoreCard",
+    "Setting",
     "Severity",
     "Submission",
     "UnknownYear",
+    "WhatIf",
     "Workspace",
     "YearData",
     "__version__",
     "check_rules",
     "diff_rulesets",
     "evaluate",
+    "gap",
     "load_ruleset",
     "load_submission",
+    "margins",
+    "parse_setting",
     "rank",
     "rescore",
     "score",
     "validate",
+    "whatif",
 ]
 
 

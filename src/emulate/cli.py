@@ -7,6 +7,7 @@ computes points; every error a user can cause ends in a message, not a traceback
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -1063,6 +1064,216 @@ def _command_first(argv: list[str]) -> list[str]:
     if i and i < len(argv) and argv[i] in COMMANDS:
         return [argv[i], *argv[:i], *argv[i + 1 :]]
     return argv
+
+
+# --- decision support (SPEC 9) -----------------------------------------------------------------
+
+
+class DecisionFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+DecisionFormatOption = Annotated[
+    DecisionFormat,
+    typer.Option("--format", "-f", help=_("table for people, json for programs, markdown for a report.")),
+]
+DecisionOutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help=_("Write to this file instead of the standard output."), show_default=False),
+]
+YearArgument = Annotated[
+    int,
+    typer.Argument(help=_("The year (rules/YEAR.yaml and submissions/YEAR/)."), autocompletion=complete_years),
+]
+
+
+def _show(
+    format_: DecisionFormat,
+    json_text: Callable[[], str],
+    markdown: Callable[[], str],
+    table: Callable[[], list[Any]],
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Print the chosen format, or write it to --output."""
+    if format_ is DecisionFormat.table:
+        if output is None:
+            console = _console()
+            for part in table():
+                console.print(part)
+            return
+        from rich.console import Console
+
+        console = Console(record=True, file=io.StringIO(), width=100, highlight=False, soft_wrap=False)
+        for part in table():
+            console.print(part)
+        text = console.export_text()
+    else:
+        text = json_text() if format_ is DecisionFormat.json else markdown()
+    if output is None:
+        _out(text)
+    else:
+        _emit(output, text, force, format_.value)
+
+
+@_command("gap")
+def gap_command(
+    year: YearArgument,
+    department: Annotated[
+        str,
+        typer.Argument(help=_("The department asking (its id)."), autocompletion=complete_departments),
+    ],
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help=_("The goal: this award (its id). Default: the first award."), show_default=False),
+    ] = None,
+    rank_: Annotated[
+        int | None,
+        typer.Option("--rank", min=1, help=_("The goal: this rank or better."), show_default=False),
+    ] = None,
+    format_: DecisionFormatOption = DecisionFormat.table,
+    output: DecisionOutputOption = None,
+    force: ForceOption = False,
+    root: RootOption = Path("."),
+    lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    _language(lang)
+    from .decision import Goal, NotRanked, gap
+    from .render import decision as render
+
+    if to is not None and rank_ is not None:
+        _usage_error(_("give one goal: --to AWARD or --rank N, not both"))
+    data = _year_data(_workspace(root, max_bytes), year, show_progress=format_ is not DecisionFormat.json)
+    ruleset = data.ruleset
+    known = [d.id for d in ruleset.departments]
+    if department not in known:
+        _unknown_department(department, known, year)
+    awards = [a.id for a in ruleset.awards]
+    if rank_ is not None:
+        goal = Goal(rank=rank_)
+    elif to is not None or awards:
+        goal = Goal(award=to if to is not None else awards[0])
+        if goal.award not in awards:
+            from .fields import did_you_mean
+
+            _usage_error(
+                _("unknown award '{award}'{hint}; the awards of {year} are: {known}").format(
+                    award=to, hint=did_you_mean(to or "", awards), year=year, known=", ".join(awards) or _("none")
+                )
+            )
+    else:
+        goal = Goal(rank=1)
+    try:
+        result = gap(ruleset, data.submissions, data.missing, data.review, department, goal)
+    except NotRanked:
+        _usage_error(
+            _(
+                "{department} has no submission for {year} (submissions/{year}/{department}.yaml), so it has no total"
+            ).format(department=department, year=year)
+        )
+    _show(
+        format_,
+        lambda: render.gap_json(result),
+        lambda: render.gap_markdown(ruleset, result),
+        lambda: render.gap_table(ruleset, result),
+        output,
+        force,
+    )
+
+
+@_command("margins")
+def margins_command(
+    year: YearArgument,
+    format_: DecisionFormatOption = DecisionFormat.table,
+    output: DecisionOutputOption = None,
+    force: ForceOption = False,
+    root: RootOption = Path("."),
+    lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    _language(lang)
+    from .decision import margins
+    from .render import decision as render
+
+    data = _year_data(_workspace(root, max_bytes), year, show_progress=format_ is not DecisionFormat.json)
+    result = margins(data.ruleset, data.submissions, data.missing, data.review)
+    _show(
+        format_,
+        lambda: render.margins_json(result),
+        lambda: render.margins_markdown(data.ruleset, result),
+        lambda: render.margins_table(data.ruleset, result),
+        output,
+        force,
+    )
+
+
+@_command("whatif")
+def whatif_command(
+    year: YearArgument,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help=_(
+                "DEPT.CRITERION=VALUE, the value in flow YAML as a submission writes it"
+                " (so-xay-dung.cai-cach-hanh-chinh='{rating: xuat-sac}'); DEPT.DEDUCTION=COUNT sets a count."
+                " May be repeated."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", help=_("Score under this ruleset file instead of the year's."), show_default=False),
+    ] = None,
+    format_: DecisionFormatOption = DecisionFormat.table,
+    output: DecisionOutputOption = None,
+    force: ForceOption = False,
+    root: RootOption = Path("."),
+    lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    _language(lang)
+    from .decision import Setting, UnknownTarget, parse_setting, whatif
+    from .render import decision as render
+
+    workspace = _workspace(root, max_bytes)
+    data = _year_data(workspace, year, show_progress=format_ is not DecisionFormat.json)
+    submitted = [s.department for s in data.submissions]
+    settings: list[Setting] = []
+    problems: list[Problem] = []
+    for text in set_ or []:
+        try:
+            setting, found = parse_setting(text, data.ruleset, submitted)
+        except UnknownTarget as exc:
+            _usage_error(str(exc))
+        problems += found
+        if setting is not None:
+            settings.append(setting)
+    if problems:
+        _report(problems, stream=sys.stderr)
+    if has_errors(problems):
+        raise typer.Exit(1)
+    other = None
+    if rules is not None:
+        if not _there(rules.is_file):
+            _usage_error(_("{path} does not exist").format(path=rules))
+        other = _usable(
+            workspace.load_ruleset_file(rules),
+            _("{file} cannot be used until the problems above are fixed").format(file=rules),
+        )
+    result = whatif(data.ruleset, data.submissions, data.missing, data.review, settings, other)
+    _show(
+        format_,
+        lambda: render.whatif_json(result),
+        lambda: render.whatif_markdown(result),
+        lambda: render.whatif_table(result),
+        output,
+        force,
+    )
 
 
 def main() -> None:

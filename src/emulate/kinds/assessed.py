@@ -12,7 +12,7 @@ from ..arithmetic import number, plain, round_points
 from ..fields import NonNegative, Positive, show
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import Fail, RuleBase, Scored, Value
+from .base import Fail, Reach, RuleBase, Scored, Value, step_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -70,6 +70,13 @@ class AssessedRule(RuleBase):
     def score(self, value: Any, places: int) -> Scored:
         assert isinstance(value, AssessedValue)
         return Scored(round_points(value.points, places))
+
+    def reach(self, value: Any, places: int) -> Reach:
+        """Any points on the grid up to the maximum: the points themselves."""
+        assert isinstance(value, AssessedValue)
+        now, top = round_points(value.points, places), round_points(self.max, places)
+        spans = ((now + step_of(places), top),) if now < top else ()
+        return Reach(spans, lambda total: value.model_copy(update={"points": total}))
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         assert isinstance(score.value, AssessedValue)

@@ -18,20 +18,22 @@ kind a rule is:
   words, `value_schema()`: the JSON Schema of a value, `template_lines()`:
   what `emulate new` writes;
 - `counted`: whether a value is a count (`require_zero`, `count()`), and
-  `count_of(value)`.
+  `count_of(value)`;
+- `reach(value, places)`: what a value could still score, and the value, in the
+  unit's own terms, that scores each total (for `emulate gap`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
-from ..arithmetic import ZERO, number
+from ..arithmetic import CONTEXT, ZERO, number
 from ..fields import Model, NonNegativeWhole, OptionalText, Text
 from ..i18n import _
-from ..yamlio import PathKey
+from ..yamlio import MAX_DECIMALS, PathKey
 
 if TYPE_CHECKING:
     from ..engine import CriterionScore
@@ -68,6 +70,47 @@ class CountValue(Value):
     """A count of occurrences: the value of the counted kinds (count_points, count_penalty)."""
 
     count: NonNegativeWhole
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What a criterion could still score from a value: for `emulate gap`.
+
+    `spans` are the totals (points plus bonus, rounded) above the value's own that
+    some value scores: every total on the rounding grid from `low` to `high`
+    (`low == high` for a single total). `value_for(total)` is a value, as near to
+    the given one as the rule allows, that scores that total (at least that total
+    when the grid is finer than a value can be written).
+    """
+
+    spans: tuple[tuple[Decimal, Decimal], ...] = ()
+    value_for: Callable[[Decimal], Any] = lambda total: None
+
+
+def step_of(places: int) -> Decimal:
+    """The rounding grid: the smallest difference between two totals."""
+    return Decimal(1).scaleb(-places)
+
+
+def written(boundary: Decimal, scores: Callable[[Decimal], Decimal], total: Decimal, up: bool = True) -> Decimal:
+    """A number a file may hold (at most 10 decimals, the fewest that do), just beyond `boundary`
+    (at or above it when `up`, at or below it otherwise), that `scores` to `total`.
+
+    `boundary` is where the rounded points reach `total`; the fewest decimals make
+    the value one an officer would write (1500, not 1499.99285714).
+    """
+    candidate = boundary
+    # never exactly three decimals: `1.500` reads as Vietnamese thousands (W201)
+    for decimals in (d for d in range(MAX_DECIMALS + 1) if d != 3):
+        candidate = boundary.quantize(step_of(decimals), rounding=ROUND_CEILING if up else ROUND_FLOOR, context=CONTEXT)
+        if scores(candidate) == total:
+            return candidate
+    return candidate
+
+
+def spans_of(totals: Iterable[Decimal], above: Decimal) -> tuple[tuple[Decimal, Decimal], ...]:
+    """Single totals above `above`, as spans, lowest first."""
+    return tuple((t, t) for t in sorted(set(totals)) if t > above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +183,11 @@ class RuleBase(Model):
     def template_lines(self) -> list[str]:
         """The lines `emulate new` writes under the criterion's id, indented by four spaces."""
         raise NotImplementedError
+
+    def reach(self, value: Any, places: int) -> Reach:
+        """What `value` could still score, and the value that scores each total (none, by default:
+        `gap` then says the kind cannot tell)."""
+        return Reach()
 
     # --- scoring -------------------------------------------------------------------------
 

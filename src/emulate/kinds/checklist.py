@@ -19,7 +19,7 @@ from ..fields import YAML11_BOOLEANS, Model, Positive, Text, did_you_mean, fold,
 from ..i18n import _
 from ..problems import clip
 from ..yamlio import PathKey
-from .base import Fail, RuleBase, Scored, Value
+from .base import Fail, Reach, RuleBase, Scored, Value, spans_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -153,6 +153,30 @@ class ChecklistRule(RuleBase):
             for item_id, item in self.items.items()
         )
         return Scored(round_points(sum((p for _, _, p in items), ZERO), places), items=items)
+
+    def reach(self, value: Any, places: int) -> Reach:
+        """Items not achieved, achieved: the totals of every set of them, each by its fewest items."""
+        assert isinstance(value, ChecklistValue)
+        open_ = [
+            (item_id, item.points)
+            for item_id, item in self.items.items()
+            if not _item_points(item, value.items.get(item_id, False))
+        ]
+        fewest: dict[Decimal, tuple[str, ...]] = {ZERO: ()}
+        for item_id, points in open_:
+            for gained, chosen in list(fewest.items()):
+                more = gained + points
+                if more not in fewest or len(fewest[more]) > len(chosen) + 1:
+                    fewest[more] = (*chosen, item_id)
+        now = self.score(value, places).points
+
+        def value_for(total: Decimal) -> Any:
+            enough = sorted((gained, len(chosen), chosen) for gained, chosen in fewest.items() if now + gained >= total)
+            if not enough:
+                return None
+            return value.model_copy(update={"items": {**value.items, **dict.fromkeys(enough[0][2], True)}})
+
+        return Reach(spans_of((round_points(now + gained, places) for gained in fewest), now), value_for)
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         states = {True: _("achieved"), False: _("not achieved")}

@@ -6,14 +6,14 @@ max(0, max − per·count).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..arithmetic import ZERO, number, plain, round_points
 from ..fields import Positive
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import CountValue, RuleBase, Scored
+from .base import CountValue, Reach, RuleBase, Scored, spans_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -63,6 +63,20 @@ class CountPenaltyRule(RuleBase):
         assert isinstance(value, CountValue)
         raw = self.max - self.per * value.count
         return Scored(round_points(max(ZERO, raw), places), lost_to_cap=round_points(max(ZERO, -raw), places))
+
+    def reach(self, value: Any, places: int) -> Reach:
+        """Fewer occurrences, down to none; for a total, the most occurrences that still give it."""
+        assert isinstance(value, CountValue)
+        # beyond max / per occurrences every count scores 0: start there
+        first = min(value.count, int((self.max / self.per).to_integral_value(rounding=ROUND_CEILING)))
+        totals = {count: self.score(CountValue(count=count), places).points for count in range(first, -1, -1)}
+        now = self.score(value, places).points
+
+        def value_for(total: Decimal) -> Any:
+            count = max((count for count, points in totals.items() if points >= total), default=None)
+            return None if count is None else value.model_copy(update={"count": count})
+
+        return Reach(spans_of(totals.values(), now), value_for)
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         assert isinstance(score.value, CountValue)

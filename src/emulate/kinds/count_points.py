@@ -6,19 +6,23 @@ min(cap, per·count).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..arithmetic import ZERO, number, plain, round_points
 from ..fields import Positive
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import CountValue, RuleBase, Scored, cut_off
+from .base import CountValue, Reach, RuleBase, Scored, cut_off, spans_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ..engine import CriterionScore
+
+
+#: how many counts `reach` lists at most (a cap of 1000 at 0.01 each would be 100000)
+_MOST_LEVELS = 10_000
 
 
 class CountPointsRule(RuleBase):
@@ -63,6 +67,23 @@ class CountPointsRule(RuleBase):
         return Scored(
             round_points(min(self.cap, raw), places), lost_to_cap=round_points(max(ZERO, raw - self.cap), places)
         )
+
+    def reach(self, value: Any, places: int) -> Reach:
+        """More occurrences, up to the cap; for a total, the fewest occurrences that give it."""
+        assert isinstance(value, CountValue)
+        # the cap is reached at cap / per occurrences; a ladder longer than _MOST_LEVELS is cut short
+        last = max(
+            value.count,
+            min(int((self.cap / self.per).to_integral_value(rounding=ROUND_CEILING)), value.count + _MOST_LEVELS),
+        )
+        totals = {count: self.score(CountValue(count=count), places).points for count in range(value.count, last + 1)}
+        now = totals[value.count]
+
+        def value_for(total: Decimal) -> Any:
+            count = min((count for count, points in totals.items() if points >= total), default=None)
+            return None if count is None else value.model_copy(update={"count": count})
+
+        return Reach(spans_of(totals.values(), now), value_for)
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         assert isinstance(score.value, CountValue)

@@ -15,7 +15,7 @@ from ..arithmetic import HUNDRED, number, plain, round_points
 from ..fields import NonNegative, Positive, show
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import RuleBase, Scored, Value
+from .base import Reach, RuleBase, Scored, Value, step_of, written
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -82,6 +82,20 @@ class PercentRule(RuleBase):
     def score(self, value: Any, places: int) -> Scored:
         assert isinstance(value, PercentValue)
         return Scored(round_points(self.max * value.percent / HUNDRED, places))
+
+    def reach(self, value: Any, places: int) -> Reach:
+        """Every total on the grid up to `max`: the smallest percentage that gives it."""
+        assert isinstance(value, PercentValue)
+        now, top, step = self.score(value, places).points, round_points(self.max, places), step_of(places)
+
+        def scores(percent: Decimal) -> Decimal:
+            return round_points(self.max * percent / HUNDRED, places)
+
+        def value_for(total: Decimal) -> Any:
+            percent = min(HUNDRED, written((total - step / 2) * HUNDRED / self.max, scores, total))
+            return value.model_copy(update={"percent": percent})
+
+        return Reach(((now + step, top),) if now < top else (), value_for)
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         assert isinstance(score.value, PercentValue)

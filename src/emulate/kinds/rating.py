@@ -19,7 +19,7 @@ from ..arithmetic import ZERO, number, plain, round_points
 from ..fields import Id, Model, NonNegative, Positive, Text, did_you_mean, show, suggest
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import Fail, Report, RuleBase, Scored, Value
+from .base import Fail, Reach, Report, RuleBase, Scored, Value, spans_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -155,6 +155,22 @@ class RatingRule(RuleBase):
         return Scored(
             round_points(self.scale[value.rating], places), round_points(self.bonus_for(value.rating), places)
         )
+
+    def reach(self, value: Any, places: int) -> Reach:
+        """The totals of the labels above the one given; for a total, the lowest label that scores it."""
+        assert isinstance(value, RatingValue)
+        totals: dict[str, Decimal] = {}
+        for label in self.scale:
+            scored = self.score(RatingValue(rating=label), places)
+            totals[label] = scored.points + scored.bonus
+        now = totals[value.rating]
+
+        def value_for(total: Decimal) -> Any:
+            # the worst label that is enough: the last one, best first, of the lowest total that is enough
+            enough = [(points, -i, label) for i, (label, points) in enumerate(totals.items()) if points >= total]
+            return value.model_copy(update={"rating": min(enough)[2]}) if enough else None
+
+        return Reach(spans_of(totals.values(), now), value_for)
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         assert isinstance(score.value, RatingValue)

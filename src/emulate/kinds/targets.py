@@ -20,7 +20,7 @@ from ..arithmetic import HUNDRED, ONE, ZERO, number, plain, round_points
 from ..fields import Model, NonNegative, OptionalText, Positive, PositiveWhole, Text
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import Fail, Report, RuleBase, Scored, Value, cut_off
+from .base import Fail, Reach, Report, RuleBase, Scored, Value, cut_off, step_of, written
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -67,6 +67,22 @@ def performance(component: Component) -> Decimal:
     else:
         p = actual / target
     return max(p, ZERO)
+
+
+def _graded(component: Component) -> bool:
+    """Whether a component can score every total between its own and its most (all but a lower target of 0)."""
+    return not (component.direction == "lower" and component.target == 0)
+
+
+def _merged(spans: list[tuple[Decimal, Decimal]], step: Decimal) -> list[tuple[Decimal, Decimal]]:
+    """Spans of the grid, overlapping or touching ones joined."""
+    out: list[tuple[Decimal, Decimal]] = []
+    for low, high in sorted(spans):
+        if out and low <= out[-1][1] + step:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return out
 
 
 class TargetsRule(RuleBase):
@@ -189,6 +205,82 @@ class TargetsRule(RuleBase):
         uncapped = round_points(beyond, places) if p > ONE else ZERO
         bonus = round_points(min(self.bonus_cap_each, beyond), places) if p > ONE else ZERO
         return ComponentScore(number_, component, p, points, bonus, uncapped, max(ZERO, uncapped - bonus))
+
+    def reach(self, value: Any, places: int) -> Reach:
+        """Each component can gain any total on the grid up to its points and bonus cap (a `lower` target of
+        0 only all or nothing); for a total, the `actual` each component needs, filled in order."""
+        assert isinstance(value, TargetsValue)
+        step = step_of(places)
+        scored = [self._score_component(i + 1, c, places) for i, c in enumerate(value.targets)]
+        # per component: its total now, the most it can score, and whether every total between is reachable
+        ladders = [(c.points + c.bonus, self._component_top(c.component, places), _graded(c.component)) for c in scored]
+        now = sum((low for low, _, _ in ladders), ZERO)
+        sums: list[tuple[Decimal, Decimal]] = [(now, now)]
+        for low, top, graded in ladders:
+            gains = [(ZERO, top - low)] if graded else [(ZERO, ZERO), (top - low, top - low)]
+            sums = _merged([(a + g, b + h) for a, b in sums for g, h in gains], step)
+        spans = tuple((max(low, now + step), high) for low, high in sums if high > now)
+
+        def value_for(total: Decimal) -> Any:
+            plan = self._plan(total - now, ladders, round_points(self.points_each, places))
+            targets = [
+                self._component_for(c.component, low + gain, places) if gain else c.component
+                for c, (low, _, _), gain in zip(scored, ladders, plan, strict=True)
+            ]
+            return value.model_copy(update={"targets": targets})
+
+        return Reach(spans, value_for)
+
+    def _component_top(self, component: Component, places: int) -> Decimal:
+        """The most one component can score: its points, and its bonus as far as the direction allows."""
+        if self.bonus_per_percent == 0 or (component.direction == "lower" and component.target == 0):
+            return round_points(self.points_each, places)
+        beyond = self.bonus_per_percent * HUNDRED  # a lower target's performance is at most 2 (actual 0)
+        cap = self.bonus_cap_each if component.direction == "higher" else min(self.bonus_cap_each, beyond)
+        return round_points(self.points_each, places) + round_points(cap, places)
+
+    @staticmethod
+    def _plan(gain: Decimal, ladders: list[tuple[Decimal, Decimal, bool]], base: Decimal) -> list[Decimal]:
+        """The gain of each component: the all-or-nothing ones as few as needed, then the others in order,
+        their points (up to `base`) before any bonus: points count in a content's total (a tie-breaker)."""
+        fixed = [i for i, (_, _, graded) in enumerate(ladders) if not graded and ladders[i][1] > ladders[i][0]]
+        room = sum((top - low for low, top, graded in ladders if graded), ZERO)
+        plan = [ZERO] * len(ladders)
+        for mask in sorted(range(1 << len(fixed)), key=lambda m: bin(m).count("1")):
+            taken = [fixed[j] for j in range(len(fixed)) if mask >> j & 1]
+            rest = gain - sum((ladders[i][1] - ladders[i][0] for i in taken), ZERO)
+            if ZERO <= rest <= room or (rest > room and mask == (1 << len(fixed)) - 1):
+                for i in taken:
+                    plan[i] = ladders[i][1] - ladders[i][0]
+                for ceiling in (base, None):
+                    for i, (low, top, graded) in enumerate(ladders):
+                        if graded and rest > 0:
+                            room_i = (top if ceiling is None else max(low, min(top, ceiling))) - low - plan[i]
+                            more = min(rest, max(ZERO, room_i))
+                            plan[i] += more
+                            rest -= more
+                return plan
+        return plan
+
+    def _component_for(self, component: Component, total: Decimal, places: int) -> Component:
+        """The component with the `actual` nearest its own that scores `total` (points and bonus)."""
+        if component.direction == "lower" and component.target == 0:
+            return component.model_copy(update={"actual": ZERO})
+        half = step_of(places) / 2
+        points_each = round_points(self.points_each, places)
+        if total <= points_each:
+            needed = (total - half) / self.points_each
+        else:
+            needed = ONE + (total - points_each - half) / (self.bonus_per_percent * HUNDRED)
+        higher = component.direction == "higher"
+        target = component.target
+        boundary = needed * target if higher else max(ZERO, (2 - needed) * target)
+
+        def scores(actual: Decimal) -> Decimal:
+            scored = self._score_component(0, component.model_copy(update={"actual": actual}), places)
+            return scored.points + scored.bonus
+
+        return component.model_copy(update={"actual": written(boundary, scores, total, up=higher)})
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         lines = []

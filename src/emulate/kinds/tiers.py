@@ -14,7 +14,7 @@ step gives more points than an earlier one (W301).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -23,7 +23,7 @@ from ..arithmetic import ZERO, number, plain, round_points
 from ..fields import Model, NonNegative, OptionalText, show
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import Fail, Report, RuleBase, Scored, Value
+from .base import Fail, Reach, Report, RuleBase, Scored, Value, spans_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -163,6 +163,31 @@ class TiersRule(RuleBase):
         chosen = self._chosen(value.value)
         points = self.steps[chosen].points if chosen is not None else self.otherwise
         return Scored(round_points(points, places))
+
+    def reach(self, value: Any, places: int) -> Reach:
+        """The steps (and `otherwise`) worth more than the value's; for a total, the value nearest to the
+        given one that reaches a step worth it."""
+        assert isinstance(value, TiersValue)
+        # each step's own threshold reaches it (rounded inwards for a count), and one value misses them all
+        candidates = {value.value}
+        for step in self.steps:
+            if self.measure == "count":
+                rounding = ROUND_CEILING if step.at_least is not None else ROUND_FLOOR
+                candidates.add(step.threshold.to_integral_value(rounding=rounding))
+            else:
+                candidates.add(step.threshold)
+        last = self.steps[-1]
+        candidates.add(
+            ZERO if last.at_least is not None else last.threshold.to_integral_value(rounding=ROUND_FLOOR) + 1
+        )
+        totals = {v: self.score(TiersValue(value=v), places).points for v in candidates if v >= 0}
+        now = totals[value.value]
+
+        def value_for(total: Decimal) -> Any:
+            enough = [(points, abs(v - value.value), v) for v, points in totals.items() if points >= total]
+            return value.model_copy(update={"value": min(enough)[2]}) if enough else None
+
+        return Reach(spans_of(totals.values(), now), value_for)
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         assert isinstance(score.value, TiersValue)
