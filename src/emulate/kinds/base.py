@@ -23,7 +23,7 @@ kind a rule is:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -36,8 +36,14 @@ from ..yamlio import PathKey
 if TYPE_CHECKING:
     from ..engine import CriterionScore
 
-#: report(path, code, message): a problem of the ruleset at `path` (a warning when the code is a W code)
-Report = Callable[[PathKey, str, str], None]
+
+class Report(Protocol):
+    """report(path, code, message, offset=None): a problem of the ruleset at `path` (a warning for a W code).
+
+    With `offset`, the problem is at that character inside the text at `path` (an expression).
+    """
+
+    def __call__(self, path: PathKey, code: str, message: str, offset: int | None = None) -> None: ...
 
 
 class Fail(Protocol):
