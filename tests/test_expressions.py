@@ -122,7 +122,7 @@ SYNTAX_ERRORS = [
     ("   ", 0, "empty"),
     ("1 +", 3, "ends"),
     ("(a + 1", 0, "not closed"),
-    ("min(a, 1", 8, "not closed"),
+    ("min(a, 1", 0, "not closed"),
     ("min(a 1)", 6, "unexpected '1'"),
     ("a + 1)", 5, "')' without"),
     ("a b", 2, "after a complete expression"),

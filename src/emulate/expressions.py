@@ -353,7 +353,9 @@ class _Parser:
             while self.is_op(","):
                 self.take()
                 args.append(self.expression())
-        self.expect(")", _("the arguments of {function}() are not closed: add ')'").format(function=name.text))
+        self.expect(
+            ")", _("the arguments of {function}() are not closed: add ')'").format(function=name.text), name.offset
+        )
         return Call(name.offset, name.text, tuple(args))
 
     def expect(self, op: str, message: str, offset: int | None = None) -> None:
