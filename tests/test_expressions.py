@@ -414,3 +414,12 @@ def test_random_expressions_agree_with_a_straightforward_evaluator(e: Any, env: 
         return
     assert evaluate(expr, Env(env)) == expected
     assert evaluate(tree(render(expr)), Env(env)) == expected  # the shortest form means the same
+
+
+def test_ids_named_in_quotes_are_checked_when_the_caller_gives_them() -> None:
+    expr = tree("points('cai-cach') > 1 and count(\"phe-binhh\") == 0 and content('1') > 0")
+    ids = {"points": {"cai-cach"}, "count": {"phe-binh", "ky-luat"}, "content": {"1", "2"}}
+    found = check(expr, CONDITION_NAMES, CONDITION_FUNCTIONS, "condition", ids=ids)
+    assert [(e.code, e.offset) for e in found] == [("E305", 34)]  # the id, after its quote
+    assert "did you mean 'phe-binh'" in found[0].message
+    assert check(expr, CONDITION_NAMES, CONDITION_FUNCTIONS, "condition") == []

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -169,3 +174,51 @@ def test_the_reference_scorer_agrees(expr: str, inputs: tuple[Decimal, ...], max
     scored = r.score(v, 2)
     assert (scored.points, scored.bonus) == expected
     assert reference_scorer.criterion_max(rule_data) == r.max_points
+
+
+# --- through the command line ------------------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+@pytest.fixture
+def formula_workspace(workspace: Path) -> Path:
+    """The shipped workspace with criterion 3.3 as a formula, and one unit's value for it."""
+    shutil.copyfile(CORPUS / "rules" / "valid-formula.yaml", workspace / "rules" / "2017.yaml")
+    for path in (workspace / "submissions" / "2017").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            re.sub(
+                r"dien-hinh-tien-tien: \{count: (\d+)\}",
+                r"dien-hinh-tien-tien: {inputs: {so-dien-hinh: \1, so-can-bo: 40}}",
+                text,
+            ),
+            encoding="utf-8",
+        )
+    return workspace
+
+
+def test_score_explains_a_formula_and_agrees_with_the_reference(
+    run: Callable[..., Any], formula_workspace: Path
+) -> None:
+    result = run("score", "2017", "--format", "json", "--self", root=formula_workspace)
+    assert result.exit_code == 0, result.stderr
+    ranked = {row["department"]: row for row in json.loads(result.stdout)["ranking"]}
+    expected = reference_scorer.score_workspace(formula_workspace, 2017)
+    assert {row["department"]: row["total"] for row in expected} == {d: Decimal(r["total"]) for d, r in ranked.items()}
+    explained = run("score", "2017", "--explain", "so-xay-dung", root=formula_workspace)
+    # so-xay-dung has 3: min(10, 2 × 3 + 100 × 3 / 40) = min(10, 6 + 7.5) = 10
+    assert "min(10, 2 * 3 + 100 * 3 / 40) = 10 → 10.00" in " ".join(explained.stdout.split()).replace("│ ", "")
+
+
+def test_score_stops_at_a_division_by_zero_pointing_at_the_input(
+    run: Callable[..., Any], formula_workspace: Path
+) -> None:
+    path = formula_workspace / "submissions" / "2017" / "so-xay-dung.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("so-can-bo: 40}", "so-can-bo: 0}"), encoding="utf-8")
+    line = next(i for i, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "so-can-bo: 0" in row)
+    result = run("score", "2017", root=formula_workspace)
+    assert result.exit_code == 1
+    column = path.read_text(encoding="utf-8").splitlines()[line - 1].index("so-can-bo: 0") + len("so-can-bo: ") + 1
+    assert f"so-xay-dung.yaml:{line}:{column}: error E430" in result.stderr

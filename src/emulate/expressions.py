@@ -32,7 +32,9 @@ The API:
   (E334). `functions` maps a name to its `Signature`; `FORMULA_FUNCTIONS`,
   `CONDITION_FUNCTIONS` and `CONDITION_NAMES` are the sets SPEC 7.2 gives.
   `unavailable` maps a function that exists elsewhere but not here (`class()`
-  in a class's own condition) to the reason, said in the message.
+  in a class's own condition) to the reason, said in the message; `ids` maps
+  a function that takes an id (`points`, `count`, `content`) to the ids it
+  may name, and an id not among them is E305 (with did-you-mean), at the id.
 - `evaluate(expr, env) -> Decimal | bool`: the value, in the decimal context
   of `emulate.arithmetic`. `Env.names` gives each name's value and
   `Env.functions` the caller's functions (`points`, `count`, `content`,
@@ -52,7 +54,7 @@ The API:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import Literal
@@ -73,6 +75,7 @@ UNKNOWN_NAME = "E331"
 UNKNOWN_FUNCTION = "E332"
 ARITY = "E333"
 WRONG_TYPE = "E334"
+UNKNOWN_ID = "E305"  # a reference to an unknown criterion, content or deduction
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,10 +432,31 @@ def check(
     functions: Mapping[str, Signature],
     want: Type,
     unavailable: Mapping[str, str] | None = None,
+    ids: Mapping[str, Collection[str]] | None = None,
 ) -> list[ExprError]:
-    """Every problem of a parsed expression: unknown names and functions, arities, types."""
+    """Every problem of a parsed expression: unknown names and functions, arities, types, ids.
+
+    `ids` maps a function that takes an id (`points`) to the ids it may name.
+    """
     errors: list[ExprError] = []
     _type_of(expr, names, functions, unavailable or {}, errors, want)
+    for node in nodes(expr):
+        if isinstance(node, Call) and node.function in (ids or {}) and node.function in functions:
+            known = (ids or {})[node.function]
+            for arg in node.args:
+                if isinstance(arg, Text) and arg.value not in known:
+                    errors.append(
+                        ExprError(
+                            arg.offset + 1,
+                            UNKNOWN_ID,
+                            _("{function}() cannot name '{id}'{hint}; it takes {known}").format(
+                                function=node.function,
+                                id=arg.value,
+                                hint=did_you_mean(arg.value, known),
+                                known=", ".join(sorted(known)) or _("none"),
+                            ),
+                        )
+                    )
     return errors
 
 
