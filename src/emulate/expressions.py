@@ -134,9 +134,10 @@ class Call:
 Expression = Number | Name | Text | Unary | Binary | Call
 
 _COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
-# binding strength of each operator, loosest first (SPEC 7.9); `not` is 3, unary minus 7
-_PRECEDENCE = {"or": 1, "and": 2, **dict.fromkeys(_COMPARISONS, 4), "+": 5, "-": 5, "*": 6, "/": 6}
-_NOT, _NEGATE, _ATOM = 3, 7, 8
+# binding strength, loosest first (SPEC 7.9): or, and, not, one comparison, + -, * /, unary -, atoms
+_OR, _AND, _NOT, _COMPARE, _SUM, _PRODUCT, _NEGATE, _ATOM = range(1, 9)
+_PRECEDENCE = {"or": _OR, "and": _AND, **dict.fromkeys(_COMPARISONS, _COMPARE), "+": _SUM, "-": _SUM}
+_PRECEDENCE |= {"*": _PRODUCT, "/": _PRODUCT}
 
 
 # --- functions ---------------------------------------------------------------------------
@@ -223,14 +224,14 @@ def _tokens(text: str) -> list[_Token]:
         kind = match.lastgroup
         token = _Token(kind, match.group(kind), match.start(kind))
         if kind == "other":
-            _unexpected_character(text, token)
+            _unexpected_character(token)
         if kind == "name" and token.text in _KEYWORDS:
             token = _Token("op", token.text, token.offset)
         found.append(token)
         position = match.end()
 
 
-def _unexpected_character(text: str, token: _Token) -> None:
+def _unexpected_character(token: _Token) -> None:
     if token.text in "'\"":
         raise _SyntaxError(
             token.offset, _("the text starting here has no closing quote ({quote})").format(quote=token.text)
@@ -239,9 +240,7 @@ def _unexpected_character(text: str, token: _Token) -> None:
         raise _SyntaxError(
             token.offset, _("a number is written with digits on both sides of a dot, as in 0.5 (never 1,5 or .5)")
         )
-    instead = _INSTEAD.get(token.text)
-    if token.text == "=" or (token.text in "&|" and text[token.offset : token.offset + 2] == token.text * 2):
-        instead = _INSTEAD["="] if token.text == "=" else _INSTEAD[token.text]
+    instead = _INSTEAD.get(token.text)  # `=`, and `&&` or `||` at their first character
     hint = " " + _("(write '{instead}')").format(instead=instead) if instead else ""
     raise _SyntaxError(
         token.offset, _("'{character}' is not part of the language{hint}").format(character=token.text, hint=hint)
@@ -268,21 +267,17 @@ class _Parser:
         return self.token.kind == "op" and self.token.text in ops
 
     def expression(self) -> Expression:
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _SyntaxError(
-                self.token.offset, _("the expression is nested more than {depth} levels deep").format(depth=MAX_DEPTH)
-            )
+        self.nest(self.token)
         try:
-            return self.binary(1)
+            return self.binary(_OR)
         finally:
             self.depth -= 1
 
     def binary(self, level: int) -> Expression:
-        """Left-associative operators of `level` and tighter; `not` and comparisons are special."""
+        """Left-associative operators of `level` and tighter; `not`, comparisons and unary minus are their own."""
         if level == _NOT:
             return self.negation()
-        if level == 4:
+        if level == _COMPARE:
             return self.comparison()
         if level == _NEGATE:
             return self.unary()
@@ -303,11 +298,11 @@ class _Parser:
         return self.comparison()
 
     def comparison(self) -> Expression:
-        left = self.binary(5)
+        left = self.binary(_SUM)
         if not self.is_op(*_COMPARISONS):
             return left
         op = self.take()
-        right = self.binary(5)
+        right = self.binary(_SUM)
         if self.is_op(*_COMPARISONS):
             raise _SyntaxError(
                 self.token.offset,
@@ -471,11 +466,11 @@ def _type_of(
     """The type of `expr` (None: unknown after an error), reporting a mismatch with `want`."""
     found = _infer(expr, names, functions, unavailable, errors)
     if found is not None and want is not None and found != want:
-        errors.append(ExprError(expr.offset, WRONG_TYPE, _mismatch(expr, found, want)))
+        errors.append(ExprError(expr.offset, WRONG_TYPE, _mismatch(found, want)))
     return found
 
 
-def _mismatch(expr: Expression, found: Type, want: Type) -> str:
+def _mismatch(found: Type, want: Type) -> str:
     if want == "condition" and found == "number":
         return _("{found} where {want} is expected: compare it, e.g. '... >= 10'").format(
             found=_words(found), want=_words(want)
@@ -525,10 +520,10 @@ def _infer_binary(expr: Binary, sub: Callable[[Expression, Type | None], Type | 
     if expr.op in ("==", "!="):  # two numbers or two texts (class() == 'tot'); conditions use and/or/not
         left = sub(expr.left, None)
         if left == "condition":
-            errors.append(ExprError(expr.left.offset, WRONG_TYPE, _mismatch(expr.left, "condition", "number")))
+            errors.append(ExprError(expr.left.offset, WRONG_TYPE, _mismatch("condition", "number")))
         right = sub(expr.right, left if left in ("number", "text") else None)
         if right == "condition" and left != "condition":
-            errors.append(ExprError(expr.right.offset, WRONG_TYPE, _mismatch(expr.right, "condition", "number")))
+            errors.append(ExprError(expr.right.offset, WRONG_TYPE, _mismatch("condition", "number")))
         return "condition"
     operand: Type = "number"  # ordering comparisons and arithmetic take numbers
     sub(expr.left, operand)

@@ -169,7 +169,7 @@ class FormulaRule(RuleBase):
     def describe(self) -> str:
         inputs = "; ".join(f"{name_of(i)}: {given.title}" for i, given in self.inputs.items())
         return _("{expr}, from 0 to {maximum} ({inputs})").format(
-            expr=self.expr.strip(), maximum=plain(self.max), inputs=inputs
+            expr=" ".join(self.expr.split()), maximum=plain(self.max), inputs=inputs
         )
 
     # --- a submission --------------------------------------------------------------------
