@@ -14,6 +14,7 @@ from emulate.expressions import (
     CONDITION_FUNCTIONS,
     CONDITION_NAMES,
     FORMULA_FUNCTIONS,
+    MAX_HEIGHT,
     Binary,
     Call,
     DivisionByZero,
@@ -109,6 +110,13 @@ def test_every_node_knows_where_it_starts() -> None:
     assert isinstance(negated, Unary) and negated.offset == 17 and negated.operand.offset == 18
 
 
+def test_a_chain_as_high_as_allowed_is_checked_and_evaluated_without_deep_recursion() -> None:
+    expr = tree(" + ".join(["a"] * (MAX_HEIGHT + 1)))  # MAX_HEIGHT additions
+    assert check(expr, {"a"}, FORMULA_FUNCTIONS, "number") == []
+    assert evaluate(expr, Env({"a": Decimal(1)})) == MAX_HEIGHT + 1
+    assert render(expr).count("+") == MAX_HEIGHT
+
+
 def test_the_tree_is_immutable() -> None:
     expr = tree("a + 1")
     with pytest.raises(AttributeError):
@@ -144,6 +152,8 @@ SYNTAX_ERRORS = [
     ("a + #", 4, "'#' is not part"),
     ("(" * 60 + "1" + ")" * 60, 50, "nested"),
     ("-" * 60 + "1", 49, "nested"),
+    ("a + " * 150 + "a", 402, "too long"),  # a chain of 101 additions
+    ("min(" + "a, " * 5000 + "a)", 10_000, "characters long"),
     ("not " * 60 + "a < b", 196, "nested"),
 ]
 

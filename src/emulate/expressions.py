@@ -66,6 +66,11 @@ from .yamlio import MAX_DECIMALS, MAX_INTEGER_DIGITS
 
 #: how deeply parentheses, operators and calls may nest (a formula of a regulation needs a handful)
 MAX_DEPTH = 50
+#: how many operations may stand one inside another, chains included (`a + b + ...` of 100 terms):
+#: checking and evaluating recurse along the tree, so its height is bounded well below Python's stack
+MAX_HEIGHT = 100
+#: the longest expression read (a regulation's formula is a line or two; this bounds the time to read one)
+MAX_LENGTH = 10_000
 
 Type = Literal["number", "condition", "text"]
 Result = Decimal | bool | str | None
@@ -253,6 +258,7 @@ class _Parser:
         self.tokens = _tokens(text)
         self.at = 0
         self.depth = 0
+        self.heights: dict[int, int] = {}  # id(node) -> the height of its tree (leaves are 0)
 
     @property
     def token(self) -> _Token:
@@ -284,7 +290,7 @@ class _Parser:
         left = self.binary(level + 1)
         while self.token.kind == "op" and _PRECEDENCE.get(self.token.text) == level:
             op = self.take()
-            left = Binary(left.offset, op.text, left, self.binary(level + 1), op.offset)
+            left = self.made(Binary(left.offset, op.text, left, self.binary(level + 1), op.offset), op)
         return left
 
     def negation(self) -> Expression:
@@ -292,7 +298,7 @@ class _Parser:
             op = self.take()
             self.nest(op)
             try:
-                return Unary(op.offset, "not", self.negation())
+                return self.made(Unary(op.offset, "not", self.negation()), op)
             finally:
                 self.depth -= 1
         return self.comparison()
@@ -308,17 +314,36 @@ class _Parser:
                 self.token.offset,
                 _("comparisons cannot be chained: write 'a < b and b < c' instead of 'a < b < c'"),
             )
-        return Binary(left.offset, op.text, left, right, op.offset)
+        return self.made(Binary(left.offset, op.text, left, right, op.offset), op)
 
     def unary(self) -> Expression:
         if self.is_op("-"):
             op = self.take()
             self.nest(op)
             try:
-                return Unary(op.offset, "-", self.unary())
+                return self.made(Unary(op.offset, "-", self.unary()), op)
             finally:
                 self.depth -= 1
         return self.atom()
+
+    def made(self, node: Unary | Binary | Call, token: _Token) -> Expression:
+        """`node`, whose height is bounded (a chain of operators is built in a loop, not by recursion)."""
+        if isinstance(node, Unary):
+            children: tuple[Expression, ...] = (node.operand,)
+        elif isinstance(node, Binary):
+            children = (node.left, node.right)
+        else:
+            children = node.args
+        height = 1 + max((self.heights.get(id(child), 0) for child in children), default=0)
+        if height > MAX_HEIGHT:
+            raise _SyntaxError(
+                token.offset,
+                _("the expression is too long: more than {most} operations stand one inside another").format(
+                    most=MAX_HEIGHT
+                ),
+            )
+        self.heights[id(node)] = height
+        return node
 
     def nest(self, token: _Token) -> None:
         self.depth += 1
@@ -343,7 +368,7 @@ class _Parser:
             return inner
         raise _SyntaxError(token.offset, self.expected_value(token))
 
-    def call(self, name: _Token) -> Call:
+    def call(self, name: _Token) -> Expression:
         self.take()  # (
         args: list[Expression] = []
         if not self.is_op(")"):
@@ -354,7 +379,7 @@ class _Parser:
         self.expect(
             ")", _("the arguments of {function}() are not closed: add ')'").format(function=name.text), name.offset
         )
-        return Call(name.offset, name.text, tuple(args))
+        return self.made(Call(name.offset, name.text, tuple(args)), name)
 
     def expect(self, op: str, message: str, offset: int | None = None) -> None:
         if not self.is_op(op):
@@ -388,6 +413,14 @@ def _literal(token: _Token) -> Decimal:
 
 def parse(text: str) -> Expression | ExprError:
     """The tree of `text`, or its first syntax error."""
+    if len(text) > MAX_LENGTH:
+        return ExprError(
+            MAX_LENGTH,
+            SYNTAX,
+            _("the expression is {length} characters long, more than {most}: write it shorter").format(
+                length=len(text), most=MAX_LENGTH
+            ),
+        )
     try:
         parser = _Parser(text)
         if parser.token.kind == "end":

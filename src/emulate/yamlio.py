@@ -95,20 +95,19 @@ class Document:
         start = self.at(path)
         if path not in self.values or not self.text:
             return start
-        lines = self.text.split("\n")
-        begin = sum(len(line) + 1 for line in lines[: start.line - 1]) + start.column - 1
-        units = _scalar_units(self.text, begin)
         value = _value_at(self.data, path)
         if not isinstance(value, str):
             return start
-        index, last = 0, begin
-        for char in value[: offset + 1]:
-            while index < len(units) and not _same(units[index][1], char):
-                index += 1
-            if index == len(units):
+        begin = -1
+        for _line in range(start.line - 1):
+            begin = self.text.find("\n", begin + 1)
+        begin += start.column
+        units, last = _scalar_units(self.text, begin), begin
+        for char in value[: offset + 1]:  # each character of the value is the next unit that gives it
+            found = next((index for index, given in units if _same(given, char)), None)
+            if found is None:
                 break
-            last = units[index][0]
-            index += 1
+            last = found
         if offset >= len(value):
             last += 1
         before = self.text[:last]
@@ -121,13 +120,13 @@ _ESCAPES |= {"P": "\u2029"}
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
-def _scalar_units(text: str, begin: int) -> list[tuple[int, str]]:
-    """(index in `text`, character of the value) for the scalar starting at `begin`, up to its line's end or more.
+def _scalar_units(text: str, begin: int) -> Iterator[tuple[int, str]]:
+    """(index in `text`, character of the value) for the scalar starting at `begin`, read as far as asked.
 
     Reads the scalar's syntax (quotes, escapes, a block header) but not where
-    it ends: the caller matches the value against the units from the start.
+    a plain or block scalar ends: the caller matches the value against the
+    units from the start, and stops.
     """
-    units: list[tuple[int, str]] = []
     style = text[begin : begin + 1]
     i = begin
     if style in ("|", ">"):
@@ -140,7 +139,7 @@ def _scalar_units(text: str, begin: int) -> list[tuple[int, str]]:
         if style == "'" and char == "'":
             if text[i + 1 : i + 2] != "'":
                 break
-            units.append((i, "'"))
+            yield i, "'"
             i += 2
             continue
         if style == '"' and char == '"':
@@ -150,14 +149,13 @@ def _scalar_units(text: str, begin: int) -> list[tuple[int, str]]:
             width = _HEX_ESCAPES.get(code, 0)
             if width:
                 digits = text[i + 2 : i + 2 + width]
-                units.append((i, chr(int(digits, 16)) if len(digits) == width and _is_hex(digits) else ""))
+                yield i, chr(int(digits, 16)) if len(digits) == width and _is_hex(digits) else ""
             elif code in _ESCAPES:
-                units.append((i, _ESCAPES[code]))
+                yield i, _ESCAPES[code]
             i += 2 + width  # an escaped line break gives no character
             continue
-        units.append((i, char))
+        yield i, char
         i += 1
-    return units
 
 
 def _is_hex(digits: str) -> bool:
