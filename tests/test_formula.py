@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import reference_scorer
@@ -163,7 +163,9 @@ def test_the_reference_scorer_agrees(expr: str, inputs: tuple[Decimal, ...], max
     }
     value_data = {"inputs": {name.replace("_", "-"): v for name, v in zip(NAMES, inputs, strict=True)}}
     r = FormulaRule.model_validate(rule_data)
-    assert problems_of(r) == []
+    found = problems_of(r)
+    assert [code for _path, code, _offset in found] == ["E336"] * len(found)  # a literal 0 divisor, as in `a / 0.00`
+    assume(not found)
     v = FormulaValue.model_validate(value_data)
     try:
         expected = reference_scorer.score_criterion(rule_data, value_data, 2)

@@ -99,41 +99,16 @@ class FormulaRule(RuleBase):
     # --- the ruleset ---------------------------------------------------------------------
 
     def check(self, at: PathKey, report: Report) -> None:
-        for input_id in self.inputs:
-            if "_" in input_id:
-                report(
-                    (*at, "inputs", input_id),
-                    "E337",
-                    _(
-                        "input id '{id}' has a '_': write '{fixed}' (the expression writes '-' as '_', so '_' in an id"
-                        " would be ambiguous)"
-                    ).format(id=input_id, fixed=input_id.replace("_", "-")),
-                )
-        where = (*at, "expr")
+        self._check_ids(at, report)
         parsed = self.parsed
         if isinstance(parsed, ExprError):
-            report(where, parsed.code, parsed.message, offset=parsed.offset)
+            report((*at, "expr"), parsed.code, parsed.message, offset=parsed.offset)
             return
-        names = {name_of(i) for i in self.inputs}
-        errors = check(parsed, names, FORMULA_FUNCTIONS, "number")
-        hinted: set[str] = set()
-        for problem in errors:
-            meant = _hyphenated(problem, self.expr, names)
-            if meant is None:
-                report(where, problem.code, problem.message, offset=problem.offset)
-            elif meant not in hinted:  # once for `so-ho`, not for `so` and for `ho`
-                hinted.add(meant)
-                report(
-                    where,
-                    problem.code,
-                    _("'{written}' reads as a subtraction: write input ids with '_' in `expr`: {name}").format(
-                        written=meant.replace("_", "-"), name=meant
-                    ),
-                    offset=problem.offset,
-                )
-        used = set(names_in(parsed))
+        errors = check(parsed, self._names, FORMULA_FUNCTIONS, "number")
+        self._report_expression(errors, (*at, "expr"), report)
         if any(e.code == "E331" for e in errors):
             return  # an input written with its '-' reads as two unknown names: that is the problem to fix
+        used = set(names_in(parsed))
         for input_id in self.inputs:
             if name_of(input_id) not in used:
                 report(
@@ -145,7 +120,41 @@ class FormulaRule(RuleBase):
                     ).format(id=input_id, name=name_of(input_id)),
                 )
         if not errors:
-            self._check_constant_divisors(where, parsed, report)
+            self._check_constant_divisors((*at, "expr"), parsed, report)
+
+    @property
+    def _names(self) -> set[str]:
+        return {name_of(i) for i in self.inputs}
+
+    def _check_ids(self, at: PathKey, report: Report) -> None:
+        for input_id in self.inputs:
+            if "_" in input_id:
+                report(
+                    (*at, "inputs", input_id),
+                    "E337",
+                    _(
+                        "input id '{id}' has a '_': write '{fixed}' (the expression writes '-' as '_', so '_' in an id"
+                        " would be ambiguous)"
+                    ).format(id=input_id, fixed=input_id.replace("_", "-")),
+                )
+
+    def _report_expression(self, errors: list[ExprError], where: PathKey, report: Report) -> None:
+        """Each problem at its character; an input id written with its '-' once, not once per part."""
+        hinted: set[str] = set()
+        for problem in errors:
+            meant = _hyphenated(problem, self.expr, self._names)
+            if meant is None:
+                report(where, problem.code, problem.message, offset=problem.offset)
+            elif meant not in hinted:
+                hinted.add(meant)
+                report(
+                    where,
+                    problem.code,
+                    _("'{written}' reads as a subtraction: write input ids with '_' in `expr`: {name}").format(
+                        written=meant.replace("_", "-"), name=meant
+                    ),
+                    offset=problem.offset,
+                )
 
     def _check_constant_divisors(self, where: PathKey, parsed: Expression, report: Report) -> None:
         """A divisor that reads no input and is 0 divides by zero for every unit."""
