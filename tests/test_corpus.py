@@ -117,7 +117,7 @@ def test_corpus_file(case: dict[str, Any], tmp_path: Path) -> None:
     assert kind in COMMAND, case["file"]
     root = tmp_path / "ws"
     shutil.copytree(REPO / "rules", root / "rules")
-    if case.get("rules"):  # a submission for a kind the shipped rules do not use: the year's rules from the corpus
+    if case.get("rules"):
         shutil.copyfile(CORPUS / case["rules"], root / "rules" / "2017.yaml")
     dest = case.get("dest", DEFAULT_DEST[kind])
     target = root / dest
