@@ -9,8 +9,9 @@ number (YAML floats are converted through `str`, which gives back the written di
 
 from __future__ import annotations
 
+import re
 import sys
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -29,6 +30,149 @@ def load(path: Path):
 
 def rnd(x: Decimal, places: int) -> Decimal:
     return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# --- formula expressions (SPEC 7.2), parsed and evaluated here from scratch --------------
+
+_TOKENS = re.compile(r"\s*(?:([0-9]+(?:\.[0-9]+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[-+*/(),<>]))")
+
+
+def tokenize(text: str) -> list[str]:
+    out, i = [], 0
+    while text[i:].strip():
+        m = _TOKENS.match(text, i)
+        if not m:
+            raise ValueError(f"bad expression at {i}: {text!r}")
+        out.append(m.group(m.lastindex))
+        i = m.end()
+    return out
+
+
+def parse_expression(text: str):
+    """Nested tuples: ("num", D) | ("name", s) | (op, a, b) | ("neg", a) | ("not", a) | ("call", f, [args])."""
+    toks = [*tokenize(text), None]
+    pos = 0
+
+    def peek():
+        return toks[pos]
+
+    def take():
+        nonlocal pos
+        pos += 1
+        return toks[pos - 1]
+
+    def level_or():
+        e = level_and()
+        while peek() == "or":
+            take()
+            e = ("or", e, level_and())
+        return e
+
+    def level_and():
+        e = level_not()
+        while peek() == "and":
+            take()
+            e = ("and", e, level_not())
+        return e
+
+    def level_not():
+        if peek() == "not":
+            take()
+            return ("not", level_not())
+        e = level_sum()
+        if peek() in ("<", "<=", ">", ">=", "==", "!="):
+            op = take()
+            e = (op, e, level_sum())
+        return e
+
+    def level_sum():
+        e = level_product()
+        while peek() in ("+", "-"):
+            op = take()
+            e = (op, e, level_product())
+        return e
+
+    def level_product():
+        e = level_unary()
+        while peek() in ("*", "/"):
+            op = take()
+            e = (op, e, level_unary())
+        return e
+
+    def level_unary():
+        if peek() == "-":
+            take()
+            return ("neg", level_unary())
+        t = take()
+        if t == "(":
+            e = level_or()
+            assert take() == ")"
+            return e
+        if t[0].isdigit():
+            return ("num", Decimal(t))
+        if peek() == "(":
+            take()
+            args = []
+            while peek() != ")":
+                args.append(level_or())
+                if peek() == ",":
+                    take()
+            take()
+            return ("call", t, args)
+        return ("name", t)
+
+    e = level_or()
+    assert peek() is None, text
+    return e
+
+
+def evaluate_expression(e, names: dict):
+    """Lazily in and/or/if, as the language says; a zero divisor raises ZeroDivisionError."""
+    tag = e[0]
+    if tag == "num":
+        return e[1]
+    if tag == "name":
+        return names[e[1]]
+    if tag == "neg":
+        return -evaluate_expression(e[1], names)
+    if tag == "not":
+        return not evaluate_expression(e[1], names)
+    if tag == "and":
+        return evaluate_expression(e[1], names) and evaluate_expression(e[2], names)
+    if tag == "or":
+        return evaluate_expression(e[1], names) or evaluate_expression(e[2], names)
+    if tag == "call":
+        f, args = e[1], e[2]
+        if f == "if":
+            return evaluate_expression(args[1] if evaluate_expression(args[0], names) else args[2], names)
+        values = [evaluate_expression(a, names) for a in args]
+        return abs(values[0]) if f == "abs" else (min(values) if f == "min" else max(values))
+    a, b = evaluate_expression(e[1], names), evaluate_expression(e[2], names)
+    if tag == "/" and b == 0:
+        raise ZeroDivisionError(e)
+    ops = {
+        "+": lambda: a + b,
+        "-": lambda: a - b,
+        "*": lambda: a * b,
+        "/": lambda: a / b,
+        "<": lambda: a < b,
+        "<=": lambda: a <= b,
+        ">": lambda: a > b,
+        ">=": lambda: a >= b,
+        "==": lambda: a == b,
+        "!=": lambda: a != b,
+    }
+    return ops[tag]()
+
+
+def formula_points(rule: dict, value: dict) -> Decimal:
+    """The expression's value with the inputs ('-' written '_'), clamped to [0, max], unrounded."""
+    names = {i.replace("-", "_"): D(value["inputs"][i]) for i in rule["inputs"]}
+    # the engine computes with 100 significant digits (emulate.arithmetic.CONTEXT; SPEC 7.9 says 28)
+    with localcontext() as ctx:
+        ctx.prec = 100
+        raw = evaluate_expression(parse_expression(rule["expr"]), names)
+    return min(max(raw, Decimal(0)), D(rule["max"]))
 
 
 # --- one criterion -> (points, bonus), both rounded -------------------------------------
@@ -88,6 +232,8 @@ def score_criterion(rule: dict, value: dict, places: int) -> tuple[Decimal, Deci
         return rnd(max(zero, D(rule["max"]) - D(rule["per"]) * D(value["count"])), places), zero
     if kind == "assessed":
         return rnd(D(value["points"]), places), zero
+    if kind == "formula":
+        return rnd(formula_points(rule, value), places), zero
     raise ValueError(f"unknown rule kind {kind!r}")
 
 
@@ -104,7 +250,7 @@ def criterion_max(rule: dict) -> Decimal:
         return sum((D(i["points"]) for i in rule["items"].values()), Decimal(0))
     if kind == "count_points":
         return D(rule["cap"])
-    return D(rule["max"])  # percent, count_penalty, assessed
+    return D(rule["max"])  # percent, count_penalty, assessed, formula
 
 
 def max_points(ruleset: dict) -> Decimal:

@@ -115,3 +115,33 @@ def test_bom_crlf_and_nfd_are_accepted_and_normalised() -> None:
 def test_size_limit_is_checked_before_parsing() -> None:
     problems = load_bytes(b"a: 1\n" * 100, "f.yaml", max_bytes=100).problems
     assert [p.code for p in problems] == ["E101"]
+
+
+# A line of the file, the path of a text in it, and a piece of the text: `inside` must find the piece.
+INSIDE = [
+    ("plain", "e: so_ho * 2 + tong\n"),
+    ("single-quoted", "e: 'it''s + tong'\n"),
+    ("double-quoted with escapes", 'e: "a\\t\\"b\\" \\u00e9\\x41 + tong"\n'),
+    ("after Vietnamese text in a flow mapping", 'x: {tiêu_đề: "Tốt", e: "điểm + tong"}\n'),
+    ("CRLF line ends", "a: 1\r\ne: 'x + tong'\r\n"),
+    ("literal block", "e: |\n  a +\n  tong\n"),
+    ("folded block", "e: >-\n  a +\n  tong\n"),
+    ("plain on two lines", "e: a +\n  tong\n"),
+    ("double-quoted on two lines", 'e: "a +\n  tong"\n'),
+]
+
+
+@pytest.mark.parametrize(("style", "text"), INSIDE)
+def test_a_position_inside_a_text_value(style: str, text: str) -> None:
+    doc = load_text(text, "f.yaml").document
+    assert doc is not None
+    path: tuple[str, ...] = ("x", "e") if text.startswith("x:") else ("e",)
+    value = doc.data[path[0]] if len(path) == 1 else doc.data["x"]["e"]
+    offset = value.index("tong")
+    pos = doc.inside(path, offset)
+    line = text.replace("\r", "").split("\n")[pos.line - 1]
+    assert line[pos.column - 1 : pos.column + 3] == "tong", (style, pos)
+    end = doc.inside(path, len(value.rstrip("\n")))  # just past the last character
+    end_line = text.replace("\r", "").split("\n")[end.line - 1]
+    assert end_line[end.column - 5 : end.column - 1] == "tong", (style, end)
+    assert doc.inside(("missing",), 3) == doc.at(("missing",))

@@ -324,9 +324,9 @@ def check_ruleset(
     """Checks that no single value shows: ids, numbering, sources, references, years."""
     problems: list[Problem] = []
 
-    def report(path: PathKey, code: str, message: str) -> None:
-        """A problem at `path`: a warning when its code is a W code, else an error."""
-        pos = document.at(path)
+    def report(path: PathKey, code: str, message: str, offset: int | None = None) -> None:
+        """A problem at `path` (at character `offset` of its text): a warning for a W code, else an error."""
+        pos = document.at(path) if offset is None else document.inside(path, offset)
         problems.append(
             (warning if code.startswith("W") else error)(document.file, pos.line, pos.column, code, message)
         )

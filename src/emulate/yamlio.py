@@ -75,6 +75,7 @@ class Document:
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
     sha256: str = ""
+    text: str = ""  # the text parsed (for positions inside a scalar)
 
     def at(self, path: PathKey) -> Position:
         """Where the value at `path` starts, or its nearest known ancestor."""
@@ -88,6 +89,96 @@ class Document:
         """Where the key introducing `path` stands (falls back to the value)."""
         found = self.keys.get(path)
         return found if found is not None else self.at(path)
+
+    def inside(self, path: PathKey, offset: int) -> Position:
+        """Where character `offset` of the text scalar at `path` stands in the file.
+
+        The scalar's value is matched against its source character by
+        character: quotes, `''` and backslash escapes, and a block scalar's
+        header are read as YAML reads them, and the blanks that line folding and
+        indentation drop are skipped. Exact for any character but blanks; on
+        one line, exact for all. An offset at the end points just past the last
+        character.
+        """
+        start = self.at(path)
+        if path not in self.values or not self.text:
+            return start
+        value = _value_at(self.data, path)
+        if not isinstance(value, str):
+            return start
+        begin = -1
+        for _line in range(start.line - 1):
+            begin = self.text.find("\n", begin + 1)
+        begin += start.column
+        units, last = _scalar_units(self.text, begin), begin
+        for char in value[: offset + 1]:  # each character of the value is the next unit that gives it
+            found = next((index for index, given in units if _same(given, char)), None)
+            if found is None:
+                break
+            last = found
+        if offset >= len(value):
+            last += 1
+        before = self.text[:last]
+        return Position(before.count("\n") + 1, last - (before.rfind("\n") + 1) + 1)
+
+
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r"}
+_ESCAPES |= {"e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028"}
+_ESCAPES |= {"P": "\u2029"}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def _scalar_units(text: str, begin: int) -> Iterator[tuple[int, str]]:
+    """(index in `text`, character of the value) for the scalar starting at `begin`, read as far as asked.
+
+    Reads the scalar's syntax (quotes, escapes, a block header) but not where
+    a plain or block scalar ends: the caller matches the value against the
+    units from the start, and stops.
+    """
+    style = text[begin : begin + 1]
+    i = begin
+    if style in ("|", ">"):
+        i = text.find("\n", begin) + 1 or len(text)  # the content starts on the next line
+        style = ""
+    elif style in ("'", '"'):
+        i += 1
+    while i < len(text):
+        char = text[i]
+        if style == "'" and char == "'":
+            if text[i + 1 : i + 2] != "'":
+                break
+            yield i, "'"
+            i += 2
+            continue
+        if style == '"' and char == '"':
+            break
+        if style == '"' and char == "\\":
+            code = text[i + 1 : i + 2]
+            width = _HEX_ESCAPES.get(code, 0)
+            if width:
+                digits = text[i + 2 : i + 2 + width]
+                yield i, chr(int(digits, 16)) if len(digits) == width and _is_hex(digits) else ""
+            elif code in _ESCAPES:
+                yield i, _ESCAPES[code]
+            i += 2 + width  # an escaped line break gives no character
+            continue
+        yield i, char
+        i += 1
+
+
+def _is_hex(digits: str) -> bool:
+    return all(c in "0123456789abcdefABCDEF" for c in digits)
+
+
+def _same(source: str, char: str) -> bool:
+    """Whether a source character gives `char` in the value (a line break folds into a space)."""
+    return source == char or (source == "\n" and char == " ")
+
+
+def _value_at(data: Any, path: PathKey) -> Any:
+    for key in path:
+        data = data[key]
+    return data
 
 
 @dataclass
@@ -293,7 +384,7 @@ def load_text(text: str, file: str) -> Loaded:
         data = builder.build()
     except _Stop:
         return Loaded(None, builder.problems)
-    return Loaded(Document(file, data, builder.values, builder.keys), builder.problems)
+    return Loaded(Document(file, data, builder.values, builder.keys, text=text), builder.problems)
 
 
 def _events(text: str) -> Iterator[Any]:

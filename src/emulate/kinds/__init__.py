@@ -19,6 +19,7 @@ from .base import CountValue, NotApplicable, RuleBase, Scored, Value
 from .checklist import NOT_APPLICABLE, ChecklistRule
 from .count_penalty import CountPenaltyRule
 from .count_points import CountPointsRule
+from .formula import FormulaRule
 from .percent import PercentRule
 from .rating import RatingRule
 from .targets import TargetsRule
@@ -34,6 +35,7 @@ KINDS: tuple[type[RuleBase], ...] = (
     CountPenaltyRule,
     AssessedRule,
     TiersRule,
+    FormulaRule,
 )
 
 

@@ -38,8 +38,14 @@ from ..yamlio import MAX_DECIMALS, PathKey
 if TYPE_CHECKING:
     from ..engine import CriterionScore
 
-#: report(path, code, message): a problem of the ruleset at `path` (a warning when the code is a W code)
-Report = Callable[[PathKey, str, str], None]
+
+class Report(Protocol):
+    """report(path, code, message, offset=None): a problem of the ruleset at `path` (a warning for a W code).
+
+    With `offset`, the problem is at that character inside the text at `path` (an expression).
+    """
+
+    def __call__(self, path: PathKey, code: str, message: str, offset: int | None = None) -> None: ...
 
 
 class Fail(Protocol):
