@@ -12,12 +12,13 @@ output format read the same numbers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from .arithmetic import CONTEXT, ZERO, round_points
+from .expressions import DivisionByZero, Env, Expression, Result, evaluate
 from .kinds import NotApplicable
 from .ruleset import Conditions, Criterion, Ruleset
 from .submission import CriterionValue, Submission
@@ -210,8 +211,11 @@ def _score_deduction(deduction_id: str, per: Decimal, cap: Decimal | None, count
 # --- classes, ranking and awards ------------------------------------------------------
 
 
-def unmet(conditions: Conditions, card: ScoreCard) -> tuple[str, ...]:
-    """The conditions of a class or an award that the unit does not meet (their keys), in order."""
+def unmet(conditions: Conditions, card: ScoreCard, class_id: str | None = None) -> tuple[str, ...]:
+    """The conditions of a class or an award that the unit does not meet (their keys), in order.
+
+    `class_id` is the unit's class, for `class()` in an award's `when`.
+    """
     failed = []
     if conditions.min_share is not None and not card.meets_share(conditions.min_share):
         failed.append("min_share")
@@ -223,7 +227,37 @@ def unmet(conditions: Conditions, card: ScoreCard) -> tuple[str, ...]:
         failed.append("min_criterion_share")
     if any(card.count_of(name) for name in conditions.require_zero):
         failed.append("require_zero")
+    if conditions.condition is not None and not _holds(conditions.condition, card, class_id):
+        failed.append("when")
     return tuple(failed)
+
+
+def _base_points(cs: CriterionScore) -> Decimal | None:
+    """A criterion's base points for `points('id')`; None where it does not apply or was declared so."""
+    return cs.points if cs.applies and not cs.not_applicable else None
+
+
+def _holds(condition: Expression, card: ScoreCard, class_id: str | None) -> bool:
+    """Whether a `when` condition holds for the unit (SPEC 7.2); one that divides by zero does not."""
+    names: dict[str, Decimal | None] = {
+        "total": card.total,
+        "base": card.base,
+        "bonus": card.bonus,
+        "deductions": card.deducted,
+        "share": card.share if card.has_share else None,
+        "lowest_criterion_share": card.lowest_criterion_share,
+    }
+    functions: dict[str, Callable[..., Result]] = {
+        "points": lambda criterion_id: _base_points(card.criterion(criterion_id)),
+        "count": lambda name: Decimal(card.count_of(name)),
+        "content": lambda content_id: card.contents.get(content_id),
+        "class": lambda: class_id,
+    }
+    try:
+        with localcontext(CONTEXT):
+            return evaluate(condition, Env(names, functions)) is True
+    except DivisionByZero:
+        return False
 
 
 def classify(ruleset: Ruleset, card: ScoreCard) -> str | None:
@@ -360,7 +394,7 @@ def rank(ruleset: Ruleset, cards: Iterable[ScoreCard], missing: Sequence[str] = 
     by_group: dict[str | None, list[ScoreCard]] = {}
     for card in sorted(ordered, key=lambda c: group_order.get(c.group or "", len(group_order))):
         by_group.setdefault(card.group, []).append(card)
-    awards = _propose_awards(ruleset, ordered, by_group)
+    awards = _propose_awards(ruleset, ordered, by_group, classes)
     proposed: dict[str, list[str]] = {}
     exclusive = {a.id for a in ruleset.awards if a.exclusive}
     for check in awards:
@@ -402,7 +436,10 @@ def _decided_by(i: int, keys: list[tuple[Decimal, ...]], breakers: list[str], le
 
 
 def _propose_awards(
-    ruleset: Ruleset, ordered: list[ScoreCard], by_group: dict[str | None, list[ScoreCard]]
+    ruleset: Ruleset,
+    ordered: list[ScoreCard],
+    by_group: dict[str | None, list[ScoreCard]],
+    classes: dict[str, str | None],
 ) -> tuple[AwardCheck, ...]:
     """The awards in the ruleset's order: exclusive ones as a ladder with quotas, the others to all who meet them."""
     checks: list[AwardCheck] = []
@@ -412,7 +449,7 @@ def _propose_awards(
         for pool in pools:
             given = 0
             for card in pool:
-                failed = unmet(award, card)
+                failed = unmet(award, card, classes.get(card.department))
                 nonzero = tuple((name, card.count_of(name)) for name in award.require_zero if card.count_of(name))
                 already = awarded.get(card.department) if award.exclusive else None
                 eligible = not failed and already is None

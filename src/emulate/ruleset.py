@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, PrivateAttr, StrictBool
 
 from .arithmetic import ZERO
+from .expressions import CONDITION_FUNCTIONS, CONDITION_NAMES, ExprError, Expression, check, parse
 from .fields import (
     Id,
     Model,
@@ -163,11 +164,28 @@ class Conditions(Model):
     min_points: Number | None = None  # total >= min_points
     min_criterion_share: Number | None = None  # every applicable base criterion >= that share of its maximum
     require_zero: list[Id] = Field(default_factory=list)  # counts (criteria or deductions) that must be 0
+    when: OptionalText = None  # an expression (SPEC 7.2) that must hold
+    #: `when` parsed once, when the model is made (None: no `when`, or one that does not parse)
+    _when: Expression | None = PrivateAttr(default=None)
+
+    def model_post_init(self, context: Any, /) -> None:
+        if self.when is not None:
+            parsed = parse(self.when)
+            self._when = None if isinstance(parsed, ExprError) else parsed
+
+    @property
+    def condition(self) -> Expression | None:
+        return self._when
 
     @property
     def has_conditions(self) -> bool:
         return any(
-            (self.min_share is not None, self.min_points is not None, self.min_criterion_share is not None)
+            (
+                self.min_share is not None,
+                self.min_points is not None,
+                self.min_criterion_share is not None,
+                self.when is not None,
+            )
         ) or bool(self.require_zero)
 
 
@@ -399,6 +417,7 @@ def check_ruleset(
     counted = {c.id for _, c in ruleset.criteria() if c.rule.counted} | {d.id for d in ruleset.deductions}
     for i, award in enumerate(ruleset.awards):
         _check_conditions(("awards", i), award, counted, report)
+        _check_when(("awards", i), award, ruleset, counted, report)
         if award.exclusive and award.quota is None:
             report(
                 ("awards", i),
@@ -426,6 +445,7 @@ def check_ruleset(
             )
     for i, class_ in enumerate(ruleset.classification):
         _check_conditions(("classification", i), class_, counted, report)
+        _check_when(("classification", i), class_, ruleset, counted, report)
     if ruleset.classification and ruleset.classification[-1].has_conditions:
         report(
             ("classification", len(ruleset.classification) - 1),
@@ -524,6 +544,26 @@ def check_ruleset(
                 ).format(previous=ruleset.previous),
             )
     return problems
+
+
+def _check_when(at: PathKey, conditions: Conditions, ruleset: Ruleset, counted: set[str], report: Report) -> None:
+    """A `when` condition: it parses, and names only what a condition may read (SPEC 7.2)."""
+    if conditions.when is None:
+        return
+    parsed = parse(conditions.when)
+    if isinstance(parsed, ExprError):
+        report((*at, "when"), parsed.code, parsed.message, offset=parsed.offset)
+        return
+    is_class = isinstance(conditions, Classification)
+    unavailable = {"class": _("a class's own condition cannot ask for the class")} if is_class else None
+    functions = {k: v for k, v in CONDITION_FUNCTIONS.items() if not (is_class and k == "class")}
+    ids = {
+        "points": [c.id for _, c in ruleset.criteria()],
+        "count": sorted(counted),
+        "content": [c.id for c in ruleset.contents],
+    }
+    for problem in check(parsed, CONDITION_NAMES, functions, "condition", unavailable=unavailable, ids=ids):
+        report((*at, "when"), problem.code, problem.message, offset=problem.offset)
 
 
 def _check_conditions(at: PathKey, conditions: Conditions, counted: set[str], report: Report) -> None:

@@ -52,6 +52,8 @@ def conditions_in_words(conditions: Conditions) -> list[str]:
         )
     if conditions.require_zero:
         words.append(_("requires zero {ids}").format(ids=", ".join(conditions.require_zero)))
+    if conditions.when is not None:
+        words.append(_("when {condition}").format(condition=conditions.when))
     return words
 
 

@@ -76,6 +76,8 @@ def _unmet_words(ruleset: Ruleset, check: AwardCheck, need: str, places: int) ->
             )
         elif key == "min_points":
             words.append(_("total below {points} points").format(points=number(award.min_points or ZERO, places)))
+        elif key == "when":
+            words.append(_("the condition '{when}' does not hold").format(when=award.when))
         elif key == "min_criterion_share":
             words.append(
                 _("a criterion below {share} % of its maximum").format(
