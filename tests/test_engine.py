@@ -139,9 +139,9 @@ def test_awards_skip_units_failing_require_zero_and_min_share() -> None:
         ("d", Decimal("70"), None),
     ]
     check = next(c for c in ranking.awards if c.award_id == "flag" and c.department == "a")
-    assert check.nonzero == (("k", 1),) and not check.granted
+    assert check.nonzero == (("k", 1),) and not check.proposed
     check = next(c for c in ranking.awards if c.award_id == "merit" and c.department == "d")
-    assert not check.meets_share and not check.granted and check.share == Decimal("0.7")
+    assert not check.meets_share and not check.proposed and check.share == Decimal("0.7")
 
 
 def test_missing_departments_are_listed_not_ranked() -> None:

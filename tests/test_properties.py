@@ -553,7 +553,7 @@ def eligible(ruleset: Ruleset, card: ScoreCard, award_id: str) -> bool:
 def test_awards_respect_quota_conditions_and_one_award_per_unit(case: tuple[Data, list[Data]]) -> None:
     ruleset, submissions, missing = build_year(*case)
     ranking = rank(ruleset, [score(ruleset, s) for s in submissions], missing)
-    granted = [(c.award_id, c.department) for c in ranking.awards if c.granted]
+    granted = [(c.award_id, c.department) for c in ranking.awards if c.proposed]
     departments = [d for _, d in granted]
     assert len(departments) == len(set(departments)), "a unit received two awards"
     by_unit = {u.card.department: u for u in ranking.units}

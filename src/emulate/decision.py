@@ -601,10 +601,10 @@ def _boundaries(ruleset: Ruleset, ranking: Ranking) -> tuple[Boundary, ...]:
     out = []
     for award in ruleset.awards:
         checks = [a for a in ranking.awards if a.award_id == award.id]  # in ranking order
-        granted = [i for i, a in enumerate(checks) if a.granted]
+        granted = [i for i, a in enumerate(checks) if a.proposed]
         start = granted[-1] + 1 if granted else 0
         last_in = checks[granted[-1]].department if granted else None
-        first_out = next((a.department for a in checks[start:] if not a.granted and a.already is None), None)
+        first_out = next((a.department for a in checks[start:] if not a.proposed and a.already is None), None)
         points = total[last_in] - total[first_out] if last_in and first_out else None
         out.append(Boundary(award.id, last_in, first_out, points))
     return tuple(out)

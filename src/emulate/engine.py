@@ -274,7 +274,7 @@ class AwardCheck:
     share: Decimal
     min_share: Decimal | None
     nonzero: tuple[tuple[str, int], ...]  # require_zero counts that are not zero
-    granted: bool  # proposed (the bloc's ballot decides)
+    proposed: bool  # the bloc's ballot decides (SPEC 2: awards are proposals)
     already: str | None = None  # the exclusive award it already received
     quota_full: bool = False
     meets_share: bool = True  # total >= min_share x own maximum, decided exactly (share itself may be rounded)
@@ -325,7 +325,7 @@ class Ranking:
         passed: dict[tuple[str, str, int], list[str]] = {}
         for check in self.awards:
             key = (check.award_id, *place[check.department])
-            if check.granted:
+            if check.proposed:
                 proposed.setdefault(key, []).append(check.department)
             elif check.quota_full:
                 passed.setdefault(key, []).append(check.department)
@@ -398,7 +398,7 @@ def rank(ruleset: Ruleset, cards: Iterable[ScoreCard], missing: Sequence[str] = 
     proposed: dict[str, list[str]] = {}
     exclusive = {a.id for a in ruleset.awards if a.exclusive}
     for check in awards:
-        if check.granted:
+        if check.proposed:
             proposed.setdefault(check.department, []).append(check.award_id)
     units = []
     for members in by_group.values():

@@ -265,7 +265,7 @@ def decide_ballots(ruleset: Ruleset, ranking: Ranking, meeting: Meeting) -> tupl
         ballot = by_award.get(award.id)
         if ballot is None:
             continue
-        proposed = [a.department for a in ranking.awards if a.award_id == award.id and a.granted]
+        proposed = [a.department for a in ranking.awards if a.award_id == award.id and a.proposed]
         proposed += [d for t in ties if t.award_id == award.id for d in t.passed_over]
         candidates = tuple(sorted(set(proposed), key=lambda d: position.get(d, len(position))))
         needed = award.ballot_share * ballot.voters

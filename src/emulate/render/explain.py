@@ -48,7 +48,7 @@ def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tup
             if check.min_share is not None
             else _("total {share} of the maximum").format(share=percent(check.share))
         )
-        if check.granted:
+        if check.proposed:
             why = _("proposed: {reason}").format(reason=need)
         elif check.already:
             why = _("not proposed: already proposed for {award}").format(award=check.already)
@@ -56,7 +56,7 @@ def award_lines(ruleset: Ruleset, ranking: Ranking, department: str) -> list[tup
             why = _("not eligible: {reason}").format(reason="; ".join(_unmet_words(ruleset, check, need, places)))
         else:
             why = _("eligible, but the quota was filled by better-ranked units ({reason})").format(reason=need)
-        out.append((check.award_id, check.granted, why))
+        out.append((check.award_id, check.proposed, why))
     return out
 
 
