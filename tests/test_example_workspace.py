@@ -87,3 +87,29 @@ def test_rules_new_and_schema_know_who_a_criterion_is_for(ex: Callable[..., Any]
     assert "not_applicable: true" in template  # offered for the key project
     schema = json.loads(ex("schema", "2024").stdout)
     assert "nong-thon-moi" not in schema["properties"]["criteria"]["required"]
+
+
+def test_diff_rules_reports_the_new_keys_by_id(run: Callable[..., Any], tmp_path: Path) -> None:
+    old = EXAMPLE / "rules" / "2024.yaml"
+    text = old.read_text(encoding="utf-8")
+    changed = (
+        text.replace("        applies_to: [huyen]\n", "        applies_to: [huyen, tx-kim-bang]\n")
+        .replace("counts_as: deduction", "counts_as: bonus")
+        .replace(
+            "{id: tot, title: Hoàn thành tốt nhiệm vụ, min_share: 0.80}",
+            "{id: tot, title: Hoàn thành tốt nhiệm vụ, min_share: 0.85}",
+        )
+        .replace("compare: share", "compare: points")
+        .replace("title: Nhóm huyện}", "title: Nhóm các huyện}")
+    )
+    new = tmp_path / "2024.yaml"
+    new.write_text(changed, encoding="utf-8")
+    result = run("diff-rules", str(old), str(new), "--format", "json", root=EXAMPLE)
+    changes = {(c["criterion"], c["path"]): (c["old"], c["new"]) for c in json.loads(result.stdout)["changes"]}
+    assert changes[("nong-thon-moi", "applies_to")] == ("huyen", "huyen, tx-kim-bang")
+    assert changes[("cham-bao-cao", "counts_as")] == ("deduction", "bonus")
+    assert changes[(None, "classification.tot.min_share")] == ("0.80", "0.85")
+    assert changes[(None, "compare")] == ("share", "points")
+    assert changes[(None, "groups.huyen.title")] == ("Nhóm huyện", "Nhóm các huyện")
+    text_out = run("diff-rules", str(old), str(new), root=EXAMPLE)
+    assert text_out.exit_code == 0 and "applies_to" in text_out.stdout

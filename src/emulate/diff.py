@@ -201,6 +201,13 @@ def _criterion_changes(
         changes.append(Change("renumbered", criterion_id, "no", before.no, after.no, content=content))
     changes += _leaf(criterion_id, "title", before.title, after.title, content=content)
     changes += _rule_changes(criterion_id, before, after, content)
+    for key, was, now in (
+        ("counts_as", before.counts_as, after.counts_as),
+        ("applies_to", before.applies_to, after.applies_to),
+        ("except", before.except_, after.except_),
+        ("not_applicable", before.not_applicable, after.not_applicable),
+    ):  # SPEC 7: where its points count and whom it applies to
+        changes += _leaf(criterion_id, key, was, now, content=content)
     changes += _leaf(criterion_id, "source", before.source, after.source, "sources", content)
     changes += _leaf(criterion_id, "note", before.note, after.note, "sources", content)
     return changes
@@ -290,10 +297,23 @@ def _ruleset_changes(old: Ruleset, new: Ruleset) -> list[Change]:
     changes += _entities(
         "deductions", old.deductions, new.deductions, "title", ("title", "per", "cap", "source"), sources=("source",)
     )
-    changes += _entities("awards", old.awards, new.awards, "title", ("title", "quota", "min_share", "require_zero"))
+    conditions = ("min_share", "min_points", "min_criterion_share", "require_zero", "when")
+    changes += _entities(
+        "awards",
+        old.awards,
+        new.awards,
+        "title",
+        ("title", "quota", *conditions, "exclusive", "across_groups", "ballot_share", "ballot_inclusive"),
+    )
+    changes += _entities("classification", old.classification, new.classification, "title", ("title", *conditions))
+    changes += _order("classification", [c.id for c in old.classification], [c.id for c in new.classification])
+    changes += _entities("groups", old.groups, new.groups, "title", ("title",))
+    for key in ("floor", "compare", "rank_by_class"):
+        changes += _leaf(None, key, getattr(old, key), getattr(new, key))
+    changes += _maximum_change("max_deductions", old.max_deductions, new.max_deductions, old, new)
     changes += _order("awards", [a.id for a in old.awards], [a.id for a in new.awards])
     changes += _leaf(None, "tie_breakers", old.tie_breakers, new.tie_breakers)
-    changes += _entities("departments", old.departments, new.departments, "name", ("name", "role"))
+    changes += _entities("departments", old.departments, new.departments, "name", ("name", "role", "group"))
     changes += _leaf(None, "rounding.places", old.rounding.places, new.rounding.places)
     changes += _leaf(None, "rounding.mode", old.rounding.mode, new.rounding.mode)
     return changes
