@@ -59,6 +59,28 @@ def test_every_score_format_runs_on_the_example(ex: Callable[..., Any], format_:
         args += ["--output", str(tmp_path / f"out.{format_}")]
     result = ex(*args)
     assert result.exit_code == 0, result.stdout
+    if format_ == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(tmp_path / "out.xlsx").worksheets[0]
+        rows = [[c.value for c in row] for row in sheet.iter_rows()]
+        head = next(r for r in rows if "Class" in r)
+        first = rows[rows.index(head) + 1]
+        assert head[-2:] == ["Group", "Class"] and first[-2:] == [
+            "Nhóm thành phố, thị xã",
+            "Hoàn thành xuất sắc nhiệm vụ",
+        ]
+    if format_ == "docx":
+        from docx import Document
+
+        tables = Document(str(tmp_path / "out.docx")).tables
+        texts = next(
+            [[c.text for c in row.cells] for row in t.rows] for t in tables if "Class" in t.rows[0].cells[-1].text
+        )
+        assert texts[0][-2:] == ["Group", "Class"] and "Hoàn thành xuất sắc nhiệm vụ" in texts[1]
+    if format_ == "html":
+        page = (tmp_path / "out.html").read_text(encoding="utf-8")
+        assert "Hoàn thành xuất sắc nhiệm vụ" in page and "Nhóm các huyện" not in page
     if format_ == "markdown":
         assert "### Nhóm thành phố, thị xã" in result.stdout and "### Nhóm huyện" in result.stdout
         assert "| Class |" in result.stdout

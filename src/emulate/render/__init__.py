@@ -15,14 +15,18 @@ from ..arithmetic import number, plain, round_points
 from ..i18n import _
 
 if TYPE_CHECKING:
+    from ..engine import RankedUnit
     from ..meeting import Meeting
-    from ..ruleset import Award, Conditions
+    from ..ruleset import Award, Conditions, Ruleset
 
 __all__ = [
     "BLANK",
     "award_in_words",
+    "award_titles",
     "conditions_in_words",
     "csv_text",
+    "extra_cells",
+    "extra_columns",
     "markdown_text",
     "number",
     "percent",
@@ -105,3 +109,23 @@ def markdown_text(text: str) -> str:
 def csv_text(text: str) -> str:
     """For a CSV cell opened in Excel: a text that starts like a formula gets a leading apostrophe."""
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def extra_columns(ruleset: Ruleset) -> list[str]:
+    """The heads of the columns SPEC 7 adds to a ranking where the ruleset has them: group, class."""
+    return ([_("Group")] if ruleset.groups else []) + ([_("Class")] if ruleset.classification else [])
+
+
+def extra_cells(ruleset: Ruleset, unit: RankedUnit) -> list[str]:
+    """A unit's group and class titles, under `extra_columns`."""
+    groups = {g.id: g.title for g in ruleset.groups}
+    classes = {c.id: c.title for c in ruleset.classification}
+    return ([groups.get(unit.group or "", "")] if ruleset.groups else []) + (
+        [classes.get(unit.class_id or "", "")] if ruleset.classification else []
+    )
+
+
+def award_titles(ruleset: Ruleset, unit: RankedUnit) -> str:
+    """The titles of every award proposed to a unit, the exclusive one first."""
+    titles = {a.id: a.title for a in ruleset.awards}
+    return "; ".join(titles.get(a, a) for a in unit.awards)

@@ -34,7 +34,7 @@ from ..engine import RankedUnit
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..meeting import BallotResult, Meeting, carried_awards
-from . import BLANK, number, percent, place_and_date
+from . import BLANK, award_titles, extra_cells, extra_columns, number, percent, place_and_date
 from .explain import scoring_sheet_rows
 from .score import quota_tie_notes
 
@@ -92,7 +92,6 @@ def minutes_document(
         ),
     )
     contents = [c.id for c in ruleset.contents]
-    awards = {a.id: a.title for a in ruleset.awards}
     rows = [
         [
             _rank(unit),
@@ -101,7 +100,8 @@ def minutes_document(
             number(unit.card.bonus, places),
             number(unit.card.deducted, places),
             number(unit.card.total, places),
-            awards.get(unit.award or "", ""),
+            award_titles(ruleset, unit),
+            *extra_cells(ruleset, unit),
         ]
         for unit in ranking.units
     ]
@@ -114,10 +114,14 @@ def minutes_document(
         _("Total"),
         _("Proposed award"),
     ]
+    numeric = set(range(2, len(headers) - 1)) | {0}
+    extra = extra_columns(ruleset)  # group and class (SPEC 7), each 20 mm taken from the award's and the numbers'
+    headers += extra
     # the width of a portrait A4 page (165 mm between the margins) shared out: names and awards wrap, numbers not
-    number_mm = (165 - 12 - 35 - 12 - 15 - 35) // (len(contents) + 1)
-    widths = (12, 35, *([number_mm] * (len(contents) + 1)), 12, 15, 35)
-    _table(document, headers, rows, set(range(2, len(headers) - 1)) | {0}, widths, size=TABLE_PT - 3)
+    award_mm = 35 - 10 * len(extra)
+    number_mm = (165 - 12 - 35 - 12 - 15 - award_mm - 20 * len(extra)) // (len(contents) + 1)
+    widths = (12, 35, *([number_mm] * (len(contents) + 1)), 12, 15, award_mm, *([20] * len(extra)))
+    _table(document, headers, rows, numeric, widths, size=TABLE_PT - 3)
     if ranking.missing:
         _line(
             document,

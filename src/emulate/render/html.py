@@ -16,7 +16,7 @@ from ..engine import RankedUnit
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..meeting import BallotResult, Meeting, carried_awards
-from . import number, percent, place_and_date
+from . import award_titles, extra_cells, extra_columns, number, percent, place_and_date
 from .explain import scoring_sheet_rows
 from .score import quota_tie_notes
 
@@ -191,10 +191,11 @@ def score_page(
                 number(card.deducted, places),
                 number(card.total, places),
                 percent(card.share),
-                awards.get(unit.award or "", ""),
+                award_titles(ruleset, unit),
+                *extra_cells(ruleset, unit),
             ]
         )
-        classes.append("award" if unit.award else "")
+        classes.append("award" if unit.awards else "")
     headers = [
         "#",
         _("Unit"),
@@ -206,6 +207,7 @@ def score_page(
         _("Proposed award"),
     ]
     numeric = set(range(2, len(headers) - 1))
+    headers += extra_columns(ruleset)
     body = [
         national_header(ruleset.bloc_name or ruleset.title, meeting),
         f"<h1>{escape(ruleset.title)}</h1>",

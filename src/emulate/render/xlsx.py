@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..arithmetic import round_points
 from ..evaluation import Evaluation
 from ..i18n import _
+from . import award_titles, extra_cells, extra_columns
 
 if TYPE_CHECKING:
     from ..diff import Change, Impact
@@ -68,9 +69,9 @@ def score_workbook(evaluation: Evaluation) -> bytes:
         _("Total"),
         _("Share"),
         _("Award"),
+        *extra_columns(ruleset),
     ]
     sheet.append(headers)
-    awards = {a.id: a.title for a in ruleset.awards}
     for unit in ranking.units:
         card = unit.card
         sheet.append(
@@ -82,13 +83,15 @@ def score_workbook(evaluation: Evaluation) -> bytes:
                 _value(card.deducted, places),
                 _value(card.total, places),
                 round_points(card.share, 4),
-                awards.get(unit.award or "", ""),
+                award_titles(ruleset, unit),
+                *extra_cells(ruleset, unit),
             ]
         )
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=len(headers) - 2):
+    share_column = headers.index(_("Share")) + 1
+    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=share_column - 1):
         for cell in row:
             cell.number_format = fmt
-    for row in sheet.iter_rows(min_row=2, min_col=len(headers) - 1, max_col=len(headers) - 1):
+    for row in sheet.iter_rows(min_row=2, min_col=share_column, max_col=share_column):
         for cell in row:
             cell.number_format = "0.0%"
     _bold_header(sheet)
