@@ -135,3 +135,12 @@ def test_diff_rules_reports_the_new_keys_by_id(run: Callable[..., Any], tmp_path
     assert changes[(None, "groups.huyen.title")] == ("Nhóm huyện", "Nhóm các huyện")
     text_out = run("diff-rules", str(old), str(new), root=EXAMPLE)
     assert text_out.exit_code == 0 and "applies_to" in text_out.stdout
+
+
+def test_history_gives_the_class_per_year(ex: Callable[..., Any]) -> None:
+    data = json.loads(ex("history", "--format", "json").stdout)
+    units = {u["department"]: u for u in data["units"]}
+    assert units["h-binh-luc"]["years"]["2024"]["class"] == "chua-hoan-thanh"
+    assert units["tx-duy-tien"]["years"]["2024"]["max_points"] == "90.00"  # its own maximum
+    assert units["tx-duy-tien"]["years"]["2024"]["of"] == 3  # ranked in a group of three
+    assert "hoan-thanh" in ex("history", "tx-duy-tien").stdout

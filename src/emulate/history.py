@@ -17,8 +17,9 @@ class Standing:
     share: Decimal
     rank: int
     tied: bool
-    ranked: int  # how many units were ranked that year
+    ranked: int  # how many units were ranked that year (in its group, when there are groups)
     places: int
+    class_id: str | None = None  # its class that year (SPEC 7.5)
 
 
 @dataclass(frozen=True)
@@ -49,16 +50,18 @@ def build_history(evaluations: Sequence[Evaluation]) -> tuple[list[int], list[Un
     standings: dict[str, dict[int, Standing | None]] = {d: dict.fromkeys(years) for d in names}
     for evaluation in ordered:
         ruleset = evaluation.ruleset
+        group_sizes = {group: len(units) for group, units in evaluation.ranking.groups()}
         for unit in evaluation.ranking.units:
             card = unit.card
             standings.setdefault(card.department, dict.fromkeys(years))[ruleset.year] = Standing(
                 ruleset.year,
                 card.total,
-                ruleset.max_points,
+                card.own_max,
                 card.share,
                 unit.rank,
                 unit.tied,
-                len(evaluation.ranking.units),
+                group_sizes[unit.group],
                 ruleset.rounding.places,
+                unit.class_id,
             )
     return years, [UnitHistory(d, names.get(d, d), standings[d]) for d in standings]

@@ -30,7 +30,8 @@ def _cell(standing: Standing | None) -> str:
     if standing is None:
         return _("absent")
     tie = "=" if standing.tied else ""
-    return f"{number(standing.total, standing.places)} · {percent(standing.share)} · #{standing.rank}{tie}"
+    text = f"{number(standing.total, standing.places)} · {percent(standing.share)} · #{standing.rank}{tie}"
+    return text + (f" · {standing.class_id}" if standing.class_id else "")
 
 
 def bar(share: Decimal, width: int = _BAR_WIDTH) -> str:
@@ -53,6 +54,7 @@ def as_data(years: Sequence[int], units: Sequence[UnitHistory]) -> dict[str, Any
             "rank": s.rank,
             "tied": s.tied,
             "of": s.ranked,
+            "class": s.class_id,
             "change": None if change is None else {"total": number(change[0], s.places), "rank": change[1]},
         }
 
