@@ -194,6 +194,24 @@ def test_a_review_that_cannot_be_read_stops_the_score(run: Callable[..., Any], w
     assert ("E111" if kind == "yml" else "E100") in result.stderr
 
 
+@posix_only
+@pytest.mark.parametrize("kind", ["dangling-link", "folder", "yml"])
+def test_a_meeting_that_cannot_be_read_stops_the_score(run: Callable[..., Any], workspace: Path, kind: str) -> None:
+    """As a review: minutes without the ballots the bloc voted would be a quiet wrong record."""
+    meeting = workspace / "meetings" / "2017.yaml"
+    meeting.parent.mkdir(exist_ok=True)
+    if kind == "dangling-link":
+        meeting.symlink_to(workspace / "meetings" / "gone.yaml")
+    elif kind == "folder":
+        meeting.mkdir()
+    else:
+        meeting.with_suffix(".yml").write_text("date: 2017-12-28\n", encoding="utf-8")
+    result = run("score", "2017", "--format", "json", root=workspace)
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout == ""
+    assert ("E111" if kind == "yml" else "E100") in result.stderr
+
+
 # --- 5. folders that cannot be listed; validate and score agree --------------------------
 
 

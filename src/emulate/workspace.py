@@ -286,10 +286,13 @@ class Workspace:
             problems += loaded_review.problems
             review = review or loaded_review.review
         meeting = None
-        if self.meeting_path(year).is_file():
-            loaded_meeting = self.load_meeting_file(self.meeting_path(year), lambda _: present)
+        # the same for the meeting: minutes without its ballots would leave out what the bloc voted
+        for path in (self.meeting_path(year), self.meeting_path(year).with_suffix(".yml")):
+            if not _present(path):
+                continue
+            loaded_meeting = self.load_meeting_file(path, lambda _: present)
             problems += loaded_meeting.problems
-            meeting = loaded_meeting.meeting
+            meeting = meeting or loaded_meeting.meeting
         return YearData(year, ruleset, loaded.sha256, submissions, missing, problems, review, meeting)
 
     def load_review_file(
@@ -324,7 +327,11 @@ class Workspace:
         self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None
     ) -> LoadedMeeting:
         """A meeting file, checked against its year's ruleset and the units with a submission file."""
-        from .meeting import load_meeting  # the engine comes with it: not imported by runs without a meeting
+        from .meeting import LoadedMeeting, load_meeting  # the engine comes with it: not for runs without a meeting
+
+        refused = self.refused(path)
+        if refused is not None:
+            return LoadedMeeting(None, [refused])
 
         submitted = submitted_for or (lambda year: {p.stem for p in self.submission_files(year)})
         return load_meeting(path, self.ruleset_or_none, display_path(path), submitted, self.max_bytes)
