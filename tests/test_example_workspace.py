@@ -144,3 +144,26 @@ def test_history_gives_the_class_per_year(ex: Callable[..., Any]) -> None:
     assert units["tx-duy-tien"]["years"]["2024"]["max_points"] == "90.00"  # its own maximum
     assert units["tx-duy-tien"]["years"]["2024"]["of"] == 3  # ranked in a group of three
     assert "hoan-thanh" in ex("history", "tx-duy-tien").stdout
+
+
+def test_gap_to_a_class_on_the_example(ex: Callable[..., Any]) -> None:
+    """SPEC 9 with classes: tx-duy-tien (67.20 of its own 90) needs 80 % for `tot`: 72.00, an increase of 4.80."""
+    data = json.loads(ex("gap", "2024", "tx-duy-tien", "--class", "tot", "--format", "json").stdout)
+    assert (data["goal"], data["increase"], data["reachable"]) == ({"class": "tot"}, "4.80", True)
+    # neither a criterion that does not apply (1.3) nor one declared not applicable (2.3) is offered
+    offered = {c["criterion"] for c in data["criteria"]}
+    assert "nong-thon-moi" not in offered and "du-an-trong-diem" not in offered and "cham-bao-cao" not in offered
+    # applying the cheapest way through whatif reaches the class
+    way = data["ways"][0]["criteria"][0]
+    moved = json.loads(
+        ex("whatif", "2024", "--set", f"tx-duy-tien.{way['criterion']}={way['value']}", "--format", "json").stdout
+    )
+    change = next(c for c in moved["changes"] if c["department"] == "tx-duy-tien")
+    assert change["class"] == ["hoan-thanh", "tot"]
+    # xuat-sac asks for no disciplined official: no points can help
+    data = json.loads(ex("gap", "2024", "tx-duy-tien", "--class", "xuat-sac", "--format", "json").stdout)
+    assert (
+        not data["reachable"]
+        and {"reason": "require_zero", "criterion": "ky-luat-can-bo", "class": "xuat-sac"} in (data["cannot_help"])
+    )
+    assert ex("gap", "2024", "tx-duy-tien", "--class", "xuat-sacc").exit_code == 2

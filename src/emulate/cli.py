@@ -1133,6 +1133,10 @@ def gap_command(
         int | None,
         typer.Option("--rank", min=1, help=_("The goal: this rank or better."), show_default=False),
     ] = None,
+    class_: Annotated[
+        str | None,
+        typer.Option("--class", help=_("The goal: this class (its id) or a better one."), show_default=False),
+    ] = None,
     format_: DecisionFormatOption = DecisionFormat.table,
     output: DecisionOutputOption = None,
     force: ForceOption = False,
@@ -1144,16 +1148,27 @@ def gap_command(
     from .decision import Goal, NotRanked, gap
     from .render import decision as render
 
-    if to is not None and rank_ is not None:
-        _usage_error(_("give one goal: --to AWARD or --rank N, not both"))
+    if sum(goal is not None for goal in (to, rank_, class_)) > 1:
+        _usage_error(_("give one goal: --to AWARD, --rank N or --class ID"))
     data = _year_data(_workspace(root, max_bytes), year, show_progress=format_ is not DecisionFormat.json)
     ruleset = data.ruleset
     known = [d.id for d in ruleset.departments]
     if department not in known:
         _unknown_department(department, known, year)
     awards = [a.id for a in ruleset.awards]
+    classes = [c.id for c in ruleset.classification]
     if rank_ is not None:
         goal = Goal(rank=rank_)
+    elif class_ is not None:
+        if class_ not in classes:
+            from .fields import did_you_mean
+
+            _usage_error(
+                _("unknown class '{id}'{hint}; the classes of {year} are: {known}").format(
+                    id=class_, hint=did_you_mean(class_, classes), year=year, known=", ".join(classes) or _("none")
+                )
+            )
+        goal = Goal(class_id=class_)
     elif to is not None or awards:
         goal = Goal(award=to if to is not None else awards[0])
         if goal.award not in awards:

@@ -25,7 +25,7 @@ from .fields import Model, NonNegativeWhole, did_you_mean
 from .i18n import _
 from .problems import Problem
 from .review import Adjustment, Review, apply_review
-from .ruleset import Award, Ruleset
+from .ruleset import Conditions, Ruleset
 from .submission import VALUE_MODELS, CriterionValue, Submission, check_value
 from .validation import validate
 from .yamlio import PathKey, load_text
@@ -43,13 +43,12 @@ _MOST_COUNTS = 200
 
 @dataclass(frozen=True)
 class Goal:
-    """What a unit aims at: a rank or better, or an award (or an award listed before it, a better one).
-
-    A class (SPEC 7.5) will be one more field and one more case of `reached`.
-    """
+    """What a unit aims at: a rank or better, an award (or an exclusive award listed before it, a better
+    one), or a class (or a class listed before it)."""
 
     rank: int | None = None
     award: str | None = None
+    class_id: str | None = None
 
     def reached(self, ruleset: Ruleset, ranking: Ranking, department: str) -> bool:
         unit = ranking.unit(department)
@@ -57,13 +56,20 @@ class Goal:
             return False
         if self.rank is not None:
             return unit.rank <= self.rank
-        ladder = [a.id for a in ruleset.awards]
+        if self.class_id is not None:
+            classes = [c.id for c in ruleset.classification]
+            return unit.class_id in classes and classes.index(unit.class_id) <= classes.index(self.class_id)
+        if self.award in unit.awards:
+            return True
+        ladder = [a.id for a in ruleset.awards if a.exclusive]
         if unit.award is None or self.award not in ladder:
             return False
         return ladder.index(unit.award) <= ladder.index(self.award)
 
     def as_data(self) -> dict[str, Any]:
-        return {"rank": self.rank} if self.rank is not None else {"award": self.award}
+        if self.rank is not None:
+            return {"rank": self.rank}
+        return {"class": self.class_id} if self.class_id is not None else {"award": self.award}
 
 
 # --- what can change: a criterion's value or a deduction's count ---------------------------
@@ -105,8 +111,10 @@ def _levers(ruleset: Ruleset, submission: Submission, card: ScoreCard, frozen: s
     places = ruleset.rounding.places
     levers = []
     for cs in card.criteria:
-        if cs.value is None or cs.criterion.id in frozen:
-            continue
+        if cs.value is None or cs.not_applicable or cs.criterion.id in frozen:
+            continue  # no value (or a criterion that does not apply to the unit), or declared not applicable
+        if cs.criterion.counts_as == "deduction":
+            continue  # more points there take points off: not a way up (SPEC 7.3)
         reach = cs.criterion.rule.reach(cs.value, places)
         spans = tuple((_steps(low - cs.total, places), _steps(high - cs.total, places)) for low, high in reach.spans)
 
@@ -225,15 +233,15 @@ class _Unit:
             others |= {o.share * self.card.own_max for o in self.others if o.has_share}
         totals = {t.quantize(step, rounding=ROUND_CEILING, context=CONTEXT) for t in others}
         totals |= {t + step for t in totals}
-        for award in self.ruleset.awards:
-            floor = award_floor(award, self.card.own_max)
+        for conditions in [*self.ruleset.awards, *self.ruleset.classification]:
+            floor = award_floor(conditions, self.card.own_max)
             if floor is not None:
                 totals.add(floor.quantize(step, rounding=ROUND_CEILING, context=CONTEXT))
         return sorted(totals)
 
 
-def award_floor(award: Award, own_max: Decimal) -> Decimal | None:
-    """The least total an award's point conditions allow (its share of the unit's own maximum, its points)."""
+def award_floor(award: Conditions, own_max: Decimal) -> Decimal | None:
+    """The least total an award's or a class's point conditions allow (a share of the own maximum, points)."""
     floors = [award.min_share * own_max] if award.min_share is not None else []
     if award.min_points is not None:
         floors.append(award.min_points)
@@ -341,12 +349,14 @@ class Opening:
 
 @dataclass(frozen=True)
 class Obstacle:
-    """What cannot help, and why: `reason` is at_maximum, require_zero, min_share, quota_held or units_ahead."""
+    """What cannot help, and why: `reason` is at_maximum, require_zero, min_share, quota_held, units_ahead or
+    class_condition (a condition of the class asked for that points cannot meet)."""
 
     reason: str
     criterion: str | None = None
     award: str | None = None
     rank: int | None = None
+    class_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -402,6 +412,7 @@ def gap(
         raise NotRanked(department)
     places = ruleset.rounding.places
     award = next((a for a in ruleset.awards if a.id == goal.award), None)
+    wanted = next((c for c in ruleset.classification if c.id == goal.class_id), None)
     submission = apply_review(own, review.for_department(department) if review is not None else ())
     card = before.card
     unit = _Unit(
@@ -414,7 +425,7 @@ def gap(
         goal,
     )
     # a count that an award requires to be zero is a fact, not a lever
-    frozen = set(award.require_zero) if award is not None else set()
+    frozen = set(award.require_zero) if award is not None else set(wanted.require_zero) if wanted is not None else set()
     levers = _levers(ruleset, submission, card, frozen)
     openings = tuple(
         Opening(lever.target, _points(lever.top, places), lever.value_for(lever.top), lever.deduction)
@@ -424,11 +435,15 @@ def gap(
     obstacles = [
         Obstacle("at_maximum", criterion=cs.criterion.id)
         for cs in card.criteria
+        if cs.counted_in_max or cs.criterion.counts_as == "bonus"  # not one that does not apply, or takes off
         if _at_most(cs.criterion.id, levers, frozen)
     ]
     failing = [name for name in sorted(frozen) if card.count_of(name)]
-    obstacles += [Obstacle("require_zero", criterion=name, award=goal.award) for name in failing]
-    floor = award_floor(award, card.own_max) if award is not None else None
+    obstacles += [
+        Obstacle("require_zero", criterion=name, award=goal.award, class_id=goal.class_id) for name in failing
+    ]
+    conditions = award if award is not None else wanted
+    floor = award_floor(conditions, card.own_max) if conditions is not None else None
     unanswered = Gap(department, goal, card.total, None, openings, (), (), places, floor=floor)
     if goal.reached(ruleset, evaluation.ranking, department):
         return replace(
@@ -471,6 +486,8 @@ def _why_not(unit: _Unit, levers: Sequence[_Lever], award: Any) -> Obstacle:
     found = unit.attempt(
         [Change(lever.target, lever.value_for(lever.top), lever.deduction) for lever in levers if lever.top]
     )
+    if unit.goal.class_id is not None:
+        return Obstacle("class_condition", class_id=unit.goal.class_id)
     if award is None:
         return Obstacle("units_ahead", rank=unit.goal.rank)
     check = next((a for a in found.ranking.awards if a.award_id == award.id and a.department == unit.department), None)
@@ -739,6 +756,7 @@ class Shift:
     rank: tuple[int | None, int | None]
     total: tuple[Decimal | None, Decimal | None]
     award: tuple[str | None, str | None]
+    class_id: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -808,8 +826,8 @@ def _shifts(before: Ranking, after: Ranking) -> tuple[Shift, ...]:
     shifts = []
     for department in order:
         was, now = old.get(department), new.get(department)
-        side_old = (was.rank, was.card.total, was.award) if was else (None, None, None)
-        side_new = (now.rank, now.card.total, now.award) if now else (None, None, None)
+        side_old = (was.rank, was.card.total, was.award, was.class_id) if was else (None, None, None, None)
+        side_new = (now.rank, now.card.total, now.award, now.class_id) if now else (None, None, None, None)
         if side_old != side_new:
             shifts.append(
                 Shift(
@@ -817,6 +835,7 @@ def _shifts(before: Ranking, after: Ranking) -> tuple[Shift, ...]:
                     (side_old[0], side_new[0]),
                     (side_old[1], side_new[1]),
                     (side_old[2], side_new[2]),
+                    (side_old[3], side_new[3]),
                 )
             )
     return tuple(shifts)

@@ -105,6 +105,8 @@ def _obstacle_data(obstacle: Obstacle) -> dict[str, Any]:
     for key in ("criterion", "award", "rank"):
         if getattr(obstacle, key) is not None:
             entry[key] = getattr(obstacle, key)
+    if obstacle.class_id is not None:
+        entry["class"] = obstacle.class_id
     return entry
 
 
@@ -115,6 +117,8 @@ def gap_json(result: Gap) -> str:
 def goal_words(result: Gap) -> str:
     if result.goal.rank is not None:
         return _("rank {rank} or better").format(rank=result.goal.rank)
+    if result.goal.class_id is not None:
+        return _("the class {id} or better").format(id=result.goal.class_id)
     return _("the award {award}").format(award=result.goal.award)
 
 
@@ -125,7 +129,11 @@ def obstacle_words(ruleset: Ruleset, obstacle: Obstacle) -> str:
         )
     if obstacle.reason == "require_zero":
         return _("{award} requires a count of 0 for {name}, and the unit's is not 0: no points can change that").format(
-            award=obstacle.award, name=obstacle.criterion
+            award=obstacle.award or obstacle.class_id, name=obstacle.criterion
+        )
+    if obstacle.reason == "class_condition":
+        return _("even with every point still open, a condition of the class {id} does not hold").format(
+            id=obstacle.class_id
         )
     if obstacle.reason == "min_share":
         return _("even with every point still open, the total stays below the floor of {award}").format(
@@ -171,7 +179,9 @@ def gap_lines(ruleset: Ruleset, result: Gap) -> list[str]:
                 breaker=result.decided_by
             )
         )
-    if result.floor is not None:
+    if result.floor is not None and result.goal.class_id is not None:
+        lines.append(_("The class's floor: a total of at least {floor}.").format(floor=number(result.floor, places)))
+    elif result.floor is not None:
         lines.append(_("The award's floor: a total of at least {floor}.").format(floor=number(result.floor, places)))
     return lines
 
@@ -387,7 +397,7 @@ def whatif_data(result: WhatIf) -> dict[str, Any]:
                 "rank": list(s.rank),
                 "total": [_optional(s.total[0], places), _optional(s.total[1], places)],
                 "award": list(s.award),
-                "class": [None, None],  # no classes yet (SPEC 7.5)
+                "class": list(s.class_id),
             }
             for s in result.changes
         ]
@@ -411,17 +421,22 @@ def _shift_rows(result: WhatIf) -> list[list[str]]:
             _arrow(*s.rank),
             _arrow(_optional(s.total[0], places), _optional(s.total[1], places)),
             _arrow(*s.award),
+            *([_arrow(*s.class_id)] if _classes_move(result) else []),
         ]
         for s in result.changes
     ]
 
 
-def _shift_headers() -> list[str]:
-    return [_("Unit"), _("Rank"), _("Total"), _("Award")]
+def _classes_move(result: WhatIf) -> bool:
+    return any(s.class_id != (None, None) for s in result.changes)
+
+
+def _shift_headers(result: WhatIf) -> list[str]:
+    return [_("Unit"), _("Rank"), _("Total"), _("Award"), *([_("Class")] if _classes_move(result) else [])]
 
 
 def _nothing_moves() -> str:
-    return _("Nothing moves: every rank, total and award stays as it is.")
+    return _("Nothing moves: every rank, total, award and class stays as it is.")
 
 
 def _unscored_notes(result: WhatIf) -> list[str]:
@@ -439,7 +454,10 @@ def whatif_table(result: WhatIf) -> list[Any]:
     notes = [Text(note, style="dim") for note in _unscored_notes(result)]
     if not result.changes:
         return [Text(_nothing_moves()), *notes]
-    return [_table(_("What moves in {year}").format(year=result.year), _shift_headers(), _shift_rows(result)), *notes]
+    return [
+        _table(_("What moves in {year}").format(year=result.year), _shift_headers(result), _shift_rows(result)),
+        *notes,
+    ]
 
 
 def whatif_markdown(result: WhatIf) -> str:
@@ -447,7 +465,7 @@ def whatif_markdown(result: WhatIf) -> str:
     if not result.changes:
         lines.append(_md(_nothing_moves()))
     else:
-        lines += _md_table(_shift_headers(), _shift_rows(result))
+        lines += _md_table(_shift_headers(result), _shift_rows(result))
     notes = _unscored_notes(result)
     if notes:
         lines += ["", *(f"- {_md(note)}" for note in notes)]
