@@ -167,3 +167,16 @@ def test_gap_to_a_class_on_the_example(ex: Callable[..., Any]) -> None:
         and {"reason": "require_zero", "criterion": "ky-luat-can-bo", "class": "xuat-sac"} in (data["cannot_help"])
     )
     assert ex("gap", "2024", "tx-duy-tien", "--class", "xuat-sacc").exit_code == 2
+
+
+def test_margins_gives_each_class_boundary(ex: Callable[..., Any]) -> None:
+    data = json.loads(ex("margins", "2024", "--format", "json").stdout)
+    classes = {b["class"]: b for b in data["boundaries"] if "class" in b}
+    # hoan-thanh or better: the lowest in is tx-duy-tien (67.20), the highest out h-binh-luc (56.75)
+    assert classes["hoan-thanh"] == {
+        "class": "hoan-thanh",
+        "last_in": "tx-duy-tien",
+        "first_out": "h-binh-luc",
+        "points": "10.45",
+    }
+    assert set(classes) == {"xuat-sac", "tot", "hoan-thanh"}  # the last class has no boundary below it

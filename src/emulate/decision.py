@@ -541,12 +541,17 @@ class Pair:
 
 @dataclass(frozen=True)
 class Boundary:
-    """An award's edge: the last unit proposed, the first one not, and the points between."""
+    """An award's or a class's edge: the last unit in, the first one out, and the points between.
 
-    award: str
+    For a class (`award` None, `class_id` set), "in" is the class or a better one, and the units are
+    taken by total: the lowest total in, the highest total out.
+    """
+
+    award: str | None
     last_in: str | None
     first_out: str | None
     points: Decimal | None
+    class_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -624,6 +629,22 @@ def _boundaries(ruleset: Ruleset, ranking: Ranking) -> tuple[Boundary, ...]:
         first_out = next((a.department for a in checks[start:] if not a.proposed and a.already is None), None)
         points = total[last_in] - total[first_out] if last_in and first_out else None
         out.append(Boundary(award.id, last_in, first_out, points))
+    classes = [c.id for c in ruleset.classification]
+    for n, class_id in enumerate(classes[:-1]):
+        inside = [u for u in ranking.units if u.class_id in classes[: n + 1]]
+        outside = [u for u in ranking.units if u.class_id not in classes[: n + 1]]
+        low = min(inside, key=lambda u: u.card.total, default=None)
+        high = max(outside, key=lambda u: u.card.total, default=None)
+        gap = low.card.total - high.card.total if low is not None and high is not None else None
+        out.append(
+            Boundary(
+                None,
+                low.card.department if low else None,
+                high.card.department if high else None,
+                gap,
+                class_id,
+            )
+        )
     return tuple(out)
 
 

@@ -290,7 +290,12 @@ def margins_data(result: Margins) -> dict[str, Any]:
             for p in result.pairs
         ],
         "boundaries": [
-            {"award": b.award, "last_in": b.last_in, "first_out": b.first_out, "points": _optional(b.points, places)}
+            {
+                **({"class": b.class_id} if b.class_id is not None else {"award": b.award}),
+                "last_in": b.last_in,
+                "first_out": b.first_out,
+                "points": _optional(b.points, places),
+            }
             for b in result.boundaries
         ],
         "adjustments": adjustments,
@@ -320,7 +325,12 @@ def _pair_rows(ruleset: Ruleset, result: Margins, separator: str = ", ") -> list
 
 def _boundary_rows(result: Margins) -> list[list[str]]:
     return [
-        [b.award, b.last_in or "−", b.first_out or "−", _optional(b.points, result.places) or "−"]
+        [
+            b.award or _("class {id}").format(id=b.class_id),
+            b.last_in or "−",
+            b.first_out or "−",
+            _optional(b.points, result.places) or "−",
+        ]
         for b in result.boundaries
     ]
 
