@@ -180,3 +180,14 @@ def test_margins_gives_each_class_boundary(ex: Callable[..., Any]) -> None:
         "points": "10.45",
     }
     assert set(classes) == {"xuat-sac", "tot", "hoan-thanh"}  # the last class has no boundary below it
+
+
+def test_margins_pairs_neighbours_within_a_group(ex: Callable[..., Any]) -> None:
+    data = json.loads(ex("margins", "2024", "--format", "json").stdout)
+    pairs = [(p["upper"], p["lower"]) for p in data["pairs"]]
+    assert pairs == [
+        ("tp-phu-ly", "tx-kim-bang"),
+        ("tx-kim-bang", "tx-duy-tien"),
+        ("h-thanh-liem", "h-ly-nhan"),
+        ("h-ly-nhan", "h-binh-luc"),
+    ]

@@ -594,6 +594,8 @@ def margins(
     units = evaluation.ranking.units
     pairs = []
     for upper, lower in itertools.pairwise(units):
+        if upper.group != lower.group:
+            continue  # groups are ranked on their own: the last of one and the first of the next are no pair
         differences = [
             (a.criterion.id, a.total - b.total)
             for a, b in zip(upper.card.criteria, lower.card.criteria, strict=True)
