@@ -180,6 +180,9 @@ def test_margins_gives_each_class_boundary(ex: Callable[..., Any]) -> None:
         "points": "10.45",
     }
     assert set(classes) == {"xuat-sac", "tot", "hoan-thanh"}  # the last class has no boundary below it
+    # the province's flag has one place per group: an edge in each (the Government's flag is across groups)
+    edges = [(b["last_in"], b["first_out"]) for b in data["boundaries"] if b.get("award") == "co-tinh"]
+    assert edges == [("tp-phu-ly", "tx-kim-bang"), ("h-ly-nhan", "h-binh-luc")]
 
 
 def test_margins_pairs_neighbours_within_a_group(ex: Callable[..., Any]) -> None:

@@ -623,14 +623,19 @@ def margins(
 def _boundaries(ruleset: Ruleset, ranking: Ranking) -> tuple[Boundary, ...]:
     total = {u.card.department: u.card.total for u in ranking.units}
     out = []
+    group_of = {u.card.department: u.group for u in ranking.units}
     for award in ruleset.awards:
-        checks = [a for a in ranking.awards if a.award_id == award.id]  # in ranking order
-        granted = [i for i, a in enumerate(checks) if a.proposed]
-        start = granted[-1] + 1 if granted else 0
-        last_in = checks[granted[-1]].department if granted else None
-        first_out = next((a.department for a in checks[start:] if not a.proposed and a.already is None), None)
-        points = total[last_in] - total[first_out] if last_in and first_out else None
-        out.append(Boundary(award.id, last_in, first_out, points))
+        every = [a for a in ranking.awards if a.award_id == award.id]  # in ranking order
+        # an award with a quota per group has an edge in each group (SPEC 7.6)
+        per_group = award.exclusive and not award.across_groups and ruleset.groups
+        pools = [[a for a in every if group_of[a.department] == g.id] for g in ruleset.groups] if per_group else [every]
+        for checks in pools:
+            granted = [i for i, a in enumerate(checks) if a.proposed]
+            start = granted[-1] + 1 if granted else 0
+            last_in = checks[granted[-1]].department if granted else None
+            first_out = next((a.department for a in checks[start:] if not a.proposed and a.already is None), None)
+            points = total[last_in] - total[first_out] if last_in and first_out else None
+            out.append(Boundary(award.id, last_in, first_out, points))
     classes = [c.id for c in ruleset.classification]
     for n, class_id in enumerate(classes[:-1]):
         inside = [u for u in ranking.units if u.class_id in classes[: n + 1]]
