@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import reference_scorer
@@ -41,7 +41,8 @@ def decimals(low: int, high: int, places: int) -> st.SearchStrategy[Decimal]:
 
 
 def positive(high: int, places: int) -> st.SearchStrategy[Decimal]:
-    return decimals(0, high, places).filter(lambda d: d > 0)
+    """From the smallest step above 0 (10^-places) to `high`."""
+    return st.integers(1, high * 10**places).map(lambda n: Decimal(n).scaleb(-places))
 
 
 @st.composite
@@ -74,11 +75,11 @@ def rule_data(draw: st.DrawFn, places: int) -> Data:
 def conditions(draw: st.DrawFn, counted: list[str]) -> Data:
     found: Data = {}
     if draw(st.booleans()):
-        found["min_share"] = draw(decimals(0, 1, 2).filter(lambda d: d > 0))
+        found["min_share"] = draw(positive(1, 2))
     if draw(st.integers(0, 3)) == 0:
         found["min_points"] = draw(decimals(0, 80, 0))
     if draw(st.integers(0, 2)) == 0:
-        found["min_criterion_share"] = draw(decimals(0, 1, 2).filter(lambda d: d > 0))
+        found["min_criterion_share"] = draw(positive(1, 2))
     if counted and draw(st.integers(0, 2)) == 0:
         found["require_zero"] = draw(st.lists(st.sampled_from(counted), min_size=1, max_size=2, unique=True))
     return found
@@ -188,6 +189,12 @@ def year_data(draw: st.DrawFn) -> tuple[Data, list[Data]]:
     ruleset = draw(ruleset_data())
     ids = [d["id"] for d in ruleset["departments"]]
     chosen = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True))
+    return ruleset, draw(year_data_for(ruleset, chosen))
+
+
+@st.composite
+def year_data_for(draw: st.DrawFn, ruleset: Data, chosen: list[str]) -> list[Data]:
+    """Valid submissions of the `chosen` units."""
     submissions = []
     for department in chosen:
         group = next(d.get("group") for d in ruleset["departments"] if d["id"] == department)
@@ -204,7 +211,7 @@ def year_data(draw: st.DrawFn) -> tuple[Data, list[Data]]:
         if ruleset["deductions"]:
             submission["deductions"] = {"d1": draw(st.integers(0, 3))}
         submissions.append(submission)
-    return ruleset, submissions
+    return submissions
 
 
 def build(ruleset_raw: Data, submissions_raw: list[Data]) -> tuple[Ruleset, list[Submission]]:
@@ -249,12 +256,132 @@ def assert_agree(ruleset_raw: Data, submissions_raw: list[Data]) -> None:
         }
         want = {**want, "share": None if want["share"] is None else want["share"].quantize(TINY)}
         assert got == {k: want[k] for k in got}, unit.card.department
+    # what the examples exercised (shown by --hypothesis-show-statistics)
+    units = ranking.units
+    event(f"groups: {len(ruleset.groups)}; compare: {ruleset.compare}; floor: {ruleset.floor}")
+    event(f"a unit with a class: {any(u.class_id for u in units)}; rank_by_class: {ruleset.rank_by_class}")
+    event(f"exclusive award given: {any(u.award for u in units)}")
+    event(f"non-exclusive award given: {any(len(u.awards) > (u.award is not None) for u in units)}")
+    event(f"own maxima differ: {len({u.card.own_max for u in units}) > 1}")
+    event(f"a total below 0: {any(u.card.total < 0 for u in units)}")
+    event(f"tied ranks: {any(u.tied for u in units)}")
 
 
 @SETTINGS
 @given(year_data())
 def test_engine_agrees_with_the_reference_on_section7_rulesets(case: tuple[Data, list[Data]]) -> None:
     assert_agree(*case)
+
+
+# --- properties (issue 14) -------------------------------------------------------------
+
+
+def _higher_is_better(rule: Data) -> bool:
+    """Kinds whose points can only grow with the value: count_penalty and `at_most` steps go the other way."""
+    if rule["kind"] == "tiers":
+        return "at_least" in rule["steps"][0]
+    return rule["kind"] in ("assessed", "percent", "count_points")
+
+
+def _raised(rule: Data, value: Data, by: Decimal) -> Data:
+    """The same value, higher by `by` (kept within what the kind accepts)."""
+    kind = rule["kind"]
+    if kind == "percent":
+        return {"percent": min(Decimal(100), value["percent"] + by)}
+    if kind == "count_points":
+        return {"count": value["count"] + int(by)}
+    if kind == "tiers":
+        step = by if rule["measure"] == "number" else by.to_integral_value()
+        return {"value": value["value"] + step}
+    return {"points": min(rule["max"], value["points"] + by)}  # assessed
+
+
+@SETTINGS
+@given(year_data(), st.data())
+def test_raising_a_value_never_lowers_the_points_of_a_higher_is_better_criterion(
+    case: tuple[Data, list[Data]], data: st.DataObject
+) -> None:
+    ruleset_raw, submissions_raw = case
+    submission = submissions_raw[0]
+    criteria = {c["id"]: c for content in ruleset_raw["contents"] for c in content["criteria"]}
+    raisable = [
+        cid
+        for cid, value in submission["criteria"].items()
+        if "not_applicable" not in value and _higher_is_better(criteria[cid]["rule"])
+    ]
+    assume(raisable)
+    cid = data.draw(st.sampled_from(raisable))
+    higher = copy.deepcopy(submission)
+    higher["criteria"][cid] = _raised(criteria[cid]["rule"], submission["criteria"][cid], data.draw(decimals(0, 15, 1)))
+    ruleset, (before, after) = build(ruleset_raw, [submission, higher])
+    assert score(ruleset, after).criterion(cid).total >= score(ruleset, before).criterion(cid).total
+
+
+def _holds(conditions: Any, card: Any) -> bool:
+    """A class's conditions, decided from the card's numbers (not through the engine's `unmet`)."""
+    if conditions.min_share is not None and not (
+        card.own_max > 0 and card.total >= conditions.min_share * card.own_max
+    ):
+        return False
+    if conditions.min_points is not None and card.total < conditions.min_points:
+        return False
+    applicable = [c for c in card.criteria if c.applies and not c.not_applicable and c.criterion.counts_as == "base"]
+    if conditions.min_criterion_share is not None and any(
+        c.points < conditions.min_criterion_share * c.criterion.max_points for c in applicable
+    ):
+        return False
+    counts = {
+        c.criterion.id: c.value.count  # type: ignore[union-attr]
+        for c in card.criteria
+        if c.criterion.kind in reference_scorer.COUNTED and c.value is not None and not c.not_applicable
+    } | {d.deduction_id: d.count for d in card.deductions}
+    return all(counts.get(name, 0) == 0 for name in conditions.require_zero)
+
+
+@SETTINGS
+@given(year_data())
+def test_a_units_class_meets_its_conditions_and_not_those_of_any_earlier_class(case: tuple[Data, list[Data]]) -> None:
+    ruleset, submissions = build(*case)
+    assume(ruleset.classification)
+    for unit in engine_ranking(ruleset, submissions).units:
+        ids = [c.id for c in ruleset.classification]
+        end = ids.index(unit.class_id) if unit.class_id is not None else len(ids)
+        assert not any(_holds(c, unit.card) for c in ruleset.classification[:end])
+        if unit.class_id is not None:
+            assert _holds(ruleset.classification[end], unit.card)
+
+
+@SETTINGS
+@given(year_data(), st.data())
+def test_ranks_in_one_group_do_not_depend_on_another_groups_values(
+    case: tuple[Data, list[Data]], data: st.DataObject
+) -> None:
+    ruleset_raw, submissions_raw = case
+    assume(len(ruleset_raw.get("groups", [])) == 2)
+    kept = data.draw(st.sampled_from(["g1", "g2"]))
+    group_of = {d["id"]: d["group"] for d in ruleset_raw["departments"]}
+    ruleset, submissions = build(ruleset_raw, submissions_raw)
+    # the other group's units get new values (whoever they are), this group's stay
+    others = data.draw(
+        year_data_for(ruleset_raw, [s["department"] for s in submissions_raw if group_of[s["department"]] != kept])
+    )
+    mine = [s for s in submissions_raw if group_of[s["department"]] == kept]
+    _, changed = build(ruleset_raw, mine + others)
+
+    def ranks(ranking: Ranking) -> dict[str, int]:
+        return {u.card.department: u.rank for u in ranking.units if u.group == kept}
+
+    assert ranks(engine_ranking(ruleset, submissions)) == ranks(engine_ranking(ruleset, changed))
+
+
+@SETTINGS
+@given(year_data())
+def test_totals_are_base_plus_bonus_minus_deductions_floored_only_with_floor_0(case: tuple[Data, list[Data]]) -> None:
+    ruleset, submissions = build(*case)
+    for submission in submissions:
+        card = score(ruleset, submission)
+        raw = card.base + card.bonus - card.deducted
+        assert card.total == (raw if ruleset.floor == "none" else max(Decimal(0), raw))
 
 
 # --- the reference against the hand-computed ranking cases -----------------------------
