@@ -1,7 +1,8 @@
 """SPEC 7.3-7.6 on random rulesets: the engine against the independent reference scorer, and properties.
 
 The strategy builds small valid rulesets as plain data (2-6 units, 0-2 groups, 1-3 contents of
-1-3 criteria of the kinds assessed, percent, count_points, count_penalty and tiers; criteria that
+1-3 criteria of the kinds assessed, percent, count_points, count_penalty, tiers and rating (with
+a bonus ladder or a bonus map); criteria that
 count as bonus or deduction, apply to some units only, or may be declared not applicable; floor
 0 or none; compare points or share; optionally a classification with `rank_by_class`, and
 awards exclusive or not, with quotas per group or across groups) and random valid submissions.
@@ -27,12 +28,15 @@ from emulate.yamlio import Document, load_file
 
 Data = dict[str, Any]
 TINY = Decimal("1e-20")  # shares are compared to 20 decimals (the engine divides with more digits than 28)
-KINDS = ("assessed", "percent", "count_points", "count_penalty", "tiers")
+KINDS = ("assessed", "percent", "count_points", "count_penalty", "tiers", "rating")
+LABELS = ("xuat-sac", "tot", "kha", "trung-binh")
 SETTINGS = settings(
     max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
+
+PROPERTIES = settings(SETTINGS, max_examples=100)
 
 
 def decimals(low: int, high: int, places: int) -> st.SearchStrategy[Decimal]:
@@ -67,6 +71,17 @@ def rule_data(draw: st.DrawFn, places: int) -> Data:
         }
         if draw(st.booleans()):
             rule["otherwise"] = draw(decimals(0, 2, places))
+        return rule
+    if kind == "rating":  # a base rating's bonus is not part of its points (SPEC 7.9)
+        labels = draw(st.lists(st.sampled_from(LABELS), min_size=1, max_size=4, unique=True))
+        worth = sorted(draw(st.lists(decimals(0, 20, places), min_size=len(labels), max_size=len(labels))))
+        rule = {"kind": kind, "scale": dict(zip(labels, reversed(worth), strict=True))}
+        form = draw(st.sampled_from([None, "ladder", "map"]))
+        if form == "ladder":
+            rule["bonus"] = {"at_least": draw(st.sampled_from(labels)), "points": draw(positive(5, places))}
+        elif form == "map":
+            chosen = draw(st.lists(st.sampled_from(labels), min_size=1, unique=True))
+            rule["bonus"] = {label: draw(positive(5, places)) for label in chosen}
         return rule
     return {"kind": kind, "max": draw(positive(50, places))}  # percent, assessed
 
@@ -139,7 +154,13 @@ def ruleset_data(draw: st.DrawFn) -> Data:
         "compare": draw(st.sampled_from(["points", "share"])),
         "tie_breakers": draw(
             st.lists(
-                st.sampled_from(["fewer_deductions", *(f"content:{c['id']}" for c in contents)]),
+                st.sampled_from(
+                    [
+                        "fewer_deductions",
+                        *(f"content:{c['id']}" for c in contents),
+                        *(f"criterion:{c['id']}" for content in contents for c in content["criteria"]),
+                    ]
+                ),
                 unique=True,
                 max_size=2,
             )
@@ -174,6 +195,8 @@ def ruleset_data(draw: st.DrawFn) -> Data:
 @st.composite
 def value_data(draw: st.DrawFn, rule: Data) -> Data:
     kind = rule["kind"]
+    if kind == "rating":
+        return {"rating": draw(st.sampled_from(list(rule["scale"])))}
     if kind == "percent":
         return {"percent": draw(decimals(0, 100, 1))}
     if kind in ("count_points", "count_penalty"):
@@ -296,7 +319,7 @@ def _raised(rule: Data, value: Data, by: Decimal) -> Data:
     return {"points": min(rule["max"], value["points"] + by)}  # assessed
 
 
-@SETTINGS
+@PROPERTIES
 @given(year_data(), st.data())
 def test_raising_a_value_never_lowers_the_points_of_a_higher_is_better_criterion(
     case: tuple[Data, list[Data]], data: st.DataObject
@@ -338,7 +361,7 @@ def _holds(conditions: Any, card: Any) -> bool:
     return all(counts.get(name, 0) == 0 for name in conditions.require_zero)
 
 
-@SETTINGS
+@PROPERTIES
 @given(year_data())
 def test_a_units_class_meets_its_conditions_and_not_those_of_any_earlier_class(case: tuple[Data, list[Data]]) -> None:
     ruleset, submissions = build(*case)
@@ -351,7 +374,7 @@ def test_a_units_class_meets_its_conditions_and_not_those_of_any_earlier_class(c
             assert _holds(ruleset.classification[end], unit.card)
 
 
-@SETTINGS
+@PROPERTIES
 @given(year_data(), st.data())
 def test_ranks_in_one_group_do_not_depend_on_another_groups_values(
     case: tuple[Data, list[Data]], data: st.DataObject
@@ -374,7 +397,7 @@ def test_ranks_in_one_group_do_not_depend_on_another_groups_values(
     assert ranks(engine_ranking(ruleset, submissions)) == ranks(engine_ranking(ruleset, changed))
 
 
-@SETTINGS
+@PROPERTIES
 @given(year_data())
 def test_totals_are_base_plus_bonus_minus_deductions_floored_only_with_floor_0(case: tuple[Data, list[Data]]) -> None:
     ruleset, submissions = build(*case)
