@@ -301,8 +301,9 @@ def test_engine_agrees_with_the_reference_on_section7_rulesets(case: tuple[Data,
 
 def _higher_is_better(rule: Data) -> bool:
     """Kinds whose points can only grow with the value: count_penalty and `at_most` steps go the other way."""
-    if rule["kind"] == "tiers":
-        return "at_least" in rule["steps"][0]
+    if rule["kind"] == "tiers":  # `at_least` steps best first, and `otherwise` worth no more than the last step
+        worth = [step["points"] for step in rule["steps"]] + [rule.get("otherwise", Decimal(0))]
+        return "at_least" in rule["steps"][0] and worth == sorted(worth, reverse=True)
     return rule["kind"] in ("assessed", "percent", "count_points")
 
 
