@@ -1,4 +1,4 @@
-"""Reference scorer: an independent, deliberately simple re-implementation of SPEC 3.1.
+"""Reference scorer: an independent, deliberately simple re-implementation of SPEC 3.1 and 7.1-7.6.
 
 Used by the test suite as an oracle against the engine. It imports nothing from
 `emulate`, does no validation beyond what scoring needs, and uses `Decimal` for every
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sys
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -208,8 +209,11 @@ def score_criterion(rule: dict, value: dict, places: int) -> tuple[Decimal, Deci
         points = D(rule["scale"][label])
         bonus = zero
         b = rule.get("bonus")
-        if b and labels.index(label) <= labels.index(b["at_least"]):
-            bonus = D(b["points"])
+        if b and "at_least" in b and "points" in b and b["at_least"] in labels:
+            if labels.index(label) <= labels.index(b["at_least"]):
+                bonus = D(b["points"])
+        elif b:  # SPEC 7.1: a map from labels to bonus points
+            bonus = D(b.get(label, 0))
         return rnd(points, places), rnd(bonus, places)
     if kind == "percent":
         return rnd(D(rule["max"]) * D(value["percent"]) / 100, places), zero
@@ -234,7 +238,17 @@ def score_criterion(rule: dict, value: dict, places: int) -> tuple[Decimal, Deci
         return rnd(D(value["points"]), places), zero
     if kind == "formula":
         return rnd(formula_points(rule, value), places), zero
+    if kind == "tiers":
+        return rnd(tiers_points(rule, D(value["value"])), places), zero
     raise ValueError(f"unknown rule kind {kind!r}")
+
+
+def tiers_points(rule: dict, v: Decimal) -> Decimal:
+    """SPEC 7.1: the points of the first step whose condition holds, else `otherwise` (default 0)."""
+    for step in rule["steps"]:
+        if ("at_least" in step and v >= D(step["at_least"])) or ("at_most" in step and v <= D(step["at_most"])):
+            return D(step["points"])
+    return D(rule.get("otherwise", 0))
 
 
 # --- maxima ------------------------------------------------------------------------------
@@ -250,6 +264,8 @@ def criterion_max(rule: dict) -> Decimal:
         return sum((D(i["points"]) for i in rule["items"].values()), Decimal(0))
     if kind == "count_points":
         return D(rule["cap"])
+    if kind == "tiers":
+        return max([D(s["points"]) for s in rule["steps"]] + [D(rule.get("otherwise", 0))])
     return D(rule["max"])  # percent, count_penalty, assessed, formula
 
 
@@ -350,6 +366,162 @@ def score_workspace(root: Path, year: int) -> list[dict]:
     for row in rows:
         del row["_counts"]
     return rows
+
+
+# --- SPEC 7.3-7.6: a whole year from plain data (bonus/deduction criteria, applicability, classes,
+# awards of every form, groups) ----------------------------------------------------------------
+
+COUNTED = ("count_points", "count_penalty")
+
+
+def is_counted(rule: dict) -> bool:
+    return rule["kind"] in COUNTED or (rule["kind"] == "tiers" and rule.get("measure") == "count")
+
+
+def applies(criterion: dict, department: str, group) -> bool:
+    """SPEC 7.4: `applies_to` / `except` name departments or groups."""
+    names = {department} if group is None else {department, group}
+    if criterion.get("applies_to") is not None and not names & set(criterion["applies_to"]):
+        return False
+    return not (criterion.get("except") is not None and names & set(criterion["except"]))
+
+
+def score_unit(ruleset: dict, sub: dict) -> dict:
+    """One unit's points with SPEC 7.3-7.4: every part rounded, sums of rounded parts."""
+    places = int((ruleset.get("rounding") or {}).get("places", 2))
+    department = sub["department"]
+    group = next((d.get("group") for d in ruleset["departments"] if d["id"] == department), None)
+    values = sub.get("criteria") or {}
+    base = bonus = deductions = own_max = Decimal(0)
+    contents: dict[str, Decimal] = {}
+    criteria: dict[str, dict] = {}
+    counts: dict[str, Decimal] = {}
+    for content in ruleset["contents"]:
+        contents[str(content["id"])] = Decimal(0)
+        for cr in content["criteria"]:
+            counts_as = cr.get("counts_as", "base")
+            value = values.get(cr["id"])
+            ok = applies(cr, department, group)
+            not_applicable = isinstance(value, dict) and bool(value.get("not_applicable"))
+            if not ok or value is None or not_applicable:
+                pts = bon = Decimal(0)
+            else:
+                pts, bon = score_criterion(cr["rule"], value, places)
+                if is_counted(cr["rule"]):
+                    counts[cr["id"]] = D(value["value"] if cr["rule"]["kind"] == "tiers" else value["count"])
+            maximum = criterion_max(cr["rule"])
+            in_max = ok and not not_applicable and counts_as == "base"
+            criteria[cr["id"]] = {"points": pts, "bonus": bon, "max": maximum, "in_max": in_max}
+            if counts_as == "base":
+                base += pts
+                bonus += bon
+                contents[str(content["id"])] += pts
+                if in_max:
+                    own_max += maximum
+            elif counts_as == "bonus":
+                bonus += pts + bon
+            else:
+                deductions += pts + bon
+    given = sub.get("deductions") or {}
+    for d in ruleset.get("deductions") or []:
+        n = D(given.get(d["id"], 0))
+        counts[d["id"]] = n
+        raw = D(d["per"]) * n
+        deductions += rnd(raw if d.get("cap") is None else min(D(d["cap"]), raw), places)
+    raw_total = base + bonus - deductions
+    total = raw_total if ruleset.get("floor", 0) == "none" else max(Decimal(0), raw_total)
+    return {
+        "department": department,
+        "group": group,
+        "base": base,
+        "bonus": bonus,
+        "deductions": deductions,
+        "total": total,
+        "own_max": own_max,
+        "share": total / own_max if own_max else None,
+        "contents": contents,
+        "criteria": criteria,
+        "counts": counts,
+    }
+
+
+def meets(conditions: dict, row: dict) -> bool:
+    """SPEC 7.5: every condition given holds (min_share on the own maximum; min_criterion_share on the
+    applicable base criteria's points, without a rule's bonus)."""
+    least_share = conditions.get("min_share")
+    if least_share is not None and (not row["own_max"] or row["total"] < D(least_share) * row["own_max"]):
+        return False
+    if conditions.get("min_points") is not None and row["total"] < D(conditions["min_points"]):
+        return False
+    if conditions.get("min_criterion_share") is not None:
+        least = D(conditions["min_criterion_share"])
+        if any(c["in_max"] and c["points"] < least * c["max"] for c in row["criteria"].values()):
+            return False
+    return all(row["counts"].get(name, 0) == 0 for name in conditions.get("require_zero") or [])
+
+
+def classify_unit(ruleset: dict, row: dict):
+    return next((c["id"] for c in ruleset.get("classification") or [] if meets(c, row)), None)
+
+
+def standing(ruleset: dict, row: dict) -> tuple:
+    """Larger is better, element by element: class (rank_by_class), total or share, tie-breakers."""
+    key: list = []
+    classes = [c["id"] for c in ruleset.get("classification") or []]
+    if ruleset.get("rank_by_class"):
+        key.append(-(classes.index(row["class"]) if row["class"] in classes else len(classes)))
+    if ruleset.get("compare", "points") == "share":
+        # compared exactly (SPEC 7.9), as a fraction: a rounded quotient could tie two different shares
+        key.append(Fraction(row["total"]) / Fraction(row["own_max"]) if row["own_max"] else Decimal("-Infinity"))
+    else:
+        key.append(row["total"])
+    for tb in ruleset.get("tie_breakers") or []:
+        kind, _, target = tb.partition(":")
+        if tb == "fewer_deductions":
+            key.append(-row["deductions"])
+        elif kind == "content":
+            key.append(row["contents"][target])
+        elif kind == "criterion":
+            c = row["criteria"][target]
+            key.append(c["points"] + c["bonus"])
+        else:
+            raise ValueError(f"unknown tie breaker {tb!r}")
+    return tuple(key)
+
+
+def rank_units(ruleset: dict, submissions: list[dict]) -> dict[str, dict]:
+    """Every submitting unit: its points, class, group, rank in its group, exclusive award and awards."""
+    rows = [score_unit(ruleset, s) for s in submissions]
+    for row in rows:
+        row["class"] = classify_unit(ruleset, row)
+        row["key"] = standing(ruleset, row)
+        row["award"], row["awards"] = None, []
+    # best first; equal standing in department-id order (how a proposal names units of one rank)
+    best_first = sorted(rows, key=lambda r: r["department"])
+    best_first.sort(key=lambda r: r["key"], reverse=True)
+    groups = [None] if not ruleset.get("groups") else [g["id"] for g in ruleset["groups"]]
+    members = {g: [r for r in best_first if r["group"] == g] for g in groups}
+    for group_rows in members.values():  # competition ranks, restarting in each group
+        for i, row in enumerate(group_rows):
+            same = i > 0 and group_rows[i - 1]["key"] == row["key"]
+            row["rank"] = group_rows[i - 1]["rank"] if same else i + 1
+    for award in ruleset.get("awards") or []:
+        if not award.get("exclusive", True):
+            for row in best_first:
+                if meets(award, row):
+                    row["awards"].append(award["id"])
+            continue
+        pools = [best_first] if award.get("across_groups") else list(members.values())
+        for pool in pools:
+            given = 0
+            for row in pool:
+                if given >= int(award["quota"]):
+                    break
+                if row["award"] is None and meets(award, row):
+                    row["award"] = award["id"]
+                    row["awards"].insert(0, award["id"])
+                    given += 1
+    return {r["department"]: r for r in rows}
 
 
 def main(argv: list[str]) -> int:
