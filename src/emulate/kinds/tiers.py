@@ -72,6 +72,11 @@ class TiersRule(RuleBase):
     def counted(self) -> bool:
         return self.measure == "count"
 
+    def count_of(self, value: Any) -> int:
+        """The count a value of a `measure: count` table gives (for `require_zero` and `count()`)."""
+        assert isinstance(value, TiersValue)
+        return int(value.value)
+
     def _chosen(self, value: Decimal) -> int | None:
         """The index of the first step that holds, or None (then `otherwise`)."""
         return next((i for i, step in enumerate(self.steps) if step.holds(value)), None)
