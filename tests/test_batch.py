@@ -134,3 +134,20 @@ def test_a_bar_is_drawn_only_on_a_terminal_and_when_wanted() -> None:
         assert bar is None  # --format json
     with progress_bar("reading", stream=Terminal()) as bar:
         assert isinstance(bar, LazyBar)
+
+
+def _thresholds(_state: int, chunk: Sequence[int]) -> list[tuple[int, int]]:
+    import gc
+
+    return [(gc.get_threshold()[0], gc.get_freeze_count()) for _ in chunk]
+
+
+@pytest.mark.parametrize("pool_from", [1, 10**9], ids=["pool", "one process"])
+def test_a_batch_collects_garbage_rarely_and_restores_the_collector(pool_from: int) -> None:
+    import gc
+
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    inside = map_chunks(_thresholds, [0] * 3, two, pool_from=pool_from, workers=2)
+    # in a worker or here: the young generation is collected rarely, what existed before is frozen
+    assert all(threshold >= batch.GC_THRESHOLD and frozen > 0 for threshold, frozen in inside)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

@@ -371,3 +371,42 @@ def test_self_without_rescore_is_a_usage_error(run: Callable[..., Any]) -> None:
     result = run("diff-rules", "2016", "2017", "--self")
     assert result.exit_code == 2
     assert "add --rescore YEAR" in result.stderr
+
+
+# every command that reads the workspace's files, with the arguments that make it read them
+_READING_COMMANDS = [
+    ("rules", "2017"),
+    ("check-rules",),
+    ("validate",),
+    ("score", "2017"),
+    ("schema", "2017"),
+    ("new", "2017", "so-xay-dung", "--output", "{tmp}/new.yaml"),
+    ("history",),
+    ("diff-rules", "2016", "2017"),
+    ("diff-rules", "rules/2016.yaml", "rules/2017.yaml"),
+    ("init-year", "2018"),
+    ("gap", "2017", "so-xay-dung", "--rank", "1"),
+    ("margins", "2017"),
+    ("whatif", "2017", "--set", "so-xay-dung.nhiem-vu-ubnd-giao={{percent: 79.15}}"),
+]
+
+
+@pytest.mark.parametrize("args", _READING_COMMANDS, ids=lambda a: " ".join(a[:3]))
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_every_command_that_reads_files_honours_max_bytes(
+    run: Callable[..., Any],
+    workspace: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    how: str,
+) -> None:
+    monkeypatch.chdir(workspace)  # a ruleset file given to diff-rules is relative to the workspace
+    argv = [a.format(tmp=tmp_path) for a in args]
+    if how == "option":
+        result = run(*argv, "--max-bytes", "100", root=workspace)
+    else:
+        result = run(*argv, root=workspace, env={"EMULATE_MAX_BYTES": "100"})
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert "E101" in result.stdout + result.stderr
+    assert not (workspace / "rules" / "2018.yaml").exists() and not (tmp_path / "new.yaml").exists()

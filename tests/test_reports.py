@@ -32,9 +32,13 @@ def test_xlsx_has_ranking_criteria_review_and_a_chart(run: Callable[..., Any], t
     chart = ranking._charts[0]
     assert chart.grouping == "stacked" and len(chart.series) == 4  # three contents and the bonus
     criteria = book["Criteria"]
-    rows = {r[0].value: r for r in criteria.iter_rows(min_row=2)}
-    assert rows["3.2"][1].value.startswith("Phong trào")
-    assert criteria["D1"].value == "Sở Tài chính"
+    heads = {c.value: c for c in criteria[1]}
+    assert heads["3.2"].comment.text.startswith("Phong trào")
+    assert criteria["B2"].value == "Maximum" and criteria["B3"].value == "Sở Tài chính"
+    total = [c.value for c in criteria[1]].index("Total")
+    assert Decimal(str(criteria[2][total].value)) == Decimal("650.00")
+    assert Decimal(str(criteria[3][total].value)) == Decimal("611.55")
+    assert criteria.freeze_panes == "C3"
     assert book["Review"]["D2"].value is not None
 
 
@@ -310,3 +314,45 @@ def test_diff_xlsx_in_vietnamese(run: Callable[..., Any], tmp_path: Path) -> Non
     assert kinds == {"đã thay đổi", "thêm mới", "đánh số lại"}
     assert [c.value for c in book["Chấm điểm lại"][2]][-1] == "Khen thưởng"
     assert book["Chấm điểm lại"]["A3"].value == "Sở Tài chính"  # names and ids do not change with the language
+
+
+def test_the_criteria_sheet_holds_more_units_than_a_sheet_has_columns() -> None:
+    """A unit is a row: more than 16,384 units (the columns of a sheet) still write."""
+    import dataclasses
+    import io
+
+    from emulate import i18n
+    from emulate.engine import RankedUnit, Ranking, score
+    from emulate.evaluation import Evaluation
+    from emulate.render.xlsx import score_workbook
+    from emulate.ruleset import Ruleset
+    from emulate.submission import Submission
+
+    ruleset = Ruleset.model_validate(
+        {
+            "ruleset": "test",
+            "year": 2017,
+            "version": "1",
+            "title": "test",
+            "departments": [{"id": "a", "name": "A"}],
+            "contents": [
+                {
+                    "id": "1",
+                    "title": "content",
+                    "criteria": [
+                        {"id": "c", "no": "1.1", "title": "c", "source": "s", "rule": {"kind": "assessed", "max": 10}}
+                    ],
+                }
+            ],
+        }
+    )
+    i18n.use("en")
+    card = score(ruleset, Submission("a", 2017, {}, {}))
+    count = 16_385
+    units = tuple(
+        RankedUnit(i, False, dataclasses.replace(card, name=f"Unit {i}"), None, None) for i in range(1, count + 1)
+    )
+    evaluation = Evaluation(ruleset, Ranking(2017, units, ()), None, ())
+    criteria = openpyxl.load_workbook(io.BytesIO(score_workbook(evaluation)), read_only=True)["Criteria"]
+    rows = list(criteria.iter_rows(values_only=True))
+    assert len(rows) == 2 + count and rows[-1][:2] == (count, f"Unit {count}")

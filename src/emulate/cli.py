@@ -369,11 +369,12 @@ def rules_command(
     ] = RulesFormat.tree,
     root: RootOption = Path("."),
     lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     _language(lang)
     from .render import rules as render_rules
 
-    ruleset = _valid_ruleset(_workspace(root), year)
+    ruleset = _valid_ruleset(_workspace(root, max_bytes), year)
     if format_ is RulesFormat.json:
         _out(render_rules.as_json(ruleset))
     else:
@@ -598,12 +599,13 @@ def new_command(
     ] = None,
     root: RootOption = Path("."),
     lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     _language(lang)
     from .template import submission_template
     from .workspace import display_path
 
-    workspace = _workspace(root)
+    workspace = _workspace(root, max_bytes)
     ruleset = _valid_ruleset(workspace, year)
     unit = ruleset.department(department)
     if unit is None:
@@ -642,11 +644,15 @@ def schema_command(
     ],
     root: RootOption = Path("."),
     lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     _language(lang)
     from .schema import submission_schema
 
-    _out(json.dumps(submission_schema(_valid_ruleset(_workspace(root), year)), ensure_ascii=False, indent=2) + "\n")
+    _out(
+        json.dumps(submission_schema(_valid_ruleset(_workspace(root, max_bytes), year)), ensure_ascii=False, indent=2)
+        + "\n"
+    )
 
 
 class VerifyFormat(str, Enum):
@@ -857,7 +863,7 @@ def _ruleset_argument(workspace: Any, argument: str) -> Any:
             )
         # no known years: a file taken out of its folder (`git show main:rules/2017.yaml > main.yaml`)
         # is compared as it is, without looking for its `previous` year beside it
-        loaded = load_ruleset(path, display_path(path), known_years=None)
+        loaded = load_ruleset(path, display_path(path), known_years=None, max_bytes=workspace.max_bytes)
     return _usable(
         loaded,
         _("the rules of {argument} cannot be compared until the problems above are fixed").format(argument=argument),
@@ -917,6 +923,7 @@ def diff_rules_command(
     force: ForceOption = False,
     root: RootOption = Path("."),
     lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     _language(lang)
     if self_declared and rescore_year is None:
@@ -925,7 +932,7 @@ def diff_rules_command(
     from .render import diff as render_diff
     from .review import apply_review
 
-    workspace = _workspace(root)
+    workspace = _workspace(root, max_bytes)
     before = _ruleset_argument(workspace, old)
     after = _ruleset_argument(workspace, new)
     changes = diff_rulesets(before, after)
@@ -975,12 +982,14 @@ def init_year_command(
     ] = None,
     root: RootOption = Path("."),
     lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     _language(lang)
     from .newyear import CannotEdit, next_year_text
     from .workspace import UnknownYear, display_path
+    from .yamlio import load_file
 
-    workspace = _workspace(root)
+    workspace = _workspace(root, max_bytes)
     target = workspace.ruleset_path(year)
     if _there(target.exists):
         _fail(_("{file} already exists; it was left as it is").format(file=display_path(target)))
@@ -996,6 +1005,12 @@ def init_year_command(
     source = workspace.ruleset_path(from_year)
     if not _there(source.is_file):
         _usage_error(str(UnknownYear(from_year, workspace.years())))
+    # the ruleset is read as every command reads a file (size limit, a regular file): a file
+    # refused there is reported with the same problem as check-rules would give
+    refused = [p for p in load_file(source, display_path(source), max_bytes).problems if p.code in ("E100", "E101")]
+    if refused:
+        _report(refused, stream=sys.stderr)
+        raise typer.Exit(1)
     try:
         text = source.read_bytes().decode("utf-8")
         new = next_year_text(text, from_year, year)

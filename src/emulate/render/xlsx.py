@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from . import award_titles, extra_cells, extra_columns
 
 if TYPE_CHECKING:
     from ..diff import Change, Impact
+    from ..engine import ScoreCard
     from ..ruleset import Ruleset
 
 
@@ -113,36 +114,7 @@ def score_workbook(evaluation: Evaluation) -> bytes:
         chart.height, chart.width = 4 + count * 0.8, 22
         sheet.add_chart(chart, f"A{count + 4}")
 
-    criteria = book.create_sheet(_("Criteria"))
-    criteria.append([_("No"), _("Criterion"), _("Maximum"), *(u.card.name for u in ranking.units)])
-    for content in ruleset.contents:
-        criteria.append(
-            [
-                content.id,
-                content.title,
-                _value(content.max_points, places),
-                *(_value(u.card.contents[content.id], places) for u in ranking.units),
-            ]
-        )
-        for c in content.criteria:
-            criteria.append(
-                [
-                    c.no,
-                    c.title,
-                    _value(c.max_points + c.max_bonus, places),
-                    *(_value(u.card.criterion(c.id).total, places) for u in ranking.units),
-                ]
-            )
-    criteria.append(["", _("Deductions"), None, *(_value(u.card.deducted, places) for u in ranking.units)])
-    criteria.append(
-        ["", _("Total"), _value(ruleset.max_points, places), *(_value(u.card.total, places) for u in ranking.units)]
-    )
-    for row in criteria.iter_rows(min_row=2, min_col=3):
-        for cell in row:
-            cell.number_format = fmt
-    _bold_header(criteria)
-    criteria.freeze_panes = "D2"
-    _widths(criteria, [6, 48, 10, *([16] * count)])
+    _criteria_sheet(book.create_sheet(_("Criteria")), evaluation)
 
     if evaluation.effects:
         review = book.create_sheet(_("Review"))
@@ -166,6 +138,55 @@ def score_workbook(evaluation: Evaluation) -> bytes:
         review.freeze_panes = "A2"
         _widths(review, [30, 9, 40, 13, 11, 60])
     return _save(book)
+
+
+def _criteria_sheet(sheet: Any, evaluation: Evaluation) -> None:
+    """One row per unit and one column per content and criterion, numbered as in the rules, under a row of maxima.
+
+    Units are rows, not columns: a sheet has 16,384 columns but a million rows, so a bloc of any
+    size fits. The criteria's titles are the heads' comments (a column would be too wide for them).
+    """
+    from openpyxl.comments import Comment
+
+    ruleset, places = evaluation.ruleset, evaluation.ruleset.rounding.places
+    # (head, title, maximum, points of a unit) for each column of points, in the order of the rules
+    columns: list[tuple[str, str, Decimal | None, Callable[[ScoreCard], Decimal]]] = []
+    for content in ruleset.contents:
+        columns.append((content.id, content.title, content.max_points, _content_points(content.id)))
+        for c in content.criteria:
+            columns.append((c.no, c.title, c.max_points + c.max_bonus, _criterion_points(c.id)))
+    columns.append((_("Deductions"), _("Deductions"), None, lambda card: card.deducted))
+    columns.append((_("Total"), _("Total"), ruleset.max_points, lambda card: card.total))
+    sheet.append([_("Rank"), _("Unit"), *(head for head, _title, _max, _points in columns)])
+    sheet.append(["", _("Maximum"), *(_value(m, places) if m is not None else None for _h, _t, m, _p in columns)])
+    for unit in evaluation.ranking.units:
+        card = unit.card
+        sheet.append(
+            [
+                f"{unit.rank}=" if unit.tied else unit.rank,
+                card.name,
+                *(_value(points(card), places) for _h, _t, _m, points in columns),
+            ]
+        )
+    for i, (head, title, _max, _points) in enumerate(columns, start=3):
+        if title != head:
+            sheet.cell(row=1, column=i).comment = Comment(title, "emulate")
+    fmt = _number_format(places)
+    for row in sheet.iter_rows(min_row=2, min_col=3):
+        for cell in row:
+            cell.number_format = fmt
+    _bold_header(sheet)
+    _bold_header(sheet, 2)
+    sheet.freeze_panes = "C3"
+    _widths(sheet, [6, 36, *([9] * len(columns))])
+
+
+def _content_points(content_id: str) -> Callable[[ScoreCard], Decimal]:
+    return lambda card: card.contents[content_id]
+
+
+def _criterion_points(criterion_id: str) -> Callable[[ScoreCard], Decimal]:
+    return lambda card: card.criterion(criterion_id).total
 
 
 def history_workbook(years: Sequence[int], units: Sequence[Any]) -> bytes:
