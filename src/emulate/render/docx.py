@@ -36,7 +36,7 @@ from ..i18n import _
 from ..meeting import BallotResult, Meeting, carried_awards
 from . import BLANK, award_titles, extra_cells, extra_columns, number, percent, place_and_date
 from .explain import scoring_sheet_rows
-from .score import quota_tie_notes
+from .score import adjustment_rows, quota_tie_notes
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -130,17 +130,7 @@ def minutes_document(
 
     _line(document, _("2. Corrections by the bloc's review"), bold=True)
     if evaluation.effects:
-        corrections = [
-            [
-                names.get(e.adjustment.department, e.adjustment.department),
-                e.no,
-                e.title,
-                number(e.self_declared, places),
-                number(e.reviewed, places),
-                e.adjustment.reason,
-            ]
-            for e in evaluation.effects
-        ]
+        corrections = [list(row) for row in adjustment_rows(evaluation)]
         _table(
             document,
             [_("Unit"), _("No"), _("Criterion"), _("Self-declared"), _("Reviewed"), _("Reason")],

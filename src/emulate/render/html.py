@@ -18,7 +18,7 @@ from ..i18n import _
 from ..meeting import BallotResult, Meeting, carried_awards
 from . import award_titles, extra_cells, extra_columns, number, percent, place_and_date
 from .explain import scoring_sheet_rows
-from .score import quota_tie_notes
+from .score import adjustment_rows, quota_tie_notes
 
 # The decree's own words (Decree 30/2020/NĐ-CP): Vietnamese in every language, as in the Word minutes
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
@@ -253,17 +253,7 @@ def score_page(
         body.append(
             _table(
                 [_("Unit"), _("No"), _("Criterion"), _("Self-declared"), _("Reviewed"), _("Reason")],
-                [
-                    [
-                        names.get(e.adjustment.department, e.adjustment.department),
-                        e.no,
-                        e.title,
-                        number(e.self_declared, places),
-                        number(e.reviewed, places),
-                        e.adjustment.reason,
-                    ]
-                    for e in evaluation.effects
-                ],
+                [list(row) for row in adjustment_rows(evaluation)],
                 {3, 4},
             )
         )

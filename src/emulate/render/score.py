@@ -142,7 +142,7 @@ def as_json(evaluation: Evaluation, ruleset_sha256: str) -> str:
     return "".join(json_chunks(evaluation, ruleset_sha256))
 
 
-def _adjustment_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str, str, str]]:
+def adjustment_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str, str, str]]:
     """(unit name, no, criterion or deduction title, self-declared, reviewed, reason)."""
     places = evaluation.ruleset.rounding.places
     names = {d.id: d.name for d in evaluation.ruleset.departments}
@@ -329,7 +329,7 @@ def as_table(evaluation: Evaluation) -> list[Any]:
                 justify="right" if i in (3, 4) else "left",
                 ratio=2 if i == 5 else (1 if i in (0, 2) else None),
             )
-        for adjustment_row in _adjustment_rows(evaluation):
+        for adjustment_row in adjustment_rows(evaluation):
             adjusted.add_row(*_cells(adjustment_row))
         out.append(adjusted)
     differences = _differences(ruleset, ranking)
@@ -446,7 +446,7 @@ def as_markdown(evaluation: Evaluation) -> str:
             "| " + " | ".join(_md(h) for h in _adjustment_headers()) + " |",
             "|---|---|---|---:|---:|---|",
         ]
-        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _adjustment_rows(evaluation)]
+        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in adjustment_rows(evaluation)]
     differences = _differences(ruleset, ranking)
     if differences:
         lines += [
