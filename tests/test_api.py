@@ -67,6 +67,7 @@ def test_the_registry_is_the_one_list_of_kinds() -> None:
         "count_penalty",
         "assessed",
         "tiers",
+        "relative",
         "formula",
     ]
     assert [RULES[name] for name in RULES] == list(KINDS)

@@ -235,3 +235,37 @@ def test_every_ranking_for_people_says_the_ballot_decides_a_tie_cut_by_a_quota(
         in out
     )
     assert "in the order of their ids; the bloc's secret ballot decides" in out
+
+
+def _relative_ruleset() -> Ruleset:
+    return Ruleset.model_validate(
+        {
+            "ruleset": "r",
+            "year": 2017,
+            "version": "1",
+            "title": "r",
+            "departments": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+            "contents": [
+                {
+                    "id": "1",
+                    "title": "one",
+                    "criteria": [
+                        {"id": "v", "no": "1.1", "title": "v", "source": "s", "rule": {"kind": "relative", "max": 5}}
+                    ],
+                }
+            ],
+        }
+    )
+
+
+def test_a_relative_ruleset_scored_without_bests_is_an_error_not_zero() -> None:
+    from emulate.engine import NoBest, score_together
+    from emulate.kinds.relative import RelativeValue
+
+    ruleset = _relative_ruleset()
+    assert not ruleset.scores_alone and small_ruleset([]).scores_alone
+    a = Submission("a", 2017, {"v": RelativeValue(value=Decimal(4))}, {})
+    b = Submission("b", 2017, {"v": RelativeValue(value=Decimal(8))}, {})
+    with pytest.raises(NoBest):
+        score(ruleset, a)
+    assert [c.total for c in score_together(ruleset, [a, b])] == [Decimal("2.50"), Decimal("5.00")]

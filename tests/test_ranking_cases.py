@@ -3,7 +3,8 @@
 The scoring cases (tests/scoring_cases) test one criterion of one unit; these
 test what needs the whole ruleset and several units (SPEC 7): criteria that
 count as bonus or deduction, a total below zero, criteria that apply to some
-units, own maxima and shares, classes, awards and groups. A case file gives
+units, own maxima and shares, classes, awards and groups, and `relative` criteria
+(each unit's points against the best of the units ranked together). A case file gives
 the ruleset in short form (the test fills in numbers, titles and sources), and
 cases of units' values with what each unit must get; every expectation is
 written out by hand in the file, with its arithmetic in a comment.
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from emulate.engine import rank, score
+from emulate.engine import rank, score_together
 from emulate.kinds import NotApplicable
 from emulate.render import number
 from emulate.ruleset import Ruleset, check_ruleset
@@ -95,7 +96,7 @@ def test_ranking_case(path: Path, case: dict[str, Any]) -> None:
         )
         for unit, values in case["units"].items()
     ]
-    cards = [score(ruleset, s) for s in submissions]
+    cards = score_together(ruleset, submissions)
     ranking = rank(ruleset, cards)
     places = ruleset.rounding.places
     for unit_id, expected in case["expect"].items():
@@ -115,7 +116,11 @@ def test_ranking_case(path: Path, case: dict[str, Any]) -> None:
             "award": unit.award,
             "awards": list(unit.awards),
             "group": unit.group,
+            "points": {c.criterion.id: number(c.total, places) for c in card.criteria},
+            "best": {c.criterion.id: list(c.best.holders) for c in card.criteria if c.best is not None},
         }
+        if "points" in expected:  # only the criteria the case names
+            got["points"] = {k: v for k, v in got["points"].items() if k in expected["points"]}
         assert {k: got[k] for k in expected} == expected, unit_id
     if "order" in case:
         assert [u.card.department for u in ranking.units] == case["order"]

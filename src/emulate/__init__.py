@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .decision import Gap, Goal, Margins, Setting, WhatIf, gap, margins, parse_setting, whatif
     from .diff import Change, diff_rulesets, rescore
-    from .engine import RankedUnit, Ranking, ScoreCard, rank, score
+    from .engine import Bests, NoBest, RankedUnit, Ranking, ScoreCard, bests, rank, score, score_together
     from .evaluation import Evaluation, evaluate
     from .problems import Problem, Severity
     from .ruleset import Ruleset, load_ruleset
@@ -52,6 +52,10 @@ _HOMES = {
     "Change": "diff",
     "diff_rulesets": "diff",
     "rescore": "diff",
+    "Bests": "engine",
+    "NoBest": "engine",
+    "bests": "engine",
+    "score_together": "engine",
     "Ranking": "engine",
     "RankedUnit": "engine",
     "ScoreCard": "engine",
@@ -71,11 +75,13 @@ _HOMES = {
 }
 
 __all__ = [
+    "Bests",
     "Change",
     "Evaluation",
     "Gap",
     "Goal",
     "Margins",
+    "NoBest",
     "Problem",
     "RankedUnit",
     "Ranking",
@@ -89,6 +95,7 @@ __all__ = [
     "Workspace",
     "YearData",
     "__version__",
+    "bests",
     "check_rules",
     "diff_rulesets",
     "evaluate",
@@ -100,6 +107,7 @@ __all__ = [
     "rank",
     "rescore",
     "score",
+    "score_together",
     "validate",
     "whatif",
 ]

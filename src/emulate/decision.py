@@ -19,7 +19,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from .arithmetic import CONTEXT, ZERO
-from .engine import Ranking, ScoreCard, rank, score
+from .engine import Bests, Ranking, ScoreCard, bests, rank, score
 from .evaluation import Evaluation, evaluate
 from .fields import Model, NonNegativeWhole, did_you_mean
 from .i18n import _
@@ -106,8 +106,11 @@ def _points(steps: int, places: int) -> Decimal:
     return Decimal(steps).scaleb(-places, context=CONTEXT)
 
 
-def _levers(ruleset: Ruleset, submission: Submission, card: ScoreCard, frozen: set[str]) -> list[_Lever]:
-    """What the unit could still gain, criterion by criterion, then deduction by deduction."""
+def _levers(
+    ruleset: Ruleset, submission: Submission, card: ScoreCard, frozen: set[str], found: Bests | None = None
+) -> list[_Lever]:
+    """What the unit could still gain, criterion by criterion, then deduction by deduction (a `relative`
+    criterion's against the best as it is: `attempt` re-scores everyone when a change moves the best)."""
     places = ruleset.rounding.places
     levers = []
     for cs in card.criteria:
@@ -115,7 +118,7 @@ def _levers(ruleset: Ruleset, submission: Submission, card: ScoreCard, frozen: s
             continue  # no value (or a criterion that does not apply to the unit), or declared not applicable
         if cs.criterion.counts_as == "deduction":
             continue  # more points there take points off: not a way up (SPEC 7.3)
-        reach = cs.criterion.rule.reach(cs.value, places)
+        reach = cs.criterion.rule.reach_against(cs.value, places, cs.best)
         spans = tuple((_steps(low - cs.total, places), _steps(high - cs.total, places)) for low, high in reach.spans)
 
         def value_for(gain: int, now: Decimal = cs.total, give: Callable[[Decimal], Any] = reach.value_for) -> Any:
@@ -129,7 +132,9 @@ def _levers(ruleset: Ruleset, submission: Submission, card: ScoreCard, frozen: s
         counts: dict[int, int] = {}
         for count in range(ds.count - 1, max(-1, ds.count - 1 - _MOST_COUNTS), -1):
             fewer = replace(submission, deductions={**submission.deductions, ds.deduction_id: count})
-            deducted = next(d.points for d in score(ruleset, fewer).deductions if d.deduction_id == ds.deduction_id)
+            deducted = next(
+                d.points for d in score(ruleset, fewer, found).deductions if d.deduction_id == ds.deduction_id
+            )
             gain = _steps(ds.points - deducted, places)
             if gain > 0:
                 counts[gain] = max(counts.get(gain, -1), count)
@@ -201,6 +206,8 @@ class _Unit:
     others: tuple[ScoreCard, ...]
     missing: tuple[str, ...]
     goal: Goal
+    #: the others' submissions (with the review's values): a changed `relative` value can change the best
+    other_submissions: tuple[Submission, ...] = ()
 
     def attempt(self, changes: Sequence[Change]) -> _Found:
         criteria = dict(self.submission.criteria)
@@ -210,8 +217,15 @@ class _Unit:
                 deductions[change.target] = change.value
             else:
                 criteria[change.target] = change.value
-        card = score(self.ruleset, replace(self.submission, criteria=criteria, deductions=deductions))
-        return _Found(card, rank(self.ruleset, [*self.others, card], self.missing), tuple(changes))
+        changed = replace(self.submission, criteria=criteria, deductions=deductions)
+        if self.ruleset.scores_alone:
+            card = score(self.ruleset, changed)
+            return _Found(card, rank(self.ruleset, [*self.others, card], self.missing), tuple(changes))
+        # the unit's new value may be the new best: every unit ranked with it is scored again
+        everyone = [*self.other_submissions, changed]
+        found = bests(self.ruleset, everyone)
+        cards = [score(self.ruleset, s, found) for s in everyone]
+        return _Found(cards[-1], rank(self.ruleset, cards, self.missing), tuple(changes))
 
     def reaches(self, found: _Found) -> bool:
         return self.goal.reached(self.ruleset, found.ranking, self.department)
@@ -423,10 +437,15 @@ def gap(
         tuple(u.card for u in evaluation.ranking.units if u.card.department != department),
         evaluation.ranking.missing,
         goal,
+        tuple(
+            apply_review(s, review.for_department(s.department) if review is not None else ())
+            for s in submissions
+            if s.department != department
+        ),
     )
     # a count that an award requires to be zero is a fact, not a lever
     frozen = set(award.require_zero) if award is not None else set(wanted.require_zero) if wanted is not None else set()
-    levers = _levers(ruleset, submission, card, frozen)
+    levers = _levers(ruleset, submission, card, frozen, bests(ruleset, [*unit.other_submissions, submission]))
     openings = tuple(
         Opening(lever.target, _points(lever.top, places), lever.value_for(lever.top), lever.deduction)
         for lever in levers

@@ -54,7 +54,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from .arithmetic import round_points
-from .engine import ScoreCard, rank, score
+from .engine import ScoreCard, bests, rank, score
 from .i18n import _
 from .kinds import VALUE_MODELS
 from .ruleset import Content, Criterion, Ruleset
@@ -493,9 +493,10 @@ def _scored(
     ruleset: Ruleset, submissions: Sequence[Submission], written_for: Ruleset | None
 ) -> dict[str, tuple[ScoreCard, list[InputNote], list[InputNote]]]:
     result = {}
-    for submission in submissions:
-        adapted, missing, ignored = adapt(submission, ruleset, written_for)
-        result[submission.department] = (score(ruleset, adapted), missing, ignored)
+    adapted = [(submission, *adapt(submission, ruleset, written_for)) for submission in submissions]
+    found = bests(ruleset, [scorable for _submission, scorable, _missing, _ignored in adapted])
+    for submission, scorable, missing, ignored in adapted:
+        result[submission.department] = (score(ruleset, scorable, found), missing, ignored)
     return result
 
 

@@ -1,8 +1,11 @@
 """The scoring engine: pure functions from rules and values to points and ranks.
 
-`score(ruleset, submission) -> ScoreCard` applies SPEC section 3.1 to one
-unit; `rank(ruleset, cards, missing) -> Ranking` orders units, shares ranks
-and proposes awards. No I/O, no printing, no global state: all arithmetic is
+`score(ruleset, submission, bests) -> ScoreCard` applies SPEC section 3.1 to one
+unit; `bests(ruleset, submissions)` finds, for the `relative` criteria whose
+points depend on the other units (SPEC 7.1), the best value among the units
+ranked together, and `score_together` scores every unit with them;
+`rank(ruleset, cards, missing) -> Ranking` orders units, shares ranks and
+proposes awards. No I/O, no printing, no global state: all arithmetic is
 `decimal.Decimal` in a local context, and each part is rounded half up to the
 ruleset's places before it is summed. A ScoreCard keeps every input and
 intermediate (performance, what a cap cut off), so that explanations and every
@@ -19,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from .arithmetic import CONTEXT, ZERO, round_points
 from .expressions import DivisionByZero, Env, Expression, Result, evaluate
-from .kinds import NotApplicable
+from .kinds import Best, NotApplicable
+from .kinds import NoBest as NoBest  # re-exported: `emulate.NoBest`
 from .ruleset import Conditions, Criterion, Ruleset
 from .submission import CriterionValue, Submission
 
@@ -39,6 +43,7 @@ class CriterionScore:
     items: tuple[tuple[str, object, Decimal], ...] = ()  # checklist: (item id, state, points)
     claimed: Decimal | None = None  # the unit's self_score, if given
     applies: bool = True  # False: `applies_to`/`except` leave the unit out (SPEC 7.4)
+    best: Best | None = None  # a compared (relative) criterion: the best among the units ranked together
 
     @property
     def total(self) -> Decimal:
@@ -118,11 +123,69 @@ class ScoreCard:
         return min(shares) if shares else None
 
 
-def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
-    """Score one valid submission under `ruleset`."""
+@dataclass(frozen=True, slots=True)
+class Bests:
+    """The best value of each compared (`relative`) criterion among the units ranked together.
+
+    Keyed by (group id, or None when the ruleset has no groups; criterion id).
+    A criterion that no unit of a group gave a value for has no best there.
+    """
+
+    found: dict[tuple[str | None, str], Best] = field(default_factory=dict)
+
+    def get(self, group: str | None, criterion_id: str) -> Best | None:
+        return self.found.get((group, criterion_id))
+
+
+def bests(ruleset: Ruleset, submissions: Iterable[Submission]) -> Bests:
+    """The best value and the unit(s) holding it, per group and compared criterion (SPEC 7.1, 7.6).
+
+    Units that give no value for the criterion (it does not apply to them, or they
+    declared it not applicable) take no part. The holders are in the ruleset's order
+    of departments.
+    """
+    compared = [criterion for _content, criterion in ruleset.criteria() if criterion.rule.compared]
+    found: dict[tuple[str | None, str], Best] = {}
+    if not compared:
+        return Bests(found)
+    order = {d.id: n for n, d in enumerate(ruleset.departments)}
+    for submission in sorted(submissions, key=lambda s: (order.get(s.department, len(order)), s.department)):
+        group = ruleset.group_of(submission.department)
+        for criterion in compared:
+            value = submission.criteria.get(criterion.id)
+            if not isinstance(value, criterion.rule.VALUE) or not ruleset.applies(criterion, submission.department):
+                continue
+            measure = criterion.rule.compared_value(value)
+            key = (group, criterion.id)
+            held = found.get(key)
+            if held is None or criterion.rule.better(measure, held.value):
+                found[key] = Best(measure, (submission.department,))
+            elif measure == held.value:
+                found[key] = Best(held.value, (*held.holders, submission.department))
+    return Bests(found)
+
+
+def score_together(ruleset: Ruleset, submissions: Sequence[Submission]) -> list[ScoreCard]:
+    """Score every unit, with the bests of the compared criteria taken among them; in the order given."""
+    found = bests(ruleset, submissions)
+    return [score(ruleset, submission, found) for submission in submissions]
+
+
+def score(ruleset: Ruleset, submission: Submission, bests: Bests | None = None) -> ScoreCard:
+    """Score one valid submission under `ruleset`.
+
+    A ruleset with a `relative` criterion needs `bests` (the best values among the
+    units ranked together, `bests(ruleset, submissions)`); without them it raises
+    `NoBest`, never a silent 0.
+    """
+    if bests is None and not ruleset.scores_alone:
+        raise NoBest(
+            f"ruleset {ruleset.ruleset!r} has a relative criterion: score it with score_together, or pass bests"
+        )
     with localcontext(CONTEXT):
         places = ruleset.rounding.places
         department = ruleset.department(submission.department)
+        group = department.group if department else None
         criteria = tuple(
             _score_criterion(
                 criterion,
@@ -131,6 +194,7 @@ def score(ruleset: Ruleset, submission: Submission) -> ScoreCard:
                 places,
                 submission.self_score.get(criterion.id),
                 ruleset.applies(criterion, submission.department),
+                bests.get(group, criterion.id) if bests is not None and criterion.rule.compared else None,
             )
             for content, criterion in ruleset.criteria()
         )
@@ -179,6 +243,7 @@ def _score_criterion(
     places: int,
     claimed: Decimal | None,
     applies: bool = True,
+    best: Best | None = None,
 ) -> CriterionScore:
     """One criterion's points, by its rule; a value that is absent (only when re-scoring under another
     year's rules, or for a criterion that does not apply) or declared not applicable scores 0."""
@@ -188,7 +253,7 @@ def _score_criterion(
         return CriterionScore(criterion, content_id, value, ZERO, ZERO, claimed=claimed)
     if not isinstance(value, criterion.rule.VALUE):
         raise TypeError(f"criterion {criterion.id}: a {criterion.kind} rule cannot score {type(value).__name__}")
-    scored = criterion.rule.score(value, places)
+    scored = criterion.rule.score_against(value, places, best)
     return CriterionScore(
         criterion,
         content_id,
@@ -199,6 +264,7 @@ def _score_criterion(
         components=scored.components,
         items=scored.items,
         claimed=claimed,
+        best=best,
     )
 
 

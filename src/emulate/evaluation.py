@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .engine import Ranking, ScoreCard, rank, score
+from .engine import Ranking, ScoreCard, bests, rank, score
 from .review import Adjustment, AdjustmentEffect, Review, apply_review
 from .ruleset import Ruleset
 from .submission import Submission
@@ -29,15 +29,22 @@ class Evaluation:
 def evaluate(
     ruleset: Ruleset, submissions: Sequence[Submission], missing: Sequence[str] = (), review: Review | None = None
 ) -> Evaluation:
-    """Rank the reviewed values (or the self-declared ones when `review` is None)."""
+    """Rank the reviewed values (or the self-declared ones when `review` is None).
+
+    The bests of `relative` criteria are taken among the reviewed values; a unit's
+    self-declared points (for the review's effects) among the self-declared ones.
+    """
     cards: list[ScoreCard] = []
     effects: list[AdjustmentEffect] = []
-    for submission in submissions:
+    reviewed = [apply_review(s, review.for_department(s.department) if review is not None else ()) for s in submissions]
+    reviewed_bests = bests(ruleset, reviewed)
+    declared_bests = bests(ruleset, submissions) if review is not None else reviewed_bests
+    for submission, adjusted in zip(submissions, reviewed, strict=True):
         adjustments = review.for_department(submission.department) if review is not None else ()
-        card = score(ruleset, apply_review(submission, adjustments))
+        card = score(ruleset, adjusted, reviewed_bests)
         cards.append(card)
         if adjustments:
-            effects += _effects(ruleset, score(ruleset, submission), card, adjustments)
+            effects += _effects(ruleset, score(ruleset, submission, declared_bests), card, adjustments)
     ranking = rank(ruleset, cards, missing)
     order = {u.card.department: i for i, u in enumerate(ranking.units)}
     effects.sort(key=lambda e: (order.get(e.adjustment.department, 0), e.adjustment.line))

@@ -251,6 +251,11 @@ class Ruleset(Model):
         """The most that deduction criteria can take (the deductions list aside)."""
         return sum((c.max_deductions for c in self.contents), ZERO)
 
+    @property
+    def scores_alone(self) -> bool:
+        """Whether each unit scores without the others' values (no `relative` criterion, SPEC 7.1)."""
+        return not any(c.rule.compared for _content, c in self.criteria())
+
     def group_of(self, department_id: str) -> str | None:
         department = self.department(department_id)
         return department.group if department is not None else None
@@ -398,6 +403,7 @@ def check_ruleset(
                 ).format(no=criterion.no, id=criterion.id),
             )
         criterion.rule.check((*path, "rule"), report)
+        criterion.rule.check_counts_as((*path, "rule"), criterion.counts_as, report)
     for i, deduction in enumerate(ruleset.deductions):
         if not deduction.source.strip():
             report(

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Annotated, Union
 from pydantic import Field
 
 from .assessed import AssessedRule
-from .base import CountValue, NotApplicable, RuleBase, Scored, Value
+from .base import Best, CountValue, NoBest, NotApplicable, RuleBase, Scored, Value
 from .checklist import NOT_APPLICABLE, ChecklistRule
 from .count_penalty import CountPenaltyRule
 from .count_points import CountPointsRule
 from .formula import FormulaRule
 from .percent import PercentRule
 from .rating import RatingRule
+from .relative import RelativeRule
 from .targets import TargetsRule
 from .tiers import TiersRule
 
@@ -35,6 +36,7 @@ KINDS: tuple[type[RuleBase], ...] = (
     CountPenaltyRule,
     AssessedRule,
     TiersRule,
+    RelativeRule,
     FormulaRule,
 )
 
@@ -59,7 +61,9 @@ __all__ = [
     "NOT_APPLICABLE",
     "RULES",
     "VALUE_MODELS",
+    "Best",
     "CountValue",
+    "NoBest",
     "NotApplicable",
     "Rule",
     "RuleBase",

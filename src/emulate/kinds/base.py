@@ -20,7 +20,13 @@ kind a rule is:
 - `counted`: whether a value is a count (`require_zero`, `count()`), and
   `count_of(value)`;
 - `reach(value, places)`: what a value could still score, and the value, in the
-  unit's own terms, that scores each total (for `emulate gap`).
+  unit's own terms, that scores each total (for `emulate gap`);
+- `compared`: whether the points depend on the other units' values (`relative`):
+  then `compared_value(value)` is the number compared, and the engine calls
+  `score_against(value, places, best)` and `reach_against(value, places, best)`
+  with the best among the units ranked together;
+- `check_counts_as(at, counts_as, report)`: checks of the rule under its
+  criterion's `counts_as`.
 """
 
 from __future__ import annotations
@@ -52,6 +58,21 @@ class Fail(Protocol):
     """fail(path, code, message, key=False): a problem of a value, at the key itself when `key`."""
 
     def __call__(self, path: PathKey, code: str, message: str, key: bool = False) -> None: ...
+
+
+class NoBest(Exception):
+    """A rule compared between units (`relative`) scored without the best value of the units ranked together.
+
+    Score such a ruleset with `engine.score_together`, or pass `bests=engine.bests(...)` to `engine.score`.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class Best:
+    """The best value of a compared criterion among the units ranked together, and the units holding it."""
+
+    value: Decimal
+    holders: tuple[str, ...]
 
 
 class Value(Model):
@@ -137,6 +158,9 @@ class RuleBase(Model):
     #: parameters that are mappings whose order means something (`diff-rules` reports a reordering)
     ordered: ClassVar[tuple[str, ...]] = ()
 
+    #: whether the points depend on the other units' values (then the engine gives the best)
+    compared: ClassVar[bool] = False
+
     kind: str
 
     @property
@@ -152,7 +176,18 @@ class RuleBase(Model):
         """Whether a value is a count (what `require_zero` may name)."""
         return False
 
+    def compared_value(self, value: Any) -> Decimal:
+        """The number compared between units (only for `compared` kinds)."""
+        raise NotImplementedError
+
+    def better(self, a: Decimal, b: Decimal) -> bool:
+        """Whether compared value `a` is better than `b` (only for `compared` kinds)."""
+        raise NotImplementedError
+
     # --- the ruleset ---------------------------------------------------------------------
+
+    def check_counts_as(self, at: PathKey, counts_as: str, report: Report) -> None:
+        """Checks of the parameters under the criterion's `counts_as` (none by default)."""
 
     def check(self, at: PathKey, report: Report) -> None:
         """The kind's own checks of its parameters beyond their shape (none by default)."""
@@ -199,6 +234,14 @@ class RuleBase(Model):
 
     def score(self, value: Any, places: int) -> Scored:
         raise NotImplementedError
+
+    def score_against(self, value: Any, places: int, best: Best | None) -> Scored:
+        """The points, given the best among the units ranked together (ignored unless `compared`)."""
+        return self.score(value, places)
+
+    def reach_against(self, value: Any, places: int, best: Best | None) -> Reach:
+        """`reach`, given the best among the units ranked together (ignored unless `compared`)."""
+        return self.reach(value, places)
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         """Lines that show the criterion's arithmetic with its numbers (the value is given)."""
