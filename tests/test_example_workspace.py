@@ -35,18 +35,23 @@ def test_the_example_ranks_each_group_with_classes_and_awards(ex: Callable[..., 
         for u in record["ranking"]
     }
     assert got == {
-        # base 20 + 14.25 + 14 + 20 + 10 + 10 + 9 = 97.25, bonus 5 (PAR) + 10 (provincial flag): 112.25 of 100
-        "tp-phu-ly": ("do-thi", 1, "112.25", "100.00", "xuat-sac", "co-tinh", ["co-tinh", "bang-khen"]),
-        # 16 + 13.8 + 13 + 20 + 10 + 10 + 8 = 90.8, bonus 15: 105.80
-        "tx-kim-bang": ("do-thi", 2, "105.80", "100.00", "xuat-sac", None, ["bang-khen"]),
-        # key project not applicable: own maximum 90; 16 + 13.2 + 12 + 16 + 5 + 5 = 67.2, + 2 - 2: 74.7 %
-        "tx-duy-tien": ("do-thi", 3, "67.20", "90.00", "hoan-thanh", None, []),
-        # 20 + 14.55 + 15 + 20 + 10 + 10 + 10 = 99.55, bonus 5 + 15: 119.55; the one flag across groups
-        "h-thanh-liem": ("huyen", 1, "119.55", "100.00", "xuat-sac", "co-chinh-phu", ["co-chinh-phu", "bang-khen"]),
-        # own maximum 90; 16 + 13.95 + 10 + 16 + 10 + 10 = 75.95, bonus 2 + 10: 87.95 = 97.7 %
-        "h-ly-nhan": ("huyen", 2, "87.95", "90.00", "xuat-sac", "co-tinh", ["co-tinh", "bang-khen"]),
-        # 10 + 12.75 + 10 + 12 + 10 + 5 + 7 = 66.75, three late reports -10: 56.75 %
-        "h-binh-luc": ("huyen", 3, "56.75", "100.00", "chua-hoan-thanh", None, []),
+        # 1.6 (relative, max 5) against the best of the group: do-thi's best is tp-phu-ly's 1250
+        # base 20 + 14.25 + 14 + 20 + 5 (1.6: 1250 / 1250 × 5) + 10 + 10 + 9 = 102.25,
+        # bonus 5 (PAR) + 10 (provincial flag): 117.25 of 105
+        "tp-phu-ly": ("do-thi", 1, "117.25", "105.00", "xuat-sac", "co-tinh", ["co-tinh", "bang-khen"]),
+        # 16 + 13.8 + 13 + 20 + 3.28 (820 / 1250 × 5) + 10 + 10 + 8 = 94.08, bonus 15: 109.08
+        "tx-kim-bang": ("do-thi", 2, "109.08", "105.00", "xuat-sac", None, ["bang-khen"]),
+        # key project not applicable: own maximum 95; 16 + 13.2 + 12 + 16 + 3.84 (960 / 1250 × 5) + 5 + 5
+        # = 71.04, + 2 - 2: 74.8 %
+        "tx-duy-tien": ("do-thi", 3, "71.04", "95.00", "hoan-thanh", None, []),
+        # huyen's best for 1.6 is h-ly-nhan's 610 (not do-thi's 1250)
+        # 20 + 14.55 + 15 + 20 + 4.43 (540 / 610 × 5 = 4.426…) + 10 + 10 + 10 = 103.98, bonus 5 + 15: 123.98;
+        # the one flag across groups
+        "h-thanh-liem": ("huyen", 1, "123.98", "105.00", "xuat-sac", "co-chinh-phu", ["co-chinh-phu", "bang-khen"]),
+        # own maximum 95; 16 + 13.95 + 10 + 16 + 5 (610 / 610 × 5) + 10 + 10 = 80.95, bonus 2 + 10: 92.95 = 97.8 %
+        "h-ly-nhan": ("huyen", 2, "92.95", "95.00", "xuat-sac", "co-tinh", ["co-tinh", "bang-khen"]),
+        # 10 + 12.75 + 10 + 12 + 1.48 (180 / 610 × 5 = 1.475…) + 10 + 5 + 7 = 68.23, three late reports -10: 58.23
+        "h-binh-luc": ("huyen", 3, "58.23", "105.00", "chua-hoan-thanh", None, []),
     }
     for unit in record["ranking"]:
         assert Decimal(unit["total"]) == Decimal(unit["base"]) + Decimal(unit["bonus"]) - Decimal(unit["deductions"])
@@ -93,7 +98,9 @@ def test_explain_says_what_does_not_apply(ex: Callable[..., Any]) -> None:
     assert "counts as a deduction: 2.00 taken off" in out
     assert "Class: hoan-thanh" in out and "Rank: 3 of 3" in out
     data = json.loads(ex("score", "2024", "--explain", "tx-duy-tien", "--format", "json").stdout)
-    assert data["own_max"] == "90.00" and data["class"] == "hoan-thanh" and data["group"] == "do-thi"
+    assert data["own_max"] == "95.00" and data["class"] == "hoan-thanh" and data["group"] == "do-thi"
+    # the relative criterion names the best unit of the group and shows the arithmetic
+    assert "960 / 1250 (the highest, tp-phu-ly) × 5 = 3.84" in out
 
 
 def test_rules_new_and_schema_know_who_a_criterion_is_for(ex: Callable[..., Any], tmp_path: Path) -> None:
@@ -141,15 +148,15 @@ def test_history_gives_the_class_per_year(ex: Callable[..., Any]) -> None:
     data = json.loads(ex("history", "--format", "json").stdout)
     units = {u["department"]: u for u in data["units"]}
     assert units["h-binh-luc"]["years"]["2024"]["class"] == "chua-hoan-thanh"
-    assert units["tx-duy-tien"]["years"]["2024"]["max_points"] == "90.00"  # its own maximum
+    assert units["tx-duy-tien"]["years"]["2024"]["max_points"] == "95.00"  # its own maximum
     assert units["tx-duy-tien"]["years"]["2024"]["of"] == 3  # ranked in a group of three
     assert "hoan-thanh" in ex("history", "tx-duy-tien").stdout
 
 
 def test_gap_to_a_class_on_the_example(ex: Callable[..., Any]) -> None:
-    """SPEC 9 with classes: tx-duy-tien (67.20 of its own 90) needs 80 % for `tot`: 72.00, an increase of 4.80."""
+    """SPEC 9 with classes: tx-duy-tien (71.04 of its own 95) needs 80 % for `tot`: 76.00, an increase of 4.96."""
     data = json.loads(ex("gap", "2024", "tx-duy-tien", "--class", "tot", "--format", "json").stdout)
-    assert (data["goal"], data["increase"], data["reachable"]) == ({"class": "tot"}, "4.80", True)
+    assert (data["goal"], data["increase"], data["reachable"]) == ({"class": "tot"}, "4.96", True)
     # neither a criterion that does not apply (1.3) nor one declared not applicable (2.3) is offered
     offered = {c["criterion"] for c in data["criteria"]}
     assert "nong-thon-moi" not in offered and "du-an-trong-diem" not in offered and "cham-bao-cao" not in offered
@@ -172,12 +179,12 @@ def test_gap_to_a_class_on_the_example(ex: Callable[..., Any]) -> None:
 def test_margins_gives_each_class_boundary(ex: Callable[..., Any]) -> None:
     data = json.loads(ex("margins", "2024", "--format", "json").stdout)
     classes = {b["class"]: b for b in data["boundaries"] if "class" in b}
-    # hoan-thanh or better: the lowest in is tx-duy-tien (67.20), the highest out h-binh-luc (56.75)
+    # hoan-thanh or better: the lowest in is tx-duy-tien (71.04), the highest out h-binh-luc (58.23)
     assert classes["hoan-thanh"] == {
         "class": "hoan-thanh",
         "last_in": "tx-duy-tien",
         "first_out": "h-binh-luc",
-        "points": "10.45",
+        "points": "12.81",
     }
     assert set(classes) == {"xuat-sac", "tot", "hoan-thanh"}  # the last class has no boundary below it
     # the province's flag has one place per group: an edge in each (the Government's flag is across groups)
@@ -194,3 +201,21 @@ def test_margins_pairs_neighbours_within_a_group(ex: Callable[..., Any]) -> None
         ("h-thanh-liem", "h-ly-nhan"),
         ("h-ly-nhan", "h-binh-luc"),
     ]
+
+
+def test_a_relative_value_beyond_the_best_moves_the_others_points(ex: Callable[..., Any]) -> None:
+    """SPEC 7.1: tx-kim-bang's 2500 becomes do-thi's best for 1.6: it gets 5 (+1.72), tp-phu-ly
+    1250 / 2500 × 5 = 2.50 (−2.50), tx-duy-tien 960 / 2500 × 5 = 1.92 (−1.92); huyen is untouched."""
+    moved = json.loads(
+        ex("whatif", "2024", "--set", "tx-kim-bang.von-dau-tu-dang-ky-moi={value: 2500}", "--format", "json").stdout
+    )
+    totals = {c["department"]: c["total"] for c in moved["changes"]}
+    assert totals == {
+        "tp-phu-ly": ["117.25", "114.75"],
+        "tx-kim-bang": ["109.08", "110.80"],
+        "tx-duy-tien": ["71.04", "69.12"],
+    }
+    data = json.loads(ex("gap", "2024", "tx-kim-bang", "--rank", "1", "--format", "json").stdout)
+    assert data["against_best"] == ["von-dau-tu-dang-ky-moi"]
+    text = ex("gap", "2024", "tx-kim-bang", "--rank", "1").stdout
+    assert "scored against the best unit of its group" in " ".join(text.split())

@@ -399,6 +399,9 @@ class Gap:
     passed: tuple[str, ...] = ()
     decided_by: str | None = None
     floor: Decimal | None = None
+    #: criteria still open that are scored against the best unit (`relative`): a value beyond the best
+    #: makes this unit the best and lowers the others' points (the answer re-scores them)
+    against_best: tuple[str, ...] = ()
 
     @property
     def reachable(self) -> bool:
@@ -463,7 +466,14 @@ def gap(
     ]
     conditions = award if award is not None else wanted
     floor = award_floor(conditions, card.own_max) if conditions is not None else None
-    unanswered = Gap(department, goal, card.total, None, openings, (), (), places, floor=floor)
+    against_best = tuple(
+        cs.criterion.id
+        for cs in card.criteria
+        if cs.criterion.rule.compared and any(o.target == cs.criterion.id for o in openings)
+    )
+    unanswered = Gap(
+        department, goal, card.total, None, openings, (), (), places, floor=floor, against_best=against_best
+    )
     if goal.reached(ruleset, evaluation.ranking, department):
         return replace(
             unanswered,

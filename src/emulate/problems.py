@@ -89,6 +89,7 @@ CODES: dict[str, str] = {
     "W201": "a number that reads like Vietnamese thousands (1.000)",
     "W202": "a percentage of at most 1, which looks like a share (0.95 for 95 %)",
     "W301": "a tiers step that gives more points than an earlier (better) one",
+    "W302": "a relative criterion that counts as a deduction with `direction: higher` (the best unit loses most)",
     "W320": "maxima that differ between units while ranking by points",
     "W321": "a classification whose last class has conditions (some units may get no class)",
     "W501": "an adjustment for a unit that has no submission",

@@ -65,7 +65,7 @@ class RelativeRule(RuleBase):
     def check_counts_as(self, at: PathKey, counts_as: str, report: Report) -> None:
         if counts_as == "deduction" and self.direction == "higher":
             report(
-                (*at, "direction"),
+                (*at[:-1], "counts_as"),  # `direction: higher` is the default, maybe not written
                 "W302",
                 _(
                     "a deduction with `direction: higher` takes the most from the unit with the highest value:"

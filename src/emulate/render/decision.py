@@ -97,6 +97,7 @@ def gap_data(result: Gap) -> dict[str, Any]:
             {"criteria": [{"criterion": c.target, "value": flow(c.value)} for c in w.changes]} for w in result.ways
         ],
         "cannot_help": [_obstacle_data(o) for o in result.cannot_help],
+        "against_best": list(result.against_best),
     }
 
 
@@ -158,6 +159,13 @@ def gap_lines(ruleset: Ruleset, result: Gap) -> list[str]:
             total=number(result.total, places),
         )
     ]
+    if result.against_best:
+        lines.append(
+            _(
+                "{criteria} scored against the best unit of its group: a value beyond the best makes this unit"
+                " the best and lowers the others' points there (every answer below counts that)."
+            ).format(criteria=", ".join(f"{_no(ruleset, c)} {c}" for c in result.against_best))
+        )
     if result.increase is None:
         lines.append(_("The goal cannot be reached with the values the unit can still change."))
         return lines
