@@ -386,8 +386,41 @@ def applies(criterion: dict, department: str, group) -> bool:
     return not (criterion.get("except") is not None and names & set(criterion["except"]))
 
 
-def score_unit(ruleset: dict, sub: dict) -> dict:
-    """One unit's points with SPEC 7.3-7.4: every part rounded, sums of rounded parts."""
+def relative_points(rule: dict, v: Decimal, best: Decimal) -> Decimal:
+    """SPEC 7.1 `relative`, unrounded: higher: max × value / best (0 when the best is 0);
+    lower: max × best / value (max when the value is 0)."""
+    m = D(rule["max"])
+    if rule.get("direction", "higher") == "higher":
+        return m * v / best if best != 0 else Decimal(0)
+    return m * best / v if v != 0 else m
+
+
+def relative_bests(ruleset: dict, submissions: list[dict]) -> dict:
+    """(group, criterion id) -> the best value among the units of the group that give one (SPEC 7.1, 7.6)."""
+    group_of = {d["id"]: d.get("group") for d in ruleset["departments"]}
+    found: dict = {}
+    for content in ruleset["contents"]:
+        for cr in content["criteria"]:
+            if cr["rule"]["kind"] != "relative":
+                continue
+            pick = max if cr["rule"].get("direction", "higher") == "higher" else min
+            seen: dict = {}
+            for sub in submissions:
+                department = sub["department"]
+                value = (sub.get("criteria") or {}).get(cr["id"])
+                if value is None or value.get("not_applicable"):
+                    continue
+                if not applies(cr, department, group_of.get(department)):
+                    continue
+                seen.setdefault(group_of.get(department), []).append(D(value["value"]))
+            for group, values in seen.items():
+                found[(group, cr["id"])] = pick(values)
+    return found
+
+
+def score_unit(ruleset: dict, sub: dict, bests: dict | None = None) -> dict:
+    """One unit's points with SPEC 7.3-7.4: every part rounded, sums of rounded parts; `relative` criteria
+    against `bests` (from `relative_bests`)."""
     places = int((ruleset.get("rounding") or {}).get("places", 2))
     department = sub["department"]
     group = next((d.get("group") for d in ruleset["departments"] if d["id"] == department), None)
@@ -405,6 +438,9 @@ def score_unit(ruleset: dict, sub: dict) -> dict:
             not_applicable = isinstance(value, dict) and bool(value.get("not_applicable"))
             if not ok or value is None or not_applicable:
                 pts = bon = Decimal(0)
+            elif cr["rule"]["kind"] == "relative":
+                best = (bests or {})[(group, cr["id"])]
+                pts, bon = rnd(relative_points(cr["rule"], D(value["value"]), best), places), Decimal(0)
             else:
                 pts, bon = score_criterion(cr["rule"], value, places)
                 if is_counted(cr["rule"]):
@@ -491,7 +527,8 @@ def standing(ruleset: dict, row: dict) -> tuple:
 
 def rank_units(ruleset: dict, submissions: list[dict]) -> dict[str, dict]:
     """Every submitting unit: its points, class, group, rank in its group, exclusive award and awards."""
-    rows = [score_unit(ruleset, s) for s in submissions]
+    bests = relative_bests(ruleset, submissions)
+    rows = [score_unit(ruleset, s, bests) for s in submissions]
     for row in rows:
         row["class"] = classify_unit(ruleset, row)
         row["key"] = standing(ruleset, row)

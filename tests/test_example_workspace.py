@@ -219,3 +219,29 @@ def test_a_relative_value_beyond_the_best_moves_the_others_points(ex: Callable[.
     assert data["against_best"] == ["von-dau-tu-dang-ky-moi"]
     text = ex("gap", "2024", "tx-kim-bang", "--rank", "1").stdout
     assert "scored against the best unit of its group" in " ".join(text.split())
+
+
+def test_the_relative_kind_in_rules_schema_new_and_diff_rules(
+    ex: Callable[..., Any], run: Callable[..., Any], tmp_path: Path
+) -> None:
+    rules = json.loads(ex("rules", "2024", "--format", "json").stdout)
+    criteria = {c["id"]: c for content in rules["contents"] for c in content["criteria"]}
+    assert criteria["von-dau-tu-dang-ky-moi"]["kind"] == "relative"
+    assert criteria["von-dau-tu-dang-ky-moi"]["rule"] == {"max": "5", "direction": "higher"}
+    schema = json.loads(ex("schema", "2024").stdout)
+    value = schema["properties"]["criteria"]["properties"]["von-dau-tu-dang-ky-moi"]
+    assert value["properties"]["value"] == {"type": "number", "minimum": 0}
+    assert ex("new", "2024", "h-binh-luc", "--output", str(tmp_path / "t.yaml")).exit_code == 0
+    assert "von-dau-tu-dang-ky-moi:\n    value:" in (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    old = EXAMPLE / "rules" / "2024.yaml"
+    new = tmp_path / "2024.yaml"
+    new.write_text(
+        old.read_text(encoding="utf-8").replace(
+            "rule: {kind: relative, max: 5, direction: higher}", "rule: {kind: relative, max: 6, direction: lower}"
+        ),
+        encoding="utf-8",
+    )
+    result = run("diff-rules", str(old), str(new), "--format", "json", root=EXAMPLE)
+    changes = {(c["criterion"], c["path"]): (c["old"], c["new"]) for c in json.loads(result.stdout)["changes"]}
+    assert changes[("von-dau-tu-dang-ky-moi", "rule.max")] == ("5", "6")
+    assert changes[("von-dau-tu-dang-ky-moi", "rule.direction")] == ("higher", "lower")

@@ -1065,3 +1065,70 @@ def test_yaml_writer_round_trips_through_the_loader() -> None:
         "1": {"k": 0},
         "t": "Tốt: a",
     }
+
+
+# --- relative (SPEC 7.1): points against the best of the units ranked together ----------------
+
+_VALUES = st.lists(
+    st.integers(0, 10**6).map(lambda n: Decimal(n).scaleb(-2)), min_size=1, max_size=6
+)  # values with 2 decimals, 0 included
+
+
+def _relative_year(maximum: Decimal, direction: str, values: list[Decimal]) -> tuple[Ruleset, list[Submission]]:
+    from emulate.kinds.relative import RelativeValue
+
+    ids = [f"u{n}" for n in range(len(values))]
+    ruleset = Ruleset.model_validate(
+        {
+            "ruleset": "r",
+            "year": 2024,
+            "version": "1",
+            "title": "r",
+            "departments": [{"id": i, "name": i} for i in ids],
+            "contents": [
+                {
+                    "id": "1",
+                    "title": "c",
+                    "criteria": [
+                        {
+                            "id": "v",
+                            "no": "1.1",
+                            "title": "v",
+                            "source": "s",
+                            "rule": {"kind": "relative", "max": maximum, "direction": direction},
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    return ruleset, [Submission(i, 2024, {"v": RelativeValue(value=v)}, {}) for i, v in zip(ids, values, strict=True)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 5000).map(lambda n: Decimal(n).scaleb(-2)),
+    st.sampled_from(["higher", "lower"]),
+    _VALUES,
+    st.data(),
+)
+def test_relative_points_lie_in_0_max_the_best_gets_max_and_a_better_value_never_scores_less(
+    maximum: Decimal, direction: str, values: list[Decimal], data: st.DataObject
+) -> None:
+    from emulate.engine import score_together
+
+    ruleset, submissions = _relative_year(maximum, direction, values)
+    cards = score_together(ruleset, submissions)
+    best = max(values) if direction == "higher" else min(values)
+    for value, card in zip(values, cards, strict=True):
+        points = card.criterion("v").points
+        assert 0 <= points <= maximum
+        if value == best and (direction == "lower" or best > 0):
+            assert points == maximum
+    # one unit's value made better (higher for higher, lower for lower): its points never fall
+    k = data.draw(st.integers(0, len(values) - 1))
+    by = data.draw(st.integers(0, 10**5).map(lambda n: Decimal(n).scaleb(-2)))
+    better = list(values)
+    better[k] = values[k] + by if direction == "higher" else max(Decimal(0), values[k] - by)
+    _, changed = _relative_year(maximum, direction, better)
+    assert score_together(ruleset, changed)[k].criterion("v").points >= cards[k].criterion("v").points

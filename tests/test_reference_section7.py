@@ -1,8 +1,9 @@
 """SPEC 7.3-7.6 on random rulesets: the engine against the independent reference scorer, and properties.
 
 The strategy builds small valid rulesets as plain data (2-6 units, 0-2 groups, 1-3 contents of
-1-3 criteria of the kinds assessed, percent, count_points, count_penalty, tiers and rating (with
-a bonus ladder or a bonus map); criteria that
+1-3 criteria of the kinds assessed, percent, count_points, count_penalty, tiers, relative (higher
+or lower, scored against the best of the group) and rating (with a bonus ladder or a bonus map);
+criteria that
 count as bonus or deduction, apply to some units only, or may be declared not applicable; floor
 0 or none; compare points or share; optionally a classification with `rank_by_class`, and
 awards exclusive or not, with quotas per group or across groups) and random valid submissions.
@@ -21,14 +22,14 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import reference_scorer
-from emulate.engine import Ranking, rank, score
+from emulate.engine import Ranking, rank, score_together
 from emulate.ruleset import Ruleset, check_ruleset
 from emulate.submission import Submission, parse_submission
 from emulate.yamlio import Document, load_file
 
 Data = dict[str, Any]
 TINY = Decimal("1e-20")  # shares are compared to 20 decimals (the engine divides with more digits than 28)
-KINDS = ("assessed", "percent", "count_points", "count_penalty", "tiers", "rating")
+KINDS = ("assessed", "percent", "count_points", "count_penalty", "tiers", "rating", "relative")
 LABELS = ("xuat-sac", "tot", "kha", "trung-binh")
 SETTINGS = settings(
     max_examples=150,
@@ -83,6 +84,12 @@ def rule_data(draw: st.DrawFn, places: int) -> Data:
             chosen = draw(st.lists(st.sampled_from(labels), min_size=1, unique=True))
             rule["bonus"] = {label: draw(positive(5, places)) for label in chosen}
         return rule
+    if kind == "relative":
+        return {
+            "kind": kind,
+            "max": draw(positive(50, places)),
+            "direction": draw(st.sampled_from(["higher", "lower"])),
+        }
     return {"kind": kind, "max": draw(positive(50, places))}  # percent, assessed
 
 
@@ -204,6 +211,8 @@ def value_data(draw: st.DrawFn, rule: Data) -> Data:
     if kind == "tiers":
         places = 0 if rule["measure"] == "count" else 1
         return {"value": draw(decimals(0, 22, places))}
+    if kind == "relative":  # few distinct values, so that ties for best and zeros happen
+        return {"value": draw(st.sampled_from([Decimal(0), Decimal(0), Decimal(3), Decimal("7.5"), Decimal(12)]))}
     return {"points": draw(decimals(0, int(rule["max"]), 0).map(lambda d: min(d, rule["max"])))}
 
 
@@ -253,7 +262,7 @@ def build(ruleset_raw: Data, submissions_raw: list[Data]) -> tuple[Ruleset, list
 
 
 def engine_ranking(ruleset: Ruleset, submissions: list[Submission]) -> Ranking:
-    return rank(ruleset, [score(ruleset, s) for s in submissions])
+    return rank(ruleset, score_together(ruleset, submissions))
 
 
 def assert_agree(ruleset_raw: Data, submissions_raw: list[Data]) -> None:
@@ -304,6 +313,8 @@ def _higher_is_better(rule: Data) -> bool:
     if rule["kind"] == "tiers":  # `at_least` steps best first, and `otherwise` worth no more than the last step
         worth = [step["points"] for step in rule["steps"]] + [rule.get("otherwise", Decimal(0))]
         return "at_least" in rule["steps"][0] and worth == sorted(worth, reverse=True)
+    if rule["kind"] == "relative":  # against the best of the group: raising it may make it the best
+        return rule.get("direction", "higher") == "higher"
     return rule["kind"] in ("assessed", "percent", "count_points")
 
 
@@ -317,6 +328,8 @@ def _raised(rule: Data, value: Data, by: Decimal) -> Data:
     if kind == "tiers":
         step = by if rule["measure"] == "number" else by.to_integral_value()
         return {"value": value["value"] + step}
+    if kind == "relative":
+        return {"value": value["value"] + by}
     return {"points": min(rule["max"], value["points"] + by)}  # assessed
 
 
@@ -337,8 +350,12 @@ def test_raising_a_value_never_lowers_the_points_of_a_higher_is_better_criterion
     cid = data.draw(st.sampled_from(raisable))
     higher = copy.deepcopy(submission)
     higher["criteria"][cid] = _raised(criteria[cid]["rule"], submission["criteria"][cid], data.draw(decimals(0, 15, 1)))
-    ruleset, (before, after) = build(ruleset_raw, [submission, higher])
-    assert score(ruleset, after).criterion(cid).total >= score(ruleset, before).criterion(cid).total
+    # scored with the whole year: a `relative` criterion's points depend on the others' values (and on
+    # this unit's, when it becomes the best)
+    ruleset, before = build(ruleset_raw, submissions_raw)
+    _, after = build(ruleset_raw, [higher, *submissions_raw[1:]])
+    was, now = score_together(ruleset, before)[0], score_together(ruleset, after)[0]
+    assert now.criterion(cid).total >= was.criterion(cid).total
 
 
 def _holds(conditions: Any, card: Any) -> bool:
@@ -402,8 +419,7 @@ def test_ranks_in_one_group_do_not_depend_on_another_groups_values(
 @given(year_data())
 def test_totals_are_base_plus_bonus_minus_deductions_floored_only_with_floor_0(case: tuple[Data, list[Data]]) -> None:
     ruleset, submissions = build(*case)
-    for submission in submissions:
-        card = score(ruleset, submission)
+    for card in score_together(ruleset, submissions):
         raw = card.base + card.bonus - card.deducted
         assert card.total == (raw if ruleset.floor == "none" else max(Decimal(0), raw))
 
@@ -448,8 +464,14 @@ def test_the_reference_meets_the_hand_computed_ranking_cases(short: Data, case: 
             "award": row["award"],
             "awards": row["awards"],
             "group": row["group"],
+            "points": {
+                cid: str(reference_scorer.rnd(c["points"] + c["bonus"], places))
+                for cid, c in row["criteria"].items()
+                if cid in expected.get("points", {})
+            },
         }
-        assert {k: got[k] for k in expected if k != "tied"} == {k: v for k, v in expected.items() if k != "tied"}
+        skip = ("tied", "best")  # the engine's own outputs (the holders of the best), not the reference's
+        assert {k: got[k] for k in expected if k not in skip} == {k: v for k, v in expected.items() if k not in skip}
 
 
 # --- disagreements where the engine is wrong --------------------------------------------
