@@ -269,3 +269,49 @@ def test_a_relative_ruleset_scored_without_bests_is_an_error_not_zero() -> None:
     with pytest.raises(NoBest):
         score(ruleset, a)
     assert [c.total for c in score_together(ruleset, [a, b])] == [Decimal("2.50"), Decimal("5.00")]
+
+
+def test_relative_reach_gives_the_nearest_value_for_each_total_against_the_best() -> None:
+    from emulate.kinds.base import Best
+    from emulate.kinds.relative import RelativeRule, RelativeValue
+
+    higher = RelativeRule(kind="relative", max=Decimal(5))
+    best = Best(Decimal(610), ("h-ly-nhan",))
+    reach = higher.reach_against(RelativeValue(value=Decimal(180)), 2, best)
+    # 5 × 180 / 610 = 1.475… → 1.48: every total from 1.49 to 5.00 is open
+    assert reach.spans == ((Decimal("1.49"), Decimal("5.00")),)
+    # 5 × 244 / 610 = 2.00 exactly; 5.00 takes the best's own value
+    assert reach.value_for(Decimal("2.00")).value == 244 and reach.value_for(Decimal("5.00")).value == 610
+    lower = RelativeRule(kind="relative", max=Decimal(5), direction="lower")
+    reach = lower.reach_against(RelativeValue(value=Decimal(1200)), 2, best)
+    # 5 × 610 / 1200 = 2.541… → 2.54; 5 × 610 / 917 = 3.326… → 3.33
+    assert reach.spans == ((Decimal("2.55"), Decimal("5.00")),)
+    assert reach.value_for(Decimal("3.33")).value == 917
+    # the lowest is 0: only 0 scores more than 0
+    assert lower.reach_against(RelativeValue(value=Decimal(3)), 2, Best(Decimal(0), ("a",))).value_for(
+        Decimal("1.00")
+    ).value == Decimal(0)
+    assert higher.reach_against(RelativeValue(value=Decimal(610)), 2, best).spans == ()  # the best: nothing open
+    assert higher.reach(RelativeValue(value=Decimal(1)), 2).spans == ()  # without the best: cannot tell
+
+
+def test_relative_explanations_name_the_best_unit_and_show_the_arithmetic() -> None:
+    from emulate.engine import score_together
+    from emulate.kinds.relative import RelativeValue
+
+    ruleset = _relative_ruleset()
+    a = Submission("a", 2017, {"v": RelativeValue(value=Decimal(4))}, {})
+    b = Submission("b", 2017, {"v": RelativeValue(value=Decimal(8))}, {})
+    card = score_together(ruleset, [a, b])[0].criterion("v")
+    assert card.criterion.rule.explain(card, 2) == ["4 / 8 (the highest, b) × 5 = 2.50"]
+    zero = Submission("b", 2017, {"v": RelativeValue(value=Decimal(0))}, {})
+    both_zero = score_together(ruleset, [replace_value(a, 0), zero])[0].criterion("v")
+    assert both_zero.criterion.rule.explain(both_zero, 2) == ["best (highest) value 0 (a, b): every unit scores 0"]
+
+
+def replace_value(submission: Submission, value: int) -> Submission:
+    from dataclasses import replace
+
+    from emulate.kinds.relative import RelativeValue
+
+    return replace(submission, criteria={"v": RelativeValue(value=Decimal(value))})

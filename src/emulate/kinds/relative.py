@@ -129,7 +129,7 @@ class RelativeRule(RuleBase):
                     return value.model_copy(update={"value": best.value})
                 needed = written((total - step / 2) * best.value / self.max, scores, total)
                 return value.model_copy(update={"value": min(needed, best.value)})
-            if total >= top:
+            if total >= top or not best.value:  # at or below the lowest (0 is the lowest there is): max
                 return value.model_copy(update={"value": best.value})
             needed = written(self.max * best.value / (total - step / 2), scores, total, up=False)
             return value.model_copy(update={"value": max(needed, best.value)})

@@ -97,7 +97,6 @@ def gap_data(result: Gap) -> dict[str, Any]:
             {"criteria": [{"criterion": c.target, "value": flow(c.value)} for c in w.changes]} for w in result.ways
         ],
         "cannot_help": [_obstacle_data(o) for o in result.cannot_help],
-        "against_best": list(result.against_best),
     }
 
 
