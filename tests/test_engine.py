@@ -315,3 +315,51 @@ def replace_value(submission: Submission, value: int) -> Submission:
     from emulate.kinds.relative import RelativeValue
 
     return replace(submission, criteria={"v": RelativeValue(value=Decimal(value))})
+
+
+def test_a_review_that_lowers_the_best_value_raises_the_others_points() -> None:
+    """The bests are taken among the reviewed values: b's 8 reviewed down to 5 makes a's 4 worth
+    5 × 4 / 5 = 4.00 (not 2.50); the review's effect on b is 5.00 self-declared, 5.00 reviewed (still the best)."""
+    from emulate.evaluation import evaluate
+    from emulate.kinds.relative import RelativeValue
+    from emulate.review import Adjustment, Review
+
+    ruleset = _relative_ruleset()
+    a = replace_value(Submission("a", 2017, {}, {}), 4)
+    b = replace_value(Submission("b", 2017, {}, {}), 8)
+    review = Review(2017, "a", None, (Adjustment("b", "sai số liệu", "v", RelativeValue(value=Decimal(5))),))
+    evaluation = evaluate(ruleset, [a, b], (), review)
+    totals = {u.card.department: u.card.total for u in evaluation.ranking.units}
+    assert totals == {"a": Decimal("4.00"), "b": Decimal("5.00")}
+    (effect,) = evaluation.effects
+    assert (effect.self_declared, effect.reviewed) == (Decimal("5.00"), Decimal("5.00"))
+    assert evaluate(ruleset, [a, b]).ranking.unit("a").card.total == Decimal("2.50")  # type: ignore[union-attr]
+
+
+def test_rescore_scores_relative_criteria_against_the_bests_under_each_ruleset() -> None:
+    from emulate.diff import rescore
+
+    old = _relative_ruleset()
+    new = old.model_copy(
+        update={
+            "contents": [
+                old.contents[0].model_copy(
+                    update={
+                        "criteria": [
+                            old.contents[0]
+                            .criteria[0]
+                            .model_copy(
+                                update={"rule": old.contents[0].criteria[0].rule.model_copy(update={"max": 10})}
+                            )
+                        ]
+                    }
+                )
+            ]
+        }
+    )
+    a = replace_value(Submission("a", 2017, {}, {}), 4)
+    b = replace_value(Submission("b", 2017, {}, {}), 8)
+    impact = rescore(old, new, [a, b])
+    totals = {u.department: (u.old.total, u.new.total) for u in impact.units if u.old and u.new}
+    # 5 × 4 / 8 = 2.50 and 10 × 4 / 8 = 5.00; b is the best under both
+    assert totals == {"a": (Decimal("2.50"), Decimal("5.00")), "b": (Decimal("5.00"), Decimal("10.00"))}
