@@ -152,6 +152,10 @@ class RuleBase(Model):
         """Whether a value is a count (what `require_zero` may name)."""
         return False
 
+    def comparable(self) -> dict[str, Any]:
+        """The parameters as `diff-rules` compares them, leaf by leaf (as written, by default)."""
+        return self.model_dump(exclude={"kind"}, exclude_none=True)
+
     # --- the ruleset ---------------------------------------------------------------------
 
     def check(self, at: PathKey, report: Report) -> None:
