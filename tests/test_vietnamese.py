@@ -102,3 +102,56 @@ def test_diff_rules_reports_titles_apart_from_points() -> None:
     renamed["tot"] = {"title": "Tốt", "points": 26}
     changes = [(c.op, c.path, c.old, c.new) for c in diff_rulesets(titled, _with_scale(renamed)) if c.criterion]
     assert changes == [("changed", "rule.scale.tot", "25", "26")]
+
+
+# --- 2. Vietnamese labels in a submission -------------------------------------------------------
+
+
+def test_labels_in_vietnamese_score_as_their_ids(run: Callable[..., Any], workspace: Path) -> None:
+    expected = json.loads(run("score", "2017", "--format", "json", root=workspace).stdout)
+    path = workspace / "submissions" / "2017" / "so-xay-dung.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("rating: tot", "rating: Tốt").replace("chi-doan: not_applicable", "chi-doan: Không áp dụng")
+    text = text.replace("van-phong-dien-tu: true", "van-phong-dien-tu: Có")
+    path.write_text(text, encoding="utf-8")
+    checked = run("validate", "--format", "json", root=workspace)
+    assert checked.exit_code == 0
+    problems = json.loads(checked.stdout)
+    problems = problems["problems"] if isinstance(problems, dict) else problems
+    assert sorted(p["code"] for p in problems) == ["W203"] * 3
+    got = json.loads(run("score", "2017", "--format", "json", root=workspace).stdout)
+    assert [u["total"] for u in got["ranking"]] == [u["total"] for u in expected["ranking"]]
+
+
+def test_read_labels_reads_titles_and_words_exactly() -> None:
+    from emulate.submission import read_labels
+
+    ruleset = load_ruleset(REPO / "rules" / "2017.yaml").ruleset
+    assert ruleset is not None
+    data = {
+        "criteria": {
+            "cai-cach-hanh-chinh": {"rating": "Trung bình"},
+            "ung-dung-cntt": {"items": {"van-phong-dien-tu": "Có", "dich-vu-cong-truc-tuyen": "Không", "x": "Có"}},
+        }
+    }
+    read, warnings = read_labels(ruleset, data)
+    assert read["criteria"]["cai-cach-hanh-chinh"] == {"rating": "trung-binh"}
+    assert read["criteria"]["ung-dung-cntt"]["items"] == {
+        "van-phong-dien-tu": True,
+        "dich-vu-cong-truc-tuyen": False,
+        "x": "Có",  # not an item: left for the checks to report
+    }
+    assert [at for at, _ in warnings] == [
+        ("criteria", "cai-cach-hanh-chinh", "rating"),
+        ("criteria", "ung-dung-cntt", "items", "van-phong-dien-tu"),
+        ("criteria", "ung-dung-cntt", "items", "dich-vu-cong-truc-tuyen"),
+    ]
+    assert "write `rating: trung-binh`" in warnings[0][1]
+    assert data["criteria"]["cai-cach-hanh-chinh"] == {"rating": "Trung bình"}  # the input is unchanged
+    decomposed = "Tốt".replace("ố", "ô\u0301")  # the same word in NFD-like form: read after NFC
+    assert read_labels(ruleset, {"criteria": {"cai-cach-hanh-chinh": {"rating": decomposed}}})[0]["criteria"][
+        "cai-cach-hanh-chinh"
+    ] == {"rating": "tot"}
+    for near in ("tốt", "Tot", "TỐT", "có"):  # case and accents count
+        assert read_labels(ruleset, {"criteria": {"cai-cach-hanh-chinh": {"rating": near}}})[1] == []
+        assert read_labels(ruleset, {"criteria": {"ung-dung-cntt": {"items": {"ke-hoach": near}}}})[1] == []
