@@ -155,3 +155,17 @@ def test_read_labels_reads_titles_and_words_exactly() -> None:
     for near in ("tốt", "Tot", "TỐT", "có"):  # case and accents count
         assert read_labels(ruleset, {"criteria": {"cai-cach-hanh-chinh": {"rating": near}}})[1] == []
         assert read_labels(ruleset, {"criteria": {"ung-dung-cntt": {"items": {"ke-hoach": near}}}})[1] == []
+
+
+# --- 5. an unknown EMULATE_LANG -----------------------------------------------------------------
+
+
+def test_an_unknown_emulate_lang_is_an_error_like_an_unknown_lang(run: Callable[..., Any]) -> None:
+    by_option = run("score", "2017", "--lang", "vn")
+    by_setting = run("score", "2017", env={"EMULATE_LANG": "vn"})
+    assert by_option.exit_code == by_setting.exit_code == 2
+    assert "EMULATE_LANG=vn" in by_setting.stderr and "en, vi" in by_setting.stderr
+    assert by_setting.stdout == ""
+    assert run("score", "2017", "--lang", "en", env={"EMULATE_LANG": "vn"}).exit_code == 0  # the option wins
+    assert "Đơn vị" in run("score", "2017", env={"EMULATE_LANG": "vi_VN.UTF-8"}).stdout
+    assert run("score", "2017", env={"EMULATE_LANG": "", "LANG": "fr_FR.UTF-8"}).exit_code == 0  # the system's locale

@@ -229,14 +229,25 @@ def _rich_text(renderables: Iterable[Any], soft_wrap: bool = False, end: str = "
     return buffer.getvalue()
 
 
-def _language(option: str | None) -> None:
-    """Messages from here on in the asked language (the help was already made in it by `entry.main`)."""
+def _language(option: str | None, group: bool = False) -> None:
+    """Messages from here on in the asked language (the help was already made in it by `entry.main`).
+
+    `group`: the call of the group's callback, before the command's own `--lang` is known; an
+    unknown EMULATE_LANG is reported by the command's call (`score 2017 --lang en` overrides it).
+    """
     from . import i18n
 
     if option is not None and option not in i18n.LANGUAGES:
         _usage_error(_("--lang must be one of: {languages}").format(languages=", ".join(i18n.LANGUAGES)))
     if option is None and i18n.chosen_explicitly():
         return  # `emulate score 2017 --lang vi`: the group's callback must not undo the command's --lang
+    unknown = i18n.unknown_setting() if option is None and not group else None
+    if unknown is not None:
+        _usage_error(
+            _("EMULATE_LANG={value} is not a language of emulate: set it to one of: {languages}").format(
+                value=unknown, languages=", ".join(i18n.LANGUAGES)
+            )
+        )
     language = i18n.resolve(option)
     i18n.use(language, explicit=option is not None)
     i18n.use_in_typer(language)
@@ -350,7 +361,7 @@ def _existing(paths: list[Path]) -> list[Path]:
 @app.callback()
 def _everywhere(lang: LangOption = None) -> None:
     # `emulate --lang vi --help` as well as `emulate score 2017 --lang vi`
-    _language(lang)
+    _language(lang, group=True)
 
 
 @_command("rules")
