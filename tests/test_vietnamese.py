@@ -169,3 +169,67 @@ def test_an_unknown_emulate_lang_is_an_error_like_an_unknown_lang(run: Callable[
     assert run("score", "2017", "--lang", "en", env={"EMULATE_LANG": "vn"}).exit_code == 0  # the option wins
     assert "Đơn vị" in run("score", "2017", env={"EMULATE_LANG": "vi_VN.UTF-8"}).stdout
     assert run("score", "2017", env={"EMULATE_LANG": "", "LANG": "fr_FR.UTF-8"}).exit_code == 0  # the system's locale
+
+
+# --- 3. Vietnamese numbers and dates in the outputs for people ---------------------------------
+
+
+def test_vietnamese_figures() -> None:
+    from emulate import i18n
+    from emulate.arithmetic import number, plain, vietnamese
+    from emulate.render import day, figure, figures
+
+    assert [vietnamese(t) for t in ("611.55", "1620", "-1620.5", "0.7", "999", "1234567.00")] == [
+        "611,55",
+        "1.620",
+        "-1.620,5",
+        "0,7",
+        "999",
+        "1.234.567,00",
+    ]
+    i18n.use("vi")
+    try:
+        assert number(Decimal("611.55"), 2) == "611.55" and day("2017-12-28") == "2017-12-28"  # machine by default
+        with figures(True):
+            assert (number(Decimal("611.55"), 2), plain(Decimal(1620)), figure(Decimal("0.7"))) == (
+                "611,55",
+                "1.620",
+                "0,7",
+            )
+            assert figure("650.00") == "650,00" and figure("tot") == "tot"
+            assert day("2017-12-28") == "28/12/2017" and day("cuối năm") == "cuối năm"
+            with figures(False):
+                assert number(Decimal("611.55"), 2) == "611.55"
+    finally:
+        i18n.use("en")
+    with figures(True):
+        assert number(Decimal("1620.5"), 2) == "1620.50" and day("2017-12-28") == "2017-12-28"  # English
+
+
+def test_vietnamese_tables_write_vietnamese_numbers_and_json_csv_do_not(run: Callable[..., Any]) -> None:
+    table = run("score", "2017", "--lang", "vi").stdout
+    assert "611,55" in table and "611.55" not in table and "94,1" in table
+    markdown = run("score", "2017", "--format", "markdown", "--lang", "vi").stdout
+    assert "| 611,55 |" in markdown
+    assert "611.55" in run("score", "2017", "--format", "json", "--lang", "vi").stdout
+    assert "611.55" in run("score", "2017", "--format", "csv", "--lang", "vi").stdout
+    assert "611.55" in run("score", "2017").stdout  # English keeps its own
+    explained = run("score", "2017", "--explain", "so-xay-dung", "--lang", "vi").stdout
+    assert "18.000/20.000" in explained and "610,30" in explained
+    assert "350,00" in run("rules", "2017", "--lang", "vi").stdout
+    assert '"350.00"' in run("rules", "2017", "--format", "json", "--lang", "vi").stdout
+    diff = run("diff-rules", "2016", "2017", "--lang", "vi").stdout
+    assert "0,6 → 0,7" in diff and "420,00 → 470,00" in diff and "3.2 → 3.3" in diff  # numbering stays
+    assert "610,30" in run("history", "so-xay-dung", "--lang", "vi").stdout
+    assert "1,25" in run("margins", "2017", "--lang", "vi").stdout
+    whatif = run("whatif", "2017", "--set", "so-xay-dung.cai-cach-hanh-chinh={rating: xuat-sac}", "--lang", "vi")
+    assert "615,30" in whatif.stdout
+    gap = run("gap", "2017", "so-xay-dung", "--lang", "vi").stdout
+    assert "610,30" in gap and "actual: 28}" in gap  # the value to write stays YAML
+
+
+def test_vietnamese_review_date_in_the_table(run: Callable[..., Any]) -> None:
+    vi = run("score", "2017", "--lang", "vi").stdout
+    en = run("score", "2017").stdout
+    if "2017-12-" in en:
+        assert "2017-12-" not in vi and "/12/2017" in vi

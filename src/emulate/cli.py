@@ -7,6 +7,7 @@ computes points; every error a user can cause ends in a message, not a traceback
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -75,10 +76,30 @@ def _command(name: str) -> Callable[[F], F]:
     """`@_command("score")`: a command of `app` with its help text from `commands`."""
 
     def register(function: F) -> F:
-        COMMANDS[name] = function
-        return app.command(name, help=HELP_TEXTS[name], cls=_Command)(function)
+        styled = cast("F", _figures_by_format(function))
+        COMMANDS[name] = styled
+        return app.command(name, help=HELP_TEXTS[name], cls=_Command)(styled)
 
     return register
+
+
+def _figures_by_format(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, writing numbers and dates for people (`611,55` in Vietnamese, SPEC 8) when its
+    --format is for people (table, tree, text, markdown, html, xlsx, docx), never in json or csv,
+    nor in problem reports."""
+
+    @functools.wraps(function)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        from .render import MACHINE_FORMATS, figures
+
+        chosen = kwargs.get("format_")
+        human = (
+            isinstance(chosen, Enum) and not isinstance(chosen, ProblemFormat) and chosen.value not in MACHINE_FORMATS
+        )
+        with figures(human):
+            return function(*args, **kwargs)
+
+    return command
 
 
 def app_of(name: str) -> typer.Typer:

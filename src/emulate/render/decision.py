@@ -15,7 +15,7 @@ from typing import Any
 from ..decision import Gap, Margins, Obstacle, Opening, WhatIf
 from ..i18n import _
 from ..ruleset import Ruleset
-from . import number, plain
+from . import figures, number, plain
 
 FORMATS = ("table", "json", "markdown")
 
@@ -30,7 +30,8 @@ def flow(value: Any) -> str:
     """A criterion's value (or a deduction's count) in flow YAML: `{rating: tot}`, `{items: {a: true}}`, `2`."""
     if hasattr(value, "model_dump"):
         value = value.model_dump(exclude_defaults=True)
-    return _flow(value)
+    with figures(False):  # YAML to write in a file or in --set: its numbers are machine ones in every language
+        return _flow(value)
 
 
 def _flow(data: Any) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from ..diff import Change, Impact, Side, UnitImpact
 from ..i18n import _
 from ..ruleset import Award, Criterion, Deduction, Ruleset
-from . import award_in_words, markdown_text, number, plain, terminal_text
+from . import award_in_words, figure, markdown_text, number, plain, terminal_text
 from .rules import describe_rule
 
 FORMATS = ("text", "json", "markdown")
@@ -144,6 +144,11 @@ def shown_path(change: Change) -> str:
 def shown_values(change: Change, old: Ruleset, new: Ruleset) -> tuple[str | None, str | None]:
     """Old and new as shown: a whole node described in full where the ruleset says more than its name."""
     words = _whole_node(change, old, new)
+    if words is None and change.aspect == "rules" and change.op != "renumbered":  # numbers, not years or versions
+        return (
+            None if change.old is None else figure(change.old),
+            None if change.new is None else figure(change.new),
+        )
     if words is None:
         return change.old, change.new
     return (words, None) if change.op == "removed" else (None, words)
