@@ -233,3 +233,40 @@ def test_vietnamese_review_date_in_the_table(run: Callable[..., Any]) -> None:
     en = run("score", "2017").stdout
     if "2017-12-" in en:
         assert "2017-12-" not in vi and "/12/2017" in vi
+
+
+# --- 4. no English left where the tool controls the words ---------------------------------------
+
+
+def _stderr(*args: str) -> tuple[int, str]:
+    """A run in its own process (the language of a usage error is chosen before typer parses)."""
+    import os
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    environ.pop("EMULATE_LANG", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "emulate", *args, "--root", str(REPO)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**environ, "COLUMNS": "80"},
+    )
+    return result.returncode, " ".join(result.stderr.replace("│", " ").split())
+
+
+def test_usage_errors_are_in_vietnamese() -> None:
+    cases = {
+        ("score",): ("Thiếu tham số 'YEAR'", "Missing argument"),
+        ("score", "2017", "--formt", "json"): ("Không có tùy chọn: --formt (Các tùy chọn có thể:", "No such option"),
+        ("score", "2017", "--format", "jsn"): ("'jsn' không phải là một trong", "is not one of"),
+        ("scor", "2017"): ("Có phải ý bạn là 'score'?", "Did you mean"),
+        ("score", "2017", "extra"): ("Thừa tham số (extra)", "unexpected extra"),
+    }
+    for args, (vietnamese, english) in cases.items():
+        code, said = _stderr("--lang", "vi", *args)
+        assert code == 2
+        assert vietnamese in said and english not in said, said
+        assert "Usage:" not in said and "for help" not in said
+        assert english in _stderr(*args)[1]  # English stays English

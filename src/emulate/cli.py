@@ -46,6 +46,35 @@ class _InTheRunsLanguage:
             option.help = _("Show this message and exit.")
         return option
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except Exception as error:
+            if _is_usage_error(error):
+                raise _in_words(error) from None
+            raise
+
+    def resolve_command(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().resolve_command(*args, **kwargs)  # type: ignore[misc]
+        except Exception as error:
+            if _is_usage_error(error):
+                raise _in_words(error) from None
+            raise
+
+
+def _is_usage_error(error: BaseException) -> bool:
+    return hasattr(error, "format_message") and hasattr(error, "ctx")
+
+
+def _in_words(error: BaseException) -> BaseException:
+    """A usage error of click's whose message is said in the run's language (`usage.words`)."""
+    from .usage import words
+
+    english = error.format_message  # type: ignore[attr-defined]
+    setattr(error, "format_message", lambda: words(english()))  # noqa: B010  # the instance's, not the class's
+    return error
+
 
 class _Command(_InTheRunsLanguage, TyperCommand):
     pass
