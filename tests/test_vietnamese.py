@@ -270,3 +270,17 @@ def test_usage_errors_are_in_vietnamese() -> None:
         assert vietnamese in said and english not in said, said
         assert "Usage:" not in said and "for help" not in said
         assert english in _stderr(*args)[1]  # English stays English
+
+
+def test_tie_breakers_and_diff_paths_in_words(run: Callable[..., Any]) -> None:
+    rules = run("rules", "2017", "--lang", "vi").stdout
+    assert "điểm nội dung 1, ít điểm trừ hơn" in rules and "fewer_deductions" not in rules
+    explained = run("score", "2017", "--explain", "so-xay-dung", "--lang", "vi").stdout
+    assert "content:1" not in explained and "điểm nội dung 1" in explained
+    assert "content:1, fewer_deductions" not in run("rules", "2017").stdout  # English in words too
+    diff = run("diff-rules", "2016", "2017", "--lang", "vi").stdout
+    assert "± điểm mỗi chỉ tiêu: 60 → 70" in diff and "rule.points_each" not in diff
+    assert "nội dung › 1 › điểm tối đa: 420,00 → 470,00" in diff
+    assert "rule.points_each: 60 → 70" in run("diff-rules", "2016", "2017").stdout  # English keeps the JSON's path
+    assert '"path": "rule.points_each"' in run("diff-rules", "2016", "2017", "--format", "json", "--lang", "vi").stdout
+    assert "Tốt 25" in rules and "tot 25" not in rules  # a rating label shown by its title

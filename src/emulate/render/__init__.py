@@ -40,6 +40,7 @@ __all__ = [
     "place_and_date",
     "plain",
     "terminal_text",
+    "tie_breaker_in_words",
 ]
 
 #: where the minutes leave a blank to fill by hand
@@ -107,6 +108,19 @@ def conditions_in_words(conditions: Conditions) -> list[str]:
     if conditions.when is not None:
         words.append(_("when {condition}").format(condition=conditions.when))
     return words
+
+
+def tie_breaker_in_words(ruleset: Ruleset, breaker: str) -> str:
+    """A tie-breaker as people read it: `content:1` as the points of content 1, `fewer_deductions` in words."""
+    kind, _colon, target = breaker.partition(":")
+    if breaker == "fewer_deductions":
+        return _("fewer deductions")
+    if kind == "content":
+        return _("points of content {id}").format(id=target)
+    criterion = ruleset.criterion(target) if kind == "criterion" else None
+    if criterion is not None:
+        return _("points of criterion {no}").format(no=criterion.no)
+    return breaker
 
 
 def award_in_words(award: Award) -> str:

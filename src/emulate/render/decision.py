@@ -15,7 +15,7 @@ from typing import Any
 from ..decision import Gap, Margins, Obstacle, Opening, WhatIf
 from ..i18n import _
 from ..ruleset import Ruleset
-from . import figures, number, plain
+from . import figures, number, plain, tie_breaker_in_words
 
 FORMATS = ("table", "json", "markdown")
 
@@ -177,7 +177,7 @@ def gap_lines(ruleset: Ruleset, result: Gap) -> list[str]:
     if result.decided_by:
         lines.append(
             _("At an equal total the tie-breaker {breaker} puts it ahead: equal totals suffice.").format(
-                breaker=result.decided_by
+                breaker=tie_breaker_in_words(ruleset, result.decided_by)
             )
         )
     if result.floor is not None and result.goal.class_id is not None:
@@ -317,7 +317,7 @@ def _pair_rows(ruleset: Ruleset, result: Margins, separator: str = ", ") -> list
             p.upper,
             p.lower,
             number(p.points, result.places),
-            p.decided_by or "",
+            tie_breaker_in_words(ruleset, p.decided_by) if p.decided_by else "",
             separator.join(f"{_no(ruleset, c)} {_signed(d, result.places)}" for c, d in p.differ_most),
         ]
         for p in result.pairs
