@@ -284,3 +284,22 @@ def test_tie_breakers_and_diff_paths_in_words(run: Callable[..., Any]) -> None:
     assert "rule.points_each: 60 → 70" in run("diff-rules", "2016", "2017").stdout  # English keeps the JSON's path
     assert '"path": "rule.points_each"' in run("diff-rules", "2016", "2017", "--format", "json", "--lang", "vi").stdout
     assert "Tốt 25" in rules and "tot 25" not in rules  # a rating label shown by its title
+
+
+def test_the_english_half_of_a_yaml_syntax_error_is_translated(run: Callable[..., Any], workspace: Path) -> None:
+    from emulate.yamlwords import said
+
+    path = workspace / "submissions" / "2017" / "so-xay-dung.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    rating: tot", "    rating tot", 1), encoding="utf-8")
+    vietnamese = run("validate", str(path), "--lang", "vi", root=workspace).stdout
+    assert "E103" in vietnamese and "không được đặt giá trị của khóa" in vietnamese
+    assert "mapping values are not allowed" not in vietnamese
+    assert "mapping values are not allowed" in run("validate", str(path), root=workspace).stdout
+    lines = text.splitlines(keepends=True)
+    broken = next(i for i, line in enumerate(lines) if line.rstrip().endswith("}}"))
+    lines[broken] = lines[broken].rstrip()[:-1] + "\n"  # a flow mapping left open
+    path.write_text("".join(lines), encoding="utf-8")
+    vietnamese = run("validate", str(path), "--lang", "vi", root=workspace).stdout
+    assert "E103" in vietnamese and "did not find" not in vietnamese and "while parsing" not in vietnamese
+    assert said("a wording not known") == "a wording not known"  # kept as it is
