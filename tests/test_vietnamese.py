@@ -303,3 +303,19 @@ def test_the_english_half_of_a_yaml_syntax_error_is_translated(run: Callable[...
     vietnamese = run("validate", str(path), "--lang", "vi", root=workspace).stdout
     assert "E103" in vietnamese and "did not find" not in vietnamese and "while parsing" not in vietnamese
     assert said("a wording not known") == "a wording not known"  # kept as it is
+
+
+def test_vietnamese_documents_write_vietnamese_numbers(run: Callable[..., Any], tmp_path: Path) -> None:
+    import docx
+
+    page = tmp_path / "s.html"
+    assert run("score", "2017", "--format", "html", "--output", str(page), "--lang", "vi").exit_code == 0
+    assert "611,55" in page.read_text(encoding="utf-8") and "611.55" not in page.read_text(encoding="utf-8")
+    minutes = tmp_path / "s.docx"
+    assert run("score", "2017", "--format", "docx", "--output", str(minutes), "--lang", "vi").exit_code == 0
+    document = docx.Document(str(minutes))
+    text = " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "611,55" in text and "611.55" not in text
+    english = tmp_path / "e.html"
+    assert run("score", "2017", "--format", "html", "--output", str(english)).exit_code == 0
+    assert "611.55" in english.read_text(encoding="utf-8")
