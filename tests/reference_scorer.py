@@ -18,6 +18,11 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 
+def _scale_points(entry):
+    """A scale entry's points, written `label: points` or `label: {title, points}` (SPEC 8)."""
+    return D(entry["points"]) if isinstance(entry, dict) else D(entry)
+
+
 def D(x) -> Decimal:
     """A YAML number (int or float) as an exact Decimal."""
     if isinstance(x, bool) or not isinstance(x, (int, float, Decimal)):
@@ -206,7 +211,7 @@ def score_criterion(rule: dict, value: dict, places: int) -> tuple[Decimal, Deci
     if kind == "rating":
         labels = list(rule["scale"])  # best first
         label = value["rating"]
-        points = D(rule["scale"][label])
+        points = _scale_points(rule["scale"][label])
         bonus = zero
         b = rule.get("bonus")
         if b and "at_least" in b and "points" in b and b["at_least"] in labels:
@@ -259,7 +264,7 @@ def criterion_max(rule: dict) -> Decimal:
     if kind == "targets":
         return D(rule["count"]) * D(rule["points_each"])
     if kind == "rating":
-        return max(D(v) for v in rule["scale"].values())
+        return max(_scale_points(v) for v in rule["scale"].values())
     if kind == "checklist":
         return sum((D(i["points"]) for i in rule["items"].values()), Decimal(0))
     if kind == "count_points":

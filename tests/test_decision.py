@@ -498,7 +498,7 @@ def test_margins_and_whatif_json_have_the_spec_shape(run: Callable[..., Any]) ->
         (("whatif", "2017", "--set", "so-xay-dung.cai-cach-hanh-chin={rating: tot}"), 2, "did you mean"),
         (("whatif", "2017", "--set", "so-xay-dung"), 2, "--set takes"),
         (("whatif", "2017", "--rules", "no-such.yaml"), 2, "does not exist"),
-        (("whatif", "2017", "--set", "so-xay-dung.cai-cach-hanh-chinh={rating: Tốt}"), 1, "E207"),
+        (("whatif", "2017", "--set", "so-xay-dung.cai-cach-hanh-chinh={rating: tốt}"), 1, "E207"),
         (("whatif", "2017", "--set", "so-xay-dung.phe-binh=-1"), 1, "E205"),
         (("whatif", "2017", "--set", "so-xay-dung.nong-thon-moi={points: 12,5}"), 1, "--set:1:"),
     ],
@@ -510,10 +510,18 @@ def test_user_errors_exit_with_a_message(run: Callable[..., Any], args: tuple[st
 
 
 def test_an_invalid_value_is_reported_at_its_column_in_the_set(run: Callable[..., Any]) -> None:
-    text = "so-xay-dung.cai-cach-hanh-chinh={rating: Tốt}"
+    text = "so-xay-dung.cai-cach-hanh-chinh={rating: tốt}"
     result = run("whatif", "2017", "--set", text)
-    column = text.index("Tốt") + 1
+    column = text.index("tốt") + 1
     assert f"--set:1:{column}: error E207" in result.stderr
+
+
+def test_a_title_in_the_set_is_read_as_its_label_with_a_warning(run: Callable[..., Any]) -> None:
+    text = "so-xay-dung.cai-cach-hanh-chinh={rating: Xuất sắc}"
+    titled = run("whatif", "2017", "--set", text)
+    assert titled.exit_code == 0
+    assert f"--set:1:{text.index('Xuất sắc') + 1}: warning W203" in titled.stderr
+    assert titled.stdout == run("whatif", "2017", "--set", "so-xay-dung.cai-cach-hanh-chinh={rating: xuat-sac}").stdout
 
 
 def test_a_unit_without_a_submission_has_no_gap(run: Callable[..., Any], workspace: Path) -> None:

@@ -79,7 +79,7 @@ def test_vietnamese_output_has_no_english_message(run: Callable[..., Any], args:
 
 def test_problem_messages_are_translated(run: Callable[..., Any], workspace: Path) -> None:
     path = workspace / "submissions" / "2017" / "so-xay-dung.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("rating: tot", "rating: Tốt", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("rating: tot", "rating: tốt", 1), encoding="utf-8")
     english = run("validate", str(path), root=workspace).stdout
     vietnamese = run("validate", str(path), "--lang", "vi", root=workspace).stdout
     assert "E207" in english and "E207" in vietnamese  # codes never change

@@ -7,6 +7,7 @@ computes points; every error a user can cause ends in a message, not a traceback
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -44,6 +45,35 @@ class _InTheRunsLanguage:
         if option is not None:
             option.help = _("Show this message and exit.")
         return option
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except Exception as error:
+            if _is_usage_error(error):
+                raise _in_words(error) from None
+            raise
+
+    def resolve_command(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().resolve_command(*args, **kwargs)  # type: ignore[misc]
+        except Exception as error:
+            if _is_usage_error(error):
+                raise _in_words(error) from None
+            raise
+
+
+def _is_usage_error(error: BaseException) -> bool:
+    return hasattr(error, "format_message") and hasattr(error, "ctx")
+
+
+def _in_words(error: BaseException) -> BaseException:
+    """A usage error of click's whose message is said in the run's language (`usage.words`)."""
+    from .usage import words
+
+    english = error.format_message  # type: ignore[attr-defined]
+    setattr(error, "format_message", lambda: words(english()))  # noqa: B010  # the instance's, not the class's
+    return error
 
 
 class _Command(_InTheRunsLanguage, TyperCommand):
@@ -75,10 +105,30 @@ def _command(name: str) -> Callable[[F], F]:
     """`@_command("score")`: a command of `app` with its help text from `commands`."""
 
     def register(function: F) -> F:
-        COMMANDS[name] = function
-        return app.command(name, help=HELP_TEXTS[name], cls=_Command)(function)
+        styled = cast("F", _figures_by_format(function))
+        COMMANDS[name] = styled
+        return app.command(name, help=HELP_TEXTS[name], cls=_Command)(styled)
 
     return register
+
+
+def _figures_by_format(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, writing numbers and dates for people (`611,55` in Vietnamese, SPEC 8) when its
+    --format is for people (table, tree, text, markdown, html, xlsx, docx), never in json or csv,
+    nor in problem reports."""
+
+    @functools.wraps(function)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        from .render import MACHINE_FORMATS, figures
+
+        chosen = kwargs.get("format_")
+        human = (
+            isinstance(chosen, Enum) and not isinstance(chosen, ProblemFormat) and chosen.value not in MACHINE_FORMATS
+        )
+        with figures(human):
+            return function(*args, **kwargs)
+
+    return command
 
 
 def app_of(name: str) -> typer.Typer:
@@ -229,14 +279,25 @@ def _rich_text(renderables: Iterable[Any], soft_wrap: bool = False, end: str = "
     return buffer.getvalue()
 
 
-def _language(option: str | None) -> None:
-    """Messages from here on in the asked language (the help was already made in it by `entry.main`)."""
+def _language(option: str | None, group: bool = False) -> None:
+    """Messages from here on in the asked language (the help was already made in it by `entry.main`).
+
+    `group`: the call of the group's callback, before the command's own `--lang` is known; an
+    unknown EMULATE_LANG is reported by the command's call (`score 2017 --lang en` overrides it).
+    """
     from . import i18n
 
     if option is not None and option not in i18n.LANGUAGES:
         _usage_error(_("--lang must be one of: {languages}").format(languages=", ".join(i18n.LANGUAGES)))
     if option is None and i18n.chosen_explicitly():
         return  # `emulate score 2017 --lang vi`: the group's callback must not undo the command's --lang
+    unknown = i18n.unknown_setting() if option is None and not group else None
+    if unknown is not None:
+        _usage_error(
+            _("EMULATE_LANG={value} is not a language of emulate: set it to one of: {languages}").format(
+                value=unknown, languages=", ".join(i18n.LANGUAGES)
+            )
+        )
     language = i18n.resolve(option)
     i18n.use(language, explicit=option is not None)
     i18n.use_in_typer(language)
@@ -350,7 +411,7 @@ def _existing(paths: list[Path]) -> list[Path]:
 @app.callback()
 def _everywhere(lang: LangOption = None) -> None:
     # `emulate --lang vi --help` as well as `emulate score 2017 --lang vi`
-    _language(lang)
+    _language(lang, group=True)
 
 
 @_command("rules")

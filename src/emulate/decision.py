@@ -23,10 +23,10 @@ from .engine import Bests, Ranking, ScoreCard, bests, rank, score
 from .evaluation import Evaluation, evaluate
 from .fields import Model, NonNegativeWhole, did_you_mean
 from .i18n import _
-from .problems import Problem
+from .problems import Problem, warning
 from .review import Adjustment, Review, apply_review
 from .ruleset import Conditions, Ruleset
-from .submission import VALUE_MODELS, CriterionValue, Submission, check_value
+from .submission import VALUE_MODELS, CriterionValue, Submission, check_value, read_labels
 from .validation import validate
 from .yamlio import PathKey, load_text
 
@@ -779,6 +779,11 @@ def parse_setting(text: str, ruleset: Ruleset, submitted: Sequence[str]) -> tupl
     at: PathKey = (target,)
     data = document.data.get(target) if isinstance(document.data, dict) else None
     if criterion is not None:
+        read, labels = read_labels(ruleset, {"criteria": {name: data}})  # `{rating: Tốt}` as in a submission
+        data = read["criteria"][name]
+        for path, message in labels:
+            pos = document.at((*at, *path[2:]))
+            problems.append(_shifted(warning(document.file, pos.line, pos.column, "W203", message), len(target)))
         value, found = validate(VALUE_MODELS[criterion.kind], data, document, at)
         problems += [_shifted(p, len(target)) for p in found]
 

@@ -10,7 +10,8 @@ Conventions of a `Change` (one JSON record of `diff-rules --format json`):
   never by position or number. A criterion's position is its number (`no`).
 - `path` is dotted from the criterion when `criterion` is set (`no`, `title`,
   `content`, `rule.kind`, `rule.points_each`, `rule.scale.tot`,
-  `rule.bonus.points`, `rule.items.van-hoa.points`, `source`, `note`), and
+  `rule.bonus.points`, `rule.titles.tot` (a scale label's title, SPEC 8; its
+  points stay `rule.scale.tot`), `rule.items.van-hoa.points`, `source`, `note`), and
   from the ruleset otherwise (`contents.2.title`, `contents.2.max_points`,
   `max_points`, `max_bonus`, `deductions.phe-binh.per`, `awards.co-thi-dua.quota`,
   `tie_breakers`, `departments.so-x.name`, `rounding.places`, `version`).
@@ -179,8 +180,8 @@ def _rule_changes(criterion_id: str, old: Criterion, new: Criterion, content: st
             changes += _order(
                 f"rule.{key}", list(getattr(old.rule, key)), list(getattr(new.rule, key)), criterion_id, content
             )
-    old_leaves = _flatten(old.rule.model_dump(exclude={"kind"}, exclude_none=True), "rule")
-    new_leaves = _flatten(new.rule.model_dump(exclude={"kind"}, exclude_none=True), "rule")
+    old_leaves = _flatten(old.rule.comparable(), "rule")
+    new_leaves = _flatten(new.rule.comparable(), "rule")
     for path in _union(list(old_leaves), list(new_leaves)):
         changes += _leaf(criterion_id, path, old_leaves.get(path), new_leaves.get(path), content=content)
     return changes

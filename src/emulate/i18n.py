@@ -38,6 +38,18 @@ def resolve(option: str | None, environ: Mapping[str, str] = os.environ) -> str:
     return "en"
 
 
+def unknown_setting(environ: Mapping[str, str] = os.environ) -> str | None:
+    """EMULATE_LANG's value when it names no language of ours (`vn`): an error, never a silent English.
+
+    The locale variables (LANG...) are the system's, for every program: an unknown one means English.
+    """
+    value = environ.get("EMULATE_LANG")
+    if not value:
+        return None
+    code = value.split(".")[0].split("_")[0].split("-")[0].lower()
+    return None if code in LANGUAGES else value
+
+
 def from_argv(argv: Sequence[str]) -> str | None:
     """The value of the last `--lang X` or `--lang=X` in a command line, if any (the last wins, as in typer)."""
     found = None

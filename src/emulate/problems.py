@@ -88,6 +88,7 @@ CODES: dict[str, str] = {
     "W101": "a comment glued to a word (#12) after a plain text on its line, which cuts the text",
     "W201": "a number that reads like Vietnamese thousands (1.000)",
     "W202": "a percentage of at most 1, which looks like a share (0.95 for 95 %)",
+    "W203": "a Vietnamese label (a scale title, Có / Không / Không áp dụng) read as the id it stands for",
     "W301": "a tiers step that gives more points than an earlier (better) one",
     "W302": "a relative criterion that counts as a deduction with `direction: higher` (the best unit loses most)",
     "W320": "maxima that differ between units while ranking by points",

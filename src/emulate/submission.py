@@ -10,6 +10,7 @@ written in Python.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,8 @@ from .fields import Id, Model, NonNegative, NonNegativeWhole, OptionalText, did_
 from .i18n import _
 from .kinds import VALUE_MODELS as VALUE_MODELS  # re-exported: the review validates values by kind
 from .kinds import NotApplicable, Value
+from .kinds.checklist import NOT_APPLICABLE, ChecklistRule
+from .kinds.rating import RatingRule
 from .problems import Problem, clip, error, warning
 from .ruleset import Criterion, Ruleset
 from .validation import validate
@@ -91,6 +94,71 @@ def load_submission(
     return result
 
 
+#: the Vietnamese words of a checklist item's states (SPEC 8), as the forms write them
+ITEM_WORDS: dict[str, bool | str] = {"Có": True, "Không": False, "Không áp dụng": NOT_APPLICABLE}
+
+
+def _state_text(state: bool | str) -> str:
+    return "true" if state is True else "false" if state is False else str(state)
+
+
+def read_labels(ruleset: Ruleset, data: Any) -> tuple[Any, list[tuple[PathKey, str]]]:
+    """A submission's values with the ruleset's Vietnamese labels read as the ids they stand for (SPEC 8).
+
+    `rating: Tốt` (a scale title, compared exactly after NFC) becomes the label `tot`;
+    a checklist item `Có`, `Không` or `Không áp dụng` becomes true, false or
+    not_applicable. Returns the data (a new top-level mapping when anything was read;
+    the input is not changed) and, for each value read, its path and a warning (W203)
+    that shows what to write. Anything else is left as it is, for the checks to judge.
+    The one place labels are read: a YAML submission and a workbook both go through it.
+    """
+    if not isinstance(data, Mapping) or not isinstance(data.get("criteria"), Mapping):
+        return data, []
+    criteria = dict(data["criteria"])
+    read: list[tuple[PathKey, str]] = []
+    for criterion_id, raw in data["criteria"].items():
+        criterion = ruleset.criterion(criterion_id) if isinstance(criterion_id, str) else None
+        if criterion is None or not isinstance(raw, Mapping):
+            continue
+        rule = criterion.rule
+        rating = raw.get("rating")
+        if isinstance(rule, RatingRule) and isinstance(rating, str) and rating not in rule.scale:
+            text = unicodedata.normalize("NFC", rating)
+            label = next(
+                (label for label, title in rule.titles.items() if unicodedata.normalize("NFC", title) == text), None
+            )
+            if label is not None:
+                criteria[criterion_id] = {**raw, "rating": label}
+                read.append(
+                    (
+                        ("criteria", criterion_id, "rating"),
+                        _("'{title}' is the title of rating '{label}': write `rating: {label}`").format(
+                            title=clip(rating), label=label
+                        ),
+                    )
+                )
+        items = raw.get("items")
+        if isinstance(rule, ChecklistRule) and isinstance(items, Mapping):
+            states = dict(items)
+            for item_id, state in items.items():
+                word = unicodedata.normalize("NFC", state) if isinstance(state, str) else None
+                if word in ITEM_WORDS and item_id in rule.items:
+                    states[item_id] = ITEM_WORDS[word]
+                    read.append(
+                        (
+                            ("criteria", criterion_id, "items", item_id),
+                            _("'{word}' is read as {state}: write `{item}: {state}`").format(
+                                word=word, state=_state_text(ITEM_WORDS[word]), item=item_id
+                            ),
+                        )
+                    )
+            if states != dict(items):
+                criteria[criterion_id] = {**raw, "items": states}
+    if not read:
+        return data, []
+    return {**data, "criteria": criteria}, read
+
+
 def parse_submission(
     document: Document,
     ruleset_for: RulesetFor,
@@ -118,6 +186,12 @@ def parse_submission(
             )
         )
         return LoadedSubmission(None, problems, top.year)
+    data, read = read_labels(ruleset, document.data)
+    if read:
+        top = top.model_copy(update={"criteria": dict(data["criteria"])})
+        for at, message in read:
+            pos = document.at(at)
+            problems.append(warning(document.file, pos.line, pos.column, "W203", message))
     values, more = check_submission(top, ruleset, document, path, criterion_years or (lambda _: []))
     problems += more
     if any(p.is_error for p in problems):

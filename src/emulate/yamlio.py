@@ -29,6 +29,7 @@ from typing import Any
 
 from .i18n import _
 from .problems import Problem, clip, error, warning
+from .yamlwords import said
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
@@ -670,9 +671,9 @@ class _Builder:
             self.fail(pos, "E103", _("a tab is used for indentation; YAML needs spaces: replace the tab with spaces"))
             return
         context = getattr(exc, "context", None)
-        message = _("YAML syntax error: {problem}").format(problem=problem)
+        message = _("YAML syntax error: {problem}").format(problem=said(problem))
         if context:
-            message += f" ({context})"
+            message += f" ({said(context)})"
         if "mapping values are not allowed" in problem:
             message += "; " + _("if a text value contains ': ', put the whole value in quotes")
         self.fail(pos, "E103", message)

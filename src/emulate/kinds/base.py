@@ -184,6 +184,10 @@ class RuleBase(Model):
         """Whether compared value `a` is better than `b` (only for `compared` kinds)."""
         raise NotImplementedError
 
+    def comparable(self) -> dict[str, Any]:
+        """The parameters as `diff-rules` compares them, leaf by leaf (as written, by default)."""
+        return self.model_dump(exclude={"kind"}, exclude_none=True)
+
     # --- the ruleset ---------------------------------------------------------------------
 
     def check_counts_as(self, at: PathKey, counts_as: str, report: Report) -> None:

@@ -1,6 +1,7 @@
 """`rating`: a rating on a scale of labels, best first, with an optional bonus.
 
-Parameters: `scale` (label → points, best first) and `bonus` (optional): either
+Parameters: `scale` (label → points, or label → `{title, points}` where the label
+has a title to show, such as `tot: {title: Tốt, points: 25}`; best first) and `bonus` (optional): either
 `{at_least: label, points}`, the points for that label and every better one, or a
 map from labels to bonus points, `{xuat-sac: 10, tot: 5}` (SPEC 7.1; labels not
 listed earn none). A value is `rating: label`; it scores the label's points plus
@@ -31,6 +32,23 @@ class RatingValue(Value):
     rating: Text
 
 
+class ScaleLabel(Model):
+    """A label of a scale with its title, the words a regulation uses (SPEC 8)."""
+
+    title: Text
+    points: NonNegative
+
+
+def _label_form(value: Any) -> str:
+    """Whether a scale entry is written `label: points` or `label: {title, points}`."""
+    return "titled" if isinstance(value, (dict, ScaleLabel)) else "points"
+
+
+ScaleEntry = Annotated[
+    Annotated[NonNegative, Tag("points")] | Annotated[ScaleLabel, Tag("titled")], Discriminator(_label_form)
+]
+
+
 class RatingBonus(Model):
     at_least: Id
     points: Positive
@@ -54,12 +72,34 @@ class RatingRule(RuleBase):
     ordered = ("scale",)  # best first
 
     kind: Literal["rating"]
-    scale: dict[str, NonNegative] = Field(min_length=1)
+    scale: dict[str, ScaleEntry] = Field(min_length=1)
     bonus: Bonus | None = None
 
     @property
+    def points(self) -> dict[str, Decimal]:
+        """Each label's points, best first, whether or not the scale gives titles."""
+        return {label: entry.points if isinstance(entry, ScaleLabel) else entry for label, entry in self.scale.items()}
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """The titles of the labels that have one."""
+        return {label: entry.title for label, entry in self.scale.items() if isinstance(entry, ScaleLabel)}
+
+    def title_of(self, label: str) -> str:
+        """A label as people read it: its title where the scale gives one, else the label itself."""
+        return self.titles.get(label, label)
+
+    def comparable(self) -> dict[str, Any]:
+        """The parameters as `diff-rules` compares them: a label's points and its title apart."""
+        dumped = super().comparable()
+        dumped["scale"] = self.points
+        if self.titles:
+            dumped["titles"] = self.titles
+        return dumped
+
+    @property
     def max_points(self) -> Decimal:
-        return max(self.scale.values())
+        return max(self.points.values())
 
     @property
     def max_bonus(self) -> Decimal:
@@ -77,7 +117,7 @@ class RatingRule(RuleBase):
         return self.bonus.get(label, ZERO) if self.bonus else ZERO
 
     def check(self, at: PathKey, report: Report) -> None:
-        points = list(self.scale.items())
+        points = list(self.points.items())
         for (better, better_points), (label, label_points) in itertools.pairwise(points):
             if label_points > better_points:
                 report(
@@ -110,21 +150,25 @@ class RatingRule(RuleBase):
             )
 
     def bounds(self, at: PathKey) -> Iterator[tuple[PathKey, Decimal]]:
-        yield from (((*at, "scale", label), points) for label, points in self.scale.items())
+        for label, entry in self.scale.items():
+            yield (
+                ((*at, "scale", label, "points") if isinstance(entry, ScaleLabel) else (*at, "scale", label)),
+                (self.points[label]),
+            )
         if isinstance(self.bonus, RatingBonus):
             yield (*at, "bonus", "points"), self.bonus.points
         elif self.bonus:
             yield from (((*at, "bonus", label), points) for label, points in self.bonus.items())
 
     def describe(self) -> str:
-        text = ", ".join(f"{label} {plain(points)}" for label, points in self.scale.items())
+        text = ", ".join(f"{self.title_of(label)} {plain(points)}" for label, points in self.points.items())
         if isinstance(self.bonus, RatingBonus):
             text += _("; bonus {points} at {level} or better").format(
-                points=plain(self.bonus.points), level=self.bonus.at_least
+                points=plain(self.bonus.points), level=self.title_of(self.bonus.at_least)
             )
         elif self.bonus:
             text += _("; bonus {bonuses}").format(
-                bonuses=", ".join(f"{label} {plain(points)}" for label, points in self.bonus.items())
+                bonuses=", ".join(f"{self.title_of(label)} {plain(points)}" for label, points in self.bonus.items())
             )
         return text
 
@@ -145,15 +189,21 @@ class RatingRule(RuleBase):
             )
 
     def value_schema(self) -> tuple[str, dict[str, Any]]:
-        return "rating", {"enum": list(self.scale)}
+        schema: dict[str, Any] = {"enum": list(self.scale)}
+        if self.titles:
+            schema["description"] = ", ".join(f"{label}: {self.title_of(label)}" for label in self.scale)
+        return "rating", schema
 
     def template_lines(self) -> list[str]:
-        return ["    rating:        # " + _("one of: {ratings}").format(ratings=", ".join(self.scale))]
+        ratings = ", ".join(
+            f"{label} ({self.titles[label]})" if label in self.titles else label for label in self.scale
+        )
+        return ["    rating:        # " + _("one of: {ratings}").format(ratings=ratings)]
 
     def score(self, value: Any, places: int) -> Scored:
         assert isinstance(value, RatingValue)
         return Scored(
-            round_points(self.scale[value.rating], places), round_points(self.bonus_for(value.rating), places)
+            round_points(self.points[value.rating], places), round_points(self.bonus_for(value.rating), places)
         )
 
     def reach(self, value: Any, places: int) -> Reach:
@@ -174,19 +224,23 @@ class RatingRule(RuleBase):
 
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         assert isinstance(score.value, RatingValue)
-        text = _("rating {rating} = {points}").format(rating=score.value.rating, points=number(score.points, places))
+        text = _("rating {rating} = {points}").format(
+            rating=self.title_of(score.value.rating), points=number(score.points, places)
+        )
         if isinstance(self.bonus, RatingBonus):
             text += (
                 _("; bonus {bonus} (rated {level} or better)").format(
-                    bonus=number(score.bonus, places), level=self.bonus.at_least
+                    bonus=number(score.bonus, places), level=self.title_of(self.bonus.at_least)
                 )
                 if score.bonus
-                else _("; no bonus (below {level})").format(level=self.bonus.at_least)
+                else _("; no bonus (below {level})").format(level=self.title_of(self.bonus.at_least))
             )
         elif self.bonus:
             text += (
-                _("; bonus {bonus} for {label}").format(bonus=number(score.bonus, places), label=score.value.rating)
+                _("; bonus {bonus} for {label}").format(
+                    bonus=number(score.bonus, places), label=self.title_of(score.value.rating)
+                )
                 if score.bonus
-                else _("; no bonus for {label}").format(label=score.value.rating)
+                else _("; no bonus for {label}").format(label=self.title_of(score.value.rating))
             )
         return [text]

@@ -6,12 +6,16 @@ never decide exit codes.
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..arithmetic import number, plain, round_points
+from .. import i18n
+from ..arithmetic import STYLE, number, plain, vietnamese
 from ..i18n import _
 
 if TYPE_CHECKING:
@@ -25,22 +29,67 @@ __all__ = [
     "award_titles",
     "conditions_in_words",
     "csv_text",
+    "day",
     "extra_cells",
     "extra_columns",
+    "figure",
+    "figures",
     "markdown_text",
     "number",
     "percent",
     "place_and_date",
     "plain",
     "terminal_text",
+    "tie_breaker_in_words",
 ]
 
 #: where the minutes leave a blank to fill by hand
 BLANK = "……………"
 
 
+#: the formats written for programs: their numbers and dates stay machine ones in every language
+MACHINE_FORMATS = frozenset({"json", "csv", "github"})
+
+
+@contextmanager
+def figures(human: bool) -> Iterator[None]:
+    """Within it, `figure` and `day` (and every number a renderer or a rule's words write) are for
+    people when `human`: in Vietnamese, `611,55`, `1.620`, `28/12/2017` (SPEC 8); machine ones otherwise."""
+    token = STYLE.set("human" if human else "machine")
+    try:
+        yield
+    finally:
+        STYLE.reset(token)
+
+
+_MACHINE_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def figure(value: Decimal | str, places: int | None = None) -> str:
+    """A number as the output writes it: with `places` fixed (points), else as written (parameters).
+
+    A text is a number already written the machine way (`"650.00"`, a `diff-rules` value): it is
+    written again for people; any other text is left as it is.
+    """
+    if isinstance(value, str):
+        human = STYLE.get() == "human" and i18n.language() == "vi"
+        return vietnamese(value) if human and _MACHINE_NUMBER.fullmatch(value) else value
+    return plain(value) if places is None else number(value, places)
+
+
+def day(value: str | datetime.date, always: bool = False) -> str:
+    """A date (`2017-12-28`) as the output writes it: `28/12/2017` in Vietnamese figures, or `always`
+    (the minutes, a Vietnamese administrative document); any other text as it is."""
+    text = value.isoformat() if isinstance(value, datetime.date) else value
+    vietnamese = always or (STYLE.get() == "human" and i18n.language() == "vi")
+    if not vietnamese or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return text
+    year, month, date = text.split("-")
+    return f"{date}/{month}/{year}"
+
+
 def percent(share: Decimal, places: int = 1) -> str:
-    return f"{round_points(share * 100, places):f} %"
+    return f"{number(share * 100, places)} %"
 
 
 def conditions_in_words(conditions: Conditions) -> list[str]:
@@ -59,6 +108,19 @@ def conditions_in_words(conditions: Conditions) -> list[str]:
     if conditions.when is not None:
         words.append(_("when {condition}").format(condition=conditions.when))
     return words
+
+
+def tie_breaker_in_words(ruleset: Ruleset, breaker: str) -> str:
+    """A tie-breaker as people read it: `content:1` as the points of content 1, `fewer_deductions` in words."""
+    kind, _colon, target = breaker.partition(":")
+    if breaker == "fewer_deductions":
+        return _("fewer deductions")
+    if kind == "content":
+        return _("points of content {id}").format(id=target)
+    criterion = ruleset.criterion(target) if kind == "criterion" else None
+    if criterion is not None:
+        return _("points of criterion {no}").format(no=criterion.no)
+    return breaker
 
 
 def award_in_words(award: Award) -> str:

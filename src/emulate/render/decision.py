@@ -15,7 +15,7 @@ from typing import Any
 from ..decision import Gap, Margins, Obstacle, Opening, WhatIf
 from ..i18n import _
 from ..ruleset import Ruleset
-from . import number, plain
+from . import figures, number, plain, tie_breaker_in_words
 
 FORMATS = ("table", "json", "markdown")
 
@@ -30,7 +30,8 @@ def flow(value: Any) -> str:
     """A criterion's value (or a deduction's count) in flow YAML: `{rating: tot}`, `{items: {a: true}}`, `2`."""
     if hasattr(value, "model_dump"):
         value = value.model_dump(exclude_defaults=True)
-    return _flow(value)
+    with figures(False):  # YAML to write in a file or in --set: its numbers are machine ones in every language
+        return _flow(value)
 
 
 def _flow(data: Any) -> str:
@@ -183,7 +184,7 @@ def gap_lines(ruleset: Ruleset, result: Gap) -> list[str]:
     if result.decided_by:
         lines.append(
             _("At an equal total the tie-breaker {breaker} puts it ahead: equal totals suffice.").format(
-                breaker=result.decided_by
+                breaker=tie_breaker_in_words(ruleset, result.decided_by)
             )
         )
     if result.floor is not None and result.goal.class_id is not None:
@@ -323,7 +324,7 @@ def _pair_rows(ruleset: Ruleset, result: Margins, separator: str = ", ") -> list
             p.upper,
             p.lower,
             number(p.points, result.places),
-            p.decided_by or "",
+            tie_breaker_in_words(ruleset, p.decided_by) if p.decided_by else "",
             separator.join(f"{_no(ruleset, c)} {_signed(d, result.places)}" for c, d in p.differ_most),
         ]
         for p in result.pairs

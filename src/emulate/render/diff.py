@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import i18n
 from ..diff import Change, Impact, Side, UnitImpact
 from ..i18n import _
 from ..ruleset import Award, Criterion, Deduction, Ruleset
-from . import award_in_words, markdown_text, number, plain, terminal_text
+from . import award_in_words, figure, markdown_text, number, plain, terminal_text
 from .rules import describe_rule
 
 FORMATS = ("text", "json", "markdown")
@@ -135,15 +136,76 @@ def shown_path(change: Change) -> str:
     if change.criterion is not None:
         if change.path == "":
             return _("criterion added") if change.op == "added" else _("criterion removed")
-        return _("renumbered") if change.op == "renumbered" else change.path
+        return _("renumbered") if change.op == "renumbered" else path_in_words(change.path)
     if change.content is not None and change.path == f"contents.{change.content}":
         return _("content added") if change.op == "added" else _("content removed")
-    return change.path  # a content's own maxima keep their full path, not to be read as the criterion's above
+    return path_in_words(change.path)  # a content's own maxima keep their full path, not the criterion's above
+
+
+def _path_words() -> dict[str, str]:
+    """The words of the keys a path goes through (ids between them stay as they are)."""
+    return {
+        "rule": "",
+        "kind": _("kind of rule"),
+        "count": _("number of targets"),
+        "points_each": _("points per target"),
+        "bonus_per_percent": _("bonus per percent above target"),
+        "bonus_cap_each": _("bonus cap per target"),
+        "scale": _("scale"),
+        "titles": _("title of the label"),
+        "bonus": _("bonus"),
+        "at_least": _("from the label"),
+        "points": _("points"),
+        "items": _("item"),
+        "title": _("title"),
+        "if_not_applicable": _("if not applicable"),
+        "max": _("maximum"),
+        "per": _("points each time"),
+        "cap": _("cap"),
+        "contents": _("content"),
+        "max_points": _("maximum points"),
+        "max_bonus": _("maximum bonus"),
+        "deductions": _("deduction"),
+        "awards": _("award"),
+        "quota": _("quota"),
+        "min_share": _("minimum share of the maximum"),
+        "tie_breakers": _("tie-breakers"),
+        "departments": _("unit"),
+        "name": _("name"),
+        "rounding": _("rounding"),
+        "places": _("decimal places"),
+        "source": _("source"),
+        "note": _("note"),
+        "counts_as": _("counts as"),
+        "applies_to": _("applies to"),
+        "except": _("except"),
+        "not_applicable": _("may be not applicable"),
+        "ruleset": _("ruleset id"),
+        "year": _("year"),
+        "version": _("version"),
+        "based_on": _("based on"),
+        "previous": _("previous ruleset"),
+    }
+
+
+def path_in_words(path: str) -> str:
+    """A dotted path as people read it in Vietnamese (`rule.points_each` as "điểm mỗi chỉ tiêu");
+    in English it stays the path of the JSON, which it names."""
+    if i18n.language() == "en" or not path:
+        return path
+    words = _path_words()
+    parts = [words.get(part, part) for part in path.split(".")]
+    return " › ".join(part for part in parts if part)
 
 
 def shown_values(change: Change, old: Ruleset, new: Ruleset) -> tuple[str | None, str | None]:
     """Old and new as shown: a whole node described in full where the ruleset says more than its name."""
     words = _whole_node(change, old, new)
+    if words is None and change.aspect == "rules" and change.op != "renumbered":  # numbers, not years or versions
+        return (
+            None if change.old is None else figure(change.old),
+            None if change.new is None else figure(change.new),
+        )
     if words is None:
         return change.old, change.new
     return (words, None) if change.op == "removed" else (None, words)

@@ -34,7 +34,7 @@ from ..engine import RankedUnit
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..meeting import BallotResult, Meeting, carried_awards
-from . import BLANK, award_titles, extra_cells, extra_columns, number, percent, place_and_date
+from . import BLANK, award_titles, day, extra_cells, extra_columns, number, percent, place_and_date
 from .explain import scoring_sheet_rows
 from .score import adjustment_rows, quota_tie_notes
 
@@ -68,7 +68,7 @@ def minutes_document(
 
     _heading(document, _("I. TIME, PLACE AND PARTICIPANTS"))
     date = meeting.date if meeting is not None else None
-    _line(document, _("Time: {date}").format(date=_day(date) if date else BLANK))
+    _line(document, _("Time: {date}").format(date=day(date, always=True) if date else BLANK))
     _line(document, _("Place: {place}").format(place=(meeting.place if meeting else None) or BLANK))
     _line(document, _("Chair: {person}").format(person=(meeting.chair if meeting else None) or BLANK))
     _line(document, _("Secretary: {person}").format(person=(meeting.secretary if meeting else None) or BLANK))
@@ -369,11 +369,6 @@ def _numbered(rows: list[list[str]]) -> list[list[str]]:
 
 def _rank(unit: RankedUnit) -> str:
     return f"{unit.rank}=" if unit.tied else str(unit.rank)
-
-
-def _day(date: str) -> str:
-    year, month, day = date.split("-")
-    return f"{day}/{month}/{year}"
 
 
 def _signatures(document: Any, meeting: Meeting | None, left: str | None = None, right: str | None = None) -> None:

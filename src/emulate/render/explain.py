@@ -13,7 +13,7 @@ from ..i18n import _
 from ..kinds.base import NotApplicable, cut_off
 from ..ruleset import Ruleset
 from ..submission import why_not
-from . import number, percent, plain, terminal_text
+from . import number, percent, plain, terminal_text, tie_breaker_in_words
 
 
 def criterion_formula(cs: CriterionScore, places: int) -> list[str]:
@@ -289,11 +289,11 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
         tree.add(styled("bold", _("Class")) + f": {escape(unit.class_id)} ({escape(title)})")
     ranked = tree.add(styled("bold", _("Rank")) + f": {escape(rank)}")
     if ruleset.tie_breakers:
-        breakers = ", ".join(ruleset.tie_breakers)
+        breakers = ", ".join(tie_breaker_in_words(ruleset, b) for b in ruleset.tie_breakers)
         ranked.add(
             escape(
                 _("tie-breakers: {tie_breakers}; decided by {decided_by}").format(
-                    tie_breakers=breakers, decided_by=unit.decided_by
+                    tie_breakers=breakers, decided_by=tie_breaker_in_words(ruleset, unit.decided_by)
                 )
                 if unit.decided_by
                 else _("tie-breakers: {tie_breakers}").format(tie_breakers=breakers)

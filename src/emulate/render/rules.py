@@ -8,7 +8,7 @@ from typing import Any
 
 from ..i18n import _
 from ..ruleset import Conditions, Criterion, Ruleset
-from . import award_in_words, conditions_in_words, number, plain, terminal_text
+from . import award_in_words, conditions_in_words, number, plain, terminal_text, tie_breaker_in_words
 
 
 def describe_rule(criterion: Criterion) -> str:
@@ -169,7 +169,8 @@ def as_tree(ruleset: Ruleset) -> Any:
             members = ", ".join(d.id for d in ruleset.departments if d.group == g.id)
             branch.add(f"{escape(g.id)}: {escape(g.title)} · {escape(members)}")
     if ruleset.tie_breakers:
-        tree.add(bold(_("Tie-breakers")) + f": {', '.join(ruleset.tie_breakers)}")
+        breakers = ", ".join(tie_breaker_in_words(ruleset, b) for b in ruleset.tie_breakers)
+        tree.add(bold(_("Tie-breakers")) + f": {escape(breakers)}")
     return tree
 
 

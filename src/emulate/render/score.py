@@ -14,7 +14,7 @@ from ..evaluation import Evaluation
 from ..i18n import _
 from ..meeting import BallotResult, carried_awards
 from ..ruleset import Content, Ruleset
-from . import award_in_words, csv_text, markdown_text, number, percent, terminal_text
+from . import award_in_words, csv_text, day, markdown_text, number, percent, terminal_text
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -164,7 +164,7 @@ def _review_heading(evaluation: Evaluation) -> str:
     assert review is not None
     if review.date:
         return _("Corrected by the bloc's review ({reviewed_by}, {date}): self-declared and reviewed points").format(
-            reviewed_by=review.reviewed_by, date=review.date
+            reviewed_by=review.reviewed_by, date=day(review.date)
         )
     return _("Corrected by the bloc's review ({reviewed_by}): self-declared and reviewed points").format(
         reviewed_by=review.reviewed_by
