@@ -84,6 +84,7 @@ class Merged:
     scores: tuple[tuple[str, Decimal], ...]  # (scorer, points given) per scorer
     dropped: tuple[str, ...] = ()  # trimmed_mean: the scorers of the highest and the lowest score
     combine: str | None = None  # peers only: mean | median | trimmed_mean
+    files: tuple[tuple[str, str], ...] = ()  # (scorer, sha256 of its assessment file) per scorer
 
 
 def load_assessment(
@@ -136,22 +137,6 @@ def check_assessment(
         line, column = _position(document, at, key)
         problems.append(error(document.file, line, column, code, message))
 
-    scorers = ruleset.scorer_ids
-    known_scorer = top.scorer in scorers
-    if not known_scorer:
-        report(
-            ("scorer",),
-            "E701",
-            _(
-                "scorer '{scorer}' is no body or department of {ruleset} in {year}{hint}; the scorers are {known}"
-            ).format(
-                scorer=clip(top.scorer),
-                ruleset=ruleset.ruleset,
-                year=ruleset.year,
-                hint=did_you_mean(top.scorer, scorers),
-                known=", ".join(scorers),
-            ),
-        )
     if path is not None:
         if path.stem != top.scorer:
             report(
@@ -174,6 +159,22 @@ def check_assessment(
             )
             return {}, problems  # which year's rules apply is in doubt: check nothing against either
 
+    scorers = ruleset.scorer_ids
+    known_scorer = top.scorer in scorers
+    if not known_scorer:
+        report(
+            ("scorer",),
+            "E701",
+            _(
+                "scorer '{scorer}' is no body or department of {ruleset} in {year}{hint}; the scorers are {known}"
+            ).format(
+                scorer=clip(top.scorer),
+                ruleset=ruleset.ruleset,
+                year=ruleset.year,
+                hint=did_you_mean(top.scorer, scorers),
+                known=", ".join(scorers),
+            ),
+        )
     values: dict[str, dict[str, Value]] = {}
     units = [d.id for d in ruleset.departments]
     for criterion_id, given in top.scores.items():
@@ -339,14 +340,16 @@ def merge(ruleset: Ruleset, assessments: Sequence[Assessment]) -> dict[str, dict
             if not given:
                 continue
             scores = tuple((s, criterion.rule.score(v, places).points) for s, v in given)
+            files = tuple((s, by_scorer[s].sha256) for s, _v in given)
             if not criterion.by_peers:
-                out.setdefault(unit, {})[criterion.id] = Merged(criterion.id, unit, given[0][1], tuple(scorers), scores)
+                only = Merged(criterion.id, unit, given[0][1], tuple(scorers), scores, files=files)
+                out.setdefault(unit, {})[criterion.id] = only
                 continue
             raw = tuple((s, getattr(v, "points", ZERO)) for s, v in given)  # peers: kind assessed
             points, dropped = combine(criterion.combining, raw)
             value = VALUE_MODELS[criterion.kind].model_validate({"points": round_points(points, places)})
             out.setdefault(unit, {})[criterion.id] = Merged(
-                criterion.id, unit, value, tuple(scorers), raw, dropped, criterion.combining
+                criterion.id, unit, value, tuple(scorers), raw, dropped, criterion.combining, files
             )
     return out
 

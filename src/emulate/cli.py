@@ -693,6 +693,12 @@ def verify_command(
             for d in data.ruleset.departments
         }
     )
+    names.update(
+        {
+            f"assessment:{s}": display_path(workspace.assessments_dir / str(data.year) / f"{s}.yaml")
+            for s in data.ruleset.scorer_ids
+        }
+    )
     inputs = input_changes(record, current, names)
     differences = compare(record, current)
     ok = not differences and all(i.status == "unchanged" for i in inputs)

@@ -186,7 +186,14 @@ _CRITERION = _object(
         "counts_as": _one_of("base", "bonus", "deduction"),
         "not_applicable": _boolean,
     },
-    {"claimed": _decimal},
+    {
+        "claimed": _decimal,
+        # scored by others (SPEC 7.7)
+        "scored_by": _text,
+        "combine": _optional_text,
+        "scores": _map_of(_decimal),
+        "dropped": _list_of(_text),
+    },
 )
 _UNIT = _object(
     {
@@ -230,7 +237,7 @@ _RECORD = _object(
         "review": _nullable(_REVIEW),
         "emulate_version": _text,
     },
-    {"ballots": _list_of(_BALLOT)},
+    {"ballots": _list_of(_BALLOT), "assessments": _map_of(_text)},
 )
 
 
@@ -275,7 +282,8 @@ def uses_review(record: dict[str, Any]) -> bool:
 def input_changes(record: dict[str, Any], current: dict[str, Any], names: dict[str, str]) -> list[InputStatus]:
     """Compare the sha256 of every input.
 
-    `names[key]` is the file shown for the ruleset, 'review' and each department.
+    `names[key]` is the file shown for the ruleset, 'review', each department and each
+    'assessment:<scorer>'.
     """
 
     def status(name: str, old: str | None, new: str | None) -> InputStatus:
@@ -290,6 +298,10 @@ def input_changes(record: dict[str, Any], current: dict[str, Any], names: dict[s
     new_units = {row["department"]: row["submission_sha256"] for row in current["ranking"]}
     for department in sorted(set(old_units) | set(new_units)):
         out.append(status(names.get(department, department), old_units.get(department), new_units.get(department)))
+    old_assessed, new_assessed = record.get("assessments") or {}, current.get("assessments") or {}
+    for scorer in sorted(set(old_assessed) | set(new_assessed)):
+        name = names.get(f"assessment:{scorer}", scorer)
+        out.append(status(name, old_assessed.get(scorer), new_assessed.get(scorer)))
     old_review = (record["review"] or {}).get("sha256")
     new_review = (current["review"] or {}).get("sha256")
     if old_review is not None or new_review is not None:
