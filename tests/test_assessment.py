@@ -365,3 +365,21 @@ def test_merge_rounds_the_combined_points() -> None:
     merged = merge(_ruleset(groups=False, how="trimmed_mean"), files)
     assert set(merged) == {"a", "b"} and _points(merged["b"]["ph"]) == "5.00"
     assert merged["a"]["ph"].dropped == ("d", "c") and merged["a"]["ph"].scorers == ("b", "c", "d")
+
+
+def test_a_body_reviews_a_peer_scored_value(run: Callable[..., Any], ws: Path) -> None:
+    """reviewed_by may name a body; an adjustment replaces the combined value: a's 1.2 8 -> 5, total 36 -> 33."""
+    _write(
+        ws,
+        "reviews/2024.yaml",
+        "year: 2024\nreviewed_by: so-noi-vu\nadjustments:\n"
+        "  - {department: a, criterion: phoi-hop, value: {points: 5}, reason: Biên bản thẩm định}\n",
+    )
+    result = run("score", "2024", "--format", "json", root=ws)
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert [(u["department"], u["total"]) for u in record["ranking"]][:2] == [("c", "35.00"), ("a", "33.00")]
+    assert record["reviewed_by"] == "so-noi-vu"
+    assert record["review"]["adjustments"][0]["self_declared"] == "8.00"
+    _write(ws, "reviews/2024.yaml", "year: 2024\nreviewed_by: so-noi-vuu\nadjustments: []\n")
+    assert _problems(run, ws, "reviews/2024.yaml") == {("E401", 2, 14, "2024.yaml")}
