@@ -163,6 +163,11 @@ def test_explain_shows_who_scored_and_how(run: Callable[..., Any], ws: Path) -> 
     out = run("score", "2024", "--explain", "a", root=ws).stdout
     assert "scored by so-noi-vu (Sở Nội vụ)" in out
     assert "trimmed mean of 3 peer scores: b 8, c 6, d 9; dropped d and c → 8.00" in out
+    data = json.loads(run("score", "2024", "--explain", "a", "--format", "json", root=ws).stdout)
+    criteria = {c["id"]: c for content in data["contents"] for c in content["criteria"]}
+    assert criteria["phoi-hop"]["scores"] == {"b": "8.00", "c": "6.00", "d": "9.00"}
+    assert criteria["phoi-hop"]["dropped"] == ["d", "c"] and criteria["cchc"]["scored_by"] == "so-noi-vu"
+    assert "scored_by" not in criteria["tu-cham"]
 
 
 def test_a_unit_nobody_scored_and_a_missing_peer_score(run: Callable[..., Any], ws: Path) -> None:

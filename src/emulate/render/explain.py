@@ -137,6 +137,12 @@ def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
             }
             if cs.claimed is not None:
                 entry["claimed"] = number(cs.claimed, places)
+            merged = card.submission.assessed.get(cs.criterion.id)
+            if merged is not None:  # as in the score record (SPEC 7.7)
+                entry["scored_by"] = cs.criterion.scored_by
+                entry["combine"] = merged.combine
+                entry["scores"] = {scorer: number(points, places) for scorer, points in merged.scores}
+                entry["dropped"] = list(merged.dropped)
             if cs.criterion.id in effects:
                 effect = effects[cs.criterion.id]
                 entry["review"] = {
