@@ -388,3 +388,15 @@ def test_a_body_reviews_a_peer_scored_value(run: Callable[..., Any], ws: Path) -
     assert record["review"]["adjustments"][0]["self_declared"] == "8.00"
     _write(ws, "reviews/2024.yaml", "year: 2024\nreviewed_by: so-noi-vuu\nadjustments: []\n")
     assert _problems(run, ws, "reviews/2024.yaml") == {("E401", 2, 14, "2024.yaml")}
+
+
+def test_a_body_may_not_be_called_peers(run: Callable[..., Any], ws: Path) -> None:
+    rules = ws / "rules" / "2024.yaml"
+    rules.write_text(
+        RULES.replace(
+            "  - {id: so-noi-vu, name: Sở Nội vụ}", "  - {id: so-noi-vu, name: Sở Nội vụ}\n  - {id: peers, name: P}"
+        ),
+        encoding="utf-8",
+    )
+    result = run("check-rules", "--format", "json", root=ws)
+    assert {(p["code"], p["line"], p["column"]) for p in json.loads(result.stdout)} == {("E343", 7, 10)}

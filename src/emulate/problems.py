@@ -71,7 +71,7 @@ CODES: dict[str, str] = {
     "E340": "`scored_by` naming no body, department or `peers`",
     "E341": "`scored_by: peers` on a criterion that is not of kind `assessed`",
     "E342": "`combine` on a criterion not scored by peers",
-    "E343": "a body id that is also a department or group id",
+    "E343": "a body id that is also a department or group id, or `peers`",
     "E401": "a department the ruleset does not list",
     "E402": "the file name differs from the department",
     "E403": "the year differs from the folder",

@@ -701,15 +701,15 @@ def _check_groups(ruleset: Ruleset, report: Report) -> None:
 
 def _check_scorers(ruleset: Ruleset, criteria_paths: Sequence[tuple[PathKey, Criterion]], report: Report) -> None:
     """Bodies and `scored_by` (SPEC 7.7): a known scorer, `peers` only on `assessed`, `combine` only with peers."""
-    taken = {d.id for d in ruleset.departments} | {g.id for g in ruleset.groups}
+    taken = {d.id for d in ruleset.departments} | {g.id for g in ruleset.groups} | {PEERS}
     for i, body in enumerate(ruleset.bodies):
         if body.id in taken:
             report(
                 ("bodies", i, "id"),
                 "E343",
                 _(
-                    "body id '{id}' is also a department or group id: a scorer must be named by one id only;"
-                    " rename the body"
+                    "body id '{id}' is also a department or group id (or `peers`): a scorer must be named by one"
+                    " id only; rename the body"
                 ).format(id=body.id),
             )
     scorers = [*ruleset.scorer_ids, PEERS]
