@@ -236,6 +236,18 @@ def test_a_submission_may_not_give_a_value_scored_by_others(run: Callable[..., A
 def test_validate_reads_the_assessments_folder(run: Callable[..., Any], ws: Path) -> None:
     result = run("validate", root=ws)
     assert result.exit_code == 0 and "8 submission file(s) checked: no problems" in result.stdout + result.stderr
+    # the files together: a's score of d missing is a warning, nobody scoring b on 1.1 an error
+    _write(ws, "assessments/2024/a.yaml", _peer_file("a", {"b": "7", "c": "5"}))
+    result = run("validate", "--format", "json", root=ws)
+    assert result.exit_code == 0 and {p["code"] for p in json.loads(result.stdout)} == set()  # d has no file
+    _write(ws, "submissions/2024/d.yaml", "department: d\nyear: 2024\ncriteria:\n  tu-cham: {percent: 10}\n")
+    result = run("validate", "--format", "json", root=ws)
+    assert (result.exit_code, [p["code"] for p in json.loads(result.stdout)]) == (0, ["W701"])
+    _write(
+        ws, "assessments/2024/so-noi-vu.yaml", "scorer: so-noi-vu\nyear: 2024\nscores:\n  cchc:\n    a: {rating: tot}\n"
+    )
+    result = run("validate", "--format", "json", root=ws)
+    assert result.exit_code == 1 and [p["code"] for p in json.loads(result.stdout)].count("E708") == 3
     _write(ws, "assessments/2024/b.yaml", _peer_file("b", {"b": "1"}))
     assert run("validate", root=ws).exit_code == 1
 

@@ -409,7 +409,10 @@ def validate_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help=_("Submission or review files, or folders. Default: everything under submissions/ and reviews/."),
+            help=_(
+                "Submission, assessment or review files, or folders. Default: everything under submissions/,"
+                " assessments/ and reviews/."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -425,6 +428,8 @@ def validate_command(
     files, problems = files_to_check("validate", _existing(paths or []), workspace.root)
     with progress_bar(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
         problems += workspace.check_files(files, bar)
+    if not paths:  # the whole workspace: the assessment files of each year together (SPEC 7.7)
+        problems += workspace.coverage_of_every_year()
     _report(problems, format_)
     sys.stderr.write(summary("submissions", len(files), problems) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)

@@ -186,6 +186,30 @@ class Workspace:
         loaded = load_assessment(path, self.ruleset_or_none, display_path(path), self.max_bytes)
         return replace(loaded, problems=self._said_where(loaded.problems))
 
+    def coverage_of_every_year(self) -> list[Problem]:
+        """`coverage` of every year with a ruleset: what `validate` of the whole workspace adds."""
+        return [problem for year in self.years() for problem in self.coverage(year)]
+
+    def coverage(self, year: int) -> list[Problem]:
+        """Across the year's assessment files (for `validate`): a ranked unit nobody scored, a missing score.
+
+        Nothing when the ruleset has no criterion scored by others, or while a file has errors
+        (those come first). A unit counts as ranked when a file is named for it, or when every
+        criterion that applies to it is scored by others.
+        """
+        from .assessment import check_coverage
+
+        ruleset = self.ruleset_or_none(year)
+        if ruleset is None or not any(c.by_others for _content, c in ruleset.criteria()):
+            return []
+        loaded = [self.load_assessment_file(path) for path in self.assessment_listing(year)[0]]
+        if any(has_errors(one.problems) for one in loaded):
+            return []
+        assessments = [one.assessment for one in loaded if one.assessment is not None]
+        present = {path.stem for path in self.submission_files(year)}
+        ranked = [d.id for d in ruleset.departments if d.id in present or ruleset.scored_by_others(d.id)]
+        return check_coverage(ruleset, assessments, display_path(self.assessments_dir / str(year)), ranked)
+
     @property
     def reviews_dir(self) -> Path:
         return self.root / "reviews"
