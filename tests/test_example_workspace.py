@@ -199,3 +199,22 @@ def test_margins_pairs_neighbours_within_a_group(ex: Callable[..., Any]) -> None
         ("h-thanh-liem", "h-ly-nhan"),
         ("h-ly-nhan", "h-binh-luc"),
     ]
+
+
+def test_verify_a_record_of_groups_and_assessments(ex: Callable[..., Any], tmp_path: Path) -> None:
+    """Ranks restart in each group (verify refused such a record before); a changed assessment file is named."""
+    record = tmp_path / "record.json"
+    record.write_text(ex("score", "2024", "--format", "json").stdout, encoding="utf-8")
+    result = ex("verify", str(record))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["assessments"]["so-noi-vu"] = "0" * 64
+    record.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    inputs = json.loads(ex("verify", str(record), "--format", "json").stdout)["inputs"]
+    assert [Path(i["file"]).name for i in inputs if i["status"] != "unchanged"] == ["so-noi-vu.yaml"]
+    # a group's units apart is not a ranking
+    ranking = data["ranking"]
+    ranking[2], ranking[3] = ranking[3], ranking[2]
+    record.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = ex("verify", str(record))
+    assert result.exit_code == 1 and "are not together in the ranking" in result.stdout + result.stderr

@@ -247,6 +247,8 @@ def check_shape(record: Any) -> dict[str, Any]:
         raise NotARecord(_("the file is not a JSON object"))
     _RECORD(record, "")
     seen: set[str] = set()
+    groups: set[str | None] = set()
+    place = 0
     for i, row in enumerate(record["ranking"]):
         department = row["department"]
         if department in seen:
@@ -256,8 +258,25 @@ def check_shape(record: Any) -> dict[str, Any]:
             )
         seen.add(department)
         previous = record["ranking"][i - 1] if i else None
-        shares = previous is not None and row["rank"] == previous["rank"] and row["tied"] and previous["tied"]
-        if row["rank"] != i + 1 and not shares:
+        if previous is None or previous["group"] != row["group"]:
+            # each group is ranked on its own (SPEC 7.6): its ranks restart at 1, its units together
+            if row["group"] in groups:
+                raise NotARecord(
+                    _("the units of group '{group}' are not together in the ranking").format(
+                        group=_short(str(row["group"]))
+                    )
+                )
+            groups.add(row["group"])
+            place = 0
+        place += 1
+        shares = (
+            previous is not None
+            and previous["group"] == row["group"]
+            and row["rank"] == previous["rank"]
+            and row["tied"]
+            and previous["tied"]
+        )
+        if row["rank"] != place and not shares:
             raise NotARecord(
                 _("the ranks are not in order: entry {n} ({department}) has rank {rank}").format(
                     n=i + 1, department=_short(department), rank=row["rank"]
