@@ -412,3 +412,15 @@ def test_a_body_may_not_be_called_peers(run: Callable[..., Any], ws: Path) -> No
     )
     result = run("check-rules", "--format", "json", root=ws)
     assert {(p["code"], p["line"], p["column"]) for p in json.loads(result.stdout)} == {("E343", 7, 10)}
+
+
+def test_gap_and_whatif_on_criteria_scored_by_others(run: Callable[..., Any], ws: Path) -> None:
+    # b (22) to rank 2 needs 13.01 more than c's 35: its own 1.3 gives at most 5; 1.1 and 1.2 are not its levers
+    data = json.loads(run("gap", "2024", "b", "--rank", "2", "--format", "json", root=ws).stdout)
+    assert {c["criterion"] for c in data["criteria"]} == {"tu-cham"}
+    assert {"reason": "scored_by", "criterion": "cchc"} in data["cannot_help"]
+    assert {"reason": "scored_by", "criterion": "phoi-hop"} in data["cannot_help"]
+    # whatif sets the combined value: b's 1.2 7 -> 10, total 22 -> 25
+    moved = json.loads(run("whatif", "2024", "--set", "b.phoi-hop={points: 10}", "--format", "json", root=ws).stdout)
+    change = next(c for c in moved["changes"] if c["department"] == "b")
+    assert change["total"] == ["22.00", "25.00"]
