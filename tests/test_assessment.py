@@ -7,6 +7,7 @@ The workspace of these tests: four members a, b, c, d without groups and a body 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -424,3 +425,12 @@ def test_gap_and_whatif_on_criteria_scored_by_others(run: Callable[..., Any], ws
     moved = json.loads(run("whatif", "2024", "--set", "b.phoi-hop={points: 10}", "--format", "json", root=ws).stdout)
     change = next(c for c in moved["changes"] if c["department"] == "b")
     assert change["total"] == ["22.00", "25.00"]
+
+
+def test_the_minutes_list_the_assessment_files_hashes(run: Callable[..., Any], ws: Path, tmp_path: Path) -> None:
+    out = tmp_path / "minutes.html"
+    assert run("score", "2024", "--format", "html", "--output", str(out), root=ws).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    for scorer in ("so-noi-vu", "a", "b", "c", "d"):
+        path = ws / "assessments" / "2024" / f"{scorer}.yaml"
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in page

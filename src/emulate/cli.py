@@ -524,7 +524,8 @@ def _inputs(workspace: Any, data: Any, evaluation: Any) -> list[tuple[str, str]]
     from .workspace import display_path
 
     inputs = [(display_path(workspace.ruleset_path(data.year)), data.ruleset_sha256)]
-    inputs += sorted((s.file, s.sha256) for s in data.submissions)
+    inputs += sorted((s.file, s.sha256) for s in data.submissions if s.file)  # not a unit ranked without a file
+    inputs += sorted((a.file, a.sha256) for a in data.assessments)
     if evaluation.review is not None:
         inputs.append((evaluation.review.file, evaluation.review.sha256))
     if data.meeting is not None:
