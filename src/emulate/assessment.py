@@ -277,9 +277,10 @@ def check_coverage(
             scorers = ruleset.scorers_of(criterion, unit)
             if not scorers:
                 continue
-            given = [s for s in scorers if unit in by_scorer.get(s, _NONE).scores.get(criterion.id, {})]
+            given = {s for s in scorers if unit in by_scorer.get(s, _NONE).scores.get(criterion.id, {})}
             if not given:
                 first = by_scorer.get(scorers[0])
+                who = _("the other members of its group") if criterion.by_peers else ", ".join(scorers)
                 file, (line, column) = (first.file, first.at(criterion.id)) if first is not None else (folder, (1, 1))
                 problems.append(
                     error(
@@ -290,9 +291,7 @@ def check_coverage(
                         _(
                             "nobody scored '{unit}' on criterion {no} '{id}': {scorers} must give it a score in"
                             " assessments/{year}/"
-                        ).format(
-                            unit=unit, no=criterion.no, id=criterion.id, scorers=", ".join(scorers), year=ruleset.year
-                        ),
+                        ).format(unit=unit, no=criterion.no, id=criterion.id, scorers=who, year=ruleset.year),
                     )
                 )
                 continue
