@@ -280,7 +280,9 @@ def check_coverage(
             given = {s for s in scorers if unit in by_scorer.get(s, _NONE).scores.get(criterion.id, {})}
             if not given:
                 first = by_scorer.get(scorers[0])
-                who = _("the other members of its group") if criterion.by_peers else ", ".join(scorers)
+                who = ", ".join(scorers)
+                if criterion.by_peers:
+                    who = _("the other members of its group") if ruleset.groups else _("the other members")
                 file, (line, column) = (first.file, first.at(criterion.id)) if first is not None else (folder, (1, 1))
                 problems.append(
                     error(

@@ -428,8 +428,8 @@ def validate_command(
     files, problems = files_to_check("validate", _existing(paths or []), workspace.root)
     with progress_bar(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
         problems += workspace.check_files(files, bar)
-    if not paths:  # the whole workspace: the assessment files of each year together (SPEC 7.7)
-        problems += workspace.coverage_of_every_year()
+    if not paths and not has_errors(problems):  # the whole workspace, once its files are valid: the
+        problems += workspace.coverage_of_every_year()  # assessment files of each year together (SPEC 7.7)
     _report(problems, format_)
     sys.stderr.write(summary("submissions", len(files), problems) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
