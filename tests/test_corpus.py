@@ -3,7 +3,8 @@
 Every file of `tests/corpus/submissions/` is a copy of the shipped
 `submissions/2017/so-xay-dung.yaml` with one thing wrong (every file of
 `tests/corpus/rules/` a copy of `rules/2017.yaml`, every file of `tests/corpus/meetings/` a
-copy of `valid-full.yaml` there); `tests/corpus/expected.yaml`
+copy of `valid-full.yaml` there, every file of `tests/corpus/assessments/` an assessment of 2017
+under `fixtures/rules-2017-bodies.yaml`); `tests/corpus/expected.yaml`
 lists every problem the tool must report for it. Each case runs
 `python -m emulate validate|check-rules --format json` in a private workspace
 (the shipped `rules/` plus the one corpus file; for a meeting, the shipped submissions too) and compares the set of
@@ -39,8 +40,9 @@ DEFAULT_DEST = {
     "submissions": "submissions/2017/so-xay-dung.yaml",
     "rules": "rules/2017.yaml",
     "meetings": "meetings/2017.yaml",
+    "assessments": "assessments/2017/so-noi-vu.yaml",
 }
-COMMAND = {"submissions": "validate", "rules": "check-rules", "meetings": "validate"}
+COMMAND = {"submissions": "validate", "rules": "check-rules", "meetings": "validate", "assessments": "validate"}
 TIMEOUT = 20
 MAX_MESSAGE = 1000  # characters: a message is one line a person reads
 MEMORY_LIMIT = 2 * 1024**3  # address space of one run, so a runaway case cannot take the machine down

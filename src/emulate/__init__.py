@@ -123,12 +123,16 @@ def __getattr__(name: str) -> Any:
 
 
 def validate(workspace: Workspace, paths: Sequence[Path] = ()) -> list[Problem]:
-    """The problems of submission and review files (`emulate validate`): the files and folders
-    named, or everything under the workspace's submissions/ and reviews/."""
+    """The problems of submission, assessment and review files (`emulate validate`): the files and
+    folders named, or everything under the workspace's submissions/, assessments/ and reviews/ (with
+    each year's assessment files checked together once every file is valid)."""
     from .workspace import files_to_check
 
     files, problems = files_to_check("validate", paths, workspace.root)
-    return problems + workspace.check_files(files)
+    problems += workspace.check_files(files)
+    if paths or any(p.is_error for p in problems):
+        return problems  # the files' own errors first
+    return problems + workspace.coverage_of_every_year()
 
 
 def check_rules(workspace: Workspace, paths: Sequence[Path] = ()) -> list[Problem]:

@@ -470,7 +470,10 @@ def validate_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help=_("Submission or review files, or folders. Default: everything under submissions/ and reviews/."),
+            help=_(
+                "Submission, assessment or review files, or folders. Default: everything under submissions/,"
+                " assessments/ and reviews/."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -486,6 +489,8 @@ def validate_command(
     files, problems = files_to_check("validate", _existing(paths or []), workspace.root)
     with progress_bar(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
         problems += workspace.check_files(files, bar)
+    if not paths and not has_errors(problems):  # the whole workspace, once its files are valid: the
+        problems += workspace.coverage_of_every_year()  # assessment files of each year together (SPEC 7.7)
     _report(problems, format_)
     sys.stderr.write(summary("submissions", len(files), problems) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
@@ -580,7 +585,8 @@ def _inputs(workspace: Any, data: Any, evaluation: Any) -> list[tuple[str, str]]
     from .workspace import display_path
 
     inputs = [(display_path(workspace.ruleset_path(data.year)), data.ruleset_sha256)]
-    inputs += sorted((s.file, s.sha256) for s in data.submissions)
+    inputs += sorted((s.file, s.sha256) for s in data.submissions if s.file)  # not a unit ranked without a file
+    inputs += sorted((a.file, a.sha256) for a in data.assessments)
     if evaluation.review is not None:
         inputs.append((evaluation.review.file, evaluation.review.sha256))
     if data.meeting is not None:
@@ -752,6 +758,12 @@ def verify_command(
         {
             d.id: display_path(workspace.submissions_dir / str(data.year) / f"{d.id}.yaml")
             for d in data.ruleset.departments
+        }
+    )
+    names.update(
+        {
+            f"assessment:{s}": display_path(workspace.assessments_dir / str(data.year) / f"{s}.yaml")
+            for s in data.ruleset.scorer_ids
         }
     )
     inputs = input_changes(record, current, names)

@@ -118,6 +118,8 @@ def _levers(
             continue  # no value (or a criterion that does not apply to the unit), or declared not applicable
         if cs.criterion.counts_as == "deduction":
             continue  # more points there take points off: not a way up (SPEC 7.3)
+        if cs.criterion.by_others:
+            continue  # scored by a body, a department or the peers: not the unit's lever (SPEC 7.7)
         reach = cs.criterion.rule.reach_against(cs.value, places, cs.best)
         spans = tuple((_steps(low - cs.total, places), _steps(high - cs.total, places)) for low, high in reach.spans)
 
@@ -363,8 +365,9 @@ class Opening:
 
 @dataclass(frozen=True)
 class Obstacle:
-    """What cannot help, and why: `reason` is at_maximum, require_zero, min_share, quota_held, units_ahead or
-    class_condition (a condition of the class asked for that points cannot meet)."""
+    """What cannot help, and why: `reason` is at_maximum, scored_by (a criterion others score), require_zero,
+    min_share, quota_held, units_ahead or class_condition (a condition of the class asked for that points cannot
+    meet)."""
 
     reason: str
     criterion: str | None = None
@@ -455,7 +458,7 @@ def gap(
         if lever.top
     )
     obstacles = [
-        Obstacle("at_maximum", criterion=cs.criterion.id)
+        Obstacle("scored_by" if cs.criterion.by_others else "at_maximum", criterion=cs.criterion.id)
         for cs in card.criteria
         if cs.counted_in_max or cs.criterion.counts_as == "bonus"  # not one that does not apply, or takes off
         if _at_most(cs.criterion.id, levers, frozen)

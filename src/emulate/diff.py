@@ -207,6 +207,8 @@ def _criterion_changes(
         ("applies_to", before.applies_to, after.applies_to),
         ("except", before.except_, after.except_),
         ("not_applicable", before.not_applicable, after.not_applicable),
+        ("scored_by", before.scored_by, after.scored_by),
+        ("combine", before.combine, after.combine),
     ):  # SPEC 7: where its points count and whom it applies to
         changes += _leaf(criterion_id, key, was, now, content=content)
     changes += _leaf(criterion_id, "source", before.source, after.source, "sources", content)
@@ -309,6 +311,7 @@ def _ruleset_changes(old: Ruleset, new: Ruleset) -> list[Change]:
     changes += _entities("classification", old.classification, new.classification, "title", ("title", *conditions))
     changes += _order("classification", [c.id for c in old.classification], [c.id for c in new.classification])
     changes += _entities("groups", old.groups, new.groups, "title", ("title",))
+    changes += _entities("bodies", old.bodies, new.bodies, "name", ("name",))
     for key in ("floor", "compare", "rank_by_class"):
         changes += _leaf(None, key, getattr(old, key), getattr(new, key))
     changes += _maximum_change("max_deductions", old.max_deductions, new.max_deductions, old, new)

@@ -7,7 +7,8 @@ turns them into text, JSON or GitHub annotations.
 
 Codes are stable: tools and people may rely on them. E1xx are about reading
 the file, E2xx about a single value, E3xx about a ruleset as a whole, E4xx
-about a submission as a whole, E5xx about a review file, E6xx about a meeting file. W-codes are warnings:
+about a submission as a whole, E5xx about a review file, E6xx about a meeting file, E7xx about
+assessment files. W-codes are warnings:
 reported like errors, but they do not change the exit code.
 """
 
@@ -67,6 +68,10 @@ CODES: dict[str, str] = {
     "E335": "a formula input that the expression never uses",
     "E336": "an expression with a divisor that is always 0",
     "E337": "a formula input id with '_' (expressions write '-' as '_')",
+    "E340": "`scored_by` naming no body, department or `peers`",
+    "E341": "`scored_by: peers` on a criterion that is not of kind `assessed`",
+    "E342": "`combine` on a criterion not scored by peers",
+    "E343": "a body id that is also a department or group id, or `peers`",
     "E401": "a department the ruleset does not list",
     "E402": "the file name differs from the department",
     "E403": "the year differs from the folder",
@@ -76,6 +81,7 @@ CODES: dict[str, str] = {
     "E407": "`not_applicable` where the ruleset forbids it",
     "E408": "a higher-is-better target of zero",
     "E409": "a value for a criterion that does not apply to the unit",
+    "E410": "a value for a criterion scored by others (a body, a department or the peers)",
     "E430": "formula inputs that make the expression divide by zero",
     "E501": "an adjustment that corrects neither a criterion nor a deduction, or both",
     "E502": "an adjustment without a reason",
@@ -85,6 +91,14 @@ CODES: dict[str, str] = {
     "E602": "a ballot for an award the ruleset does not have",
     "E603": "the same award put to the ballot twice",
     "E604": "more votes for a unit than voters",
+    "E701": "an assessment's scorer that is no body or department",
+    "E702": "the assessment file's name differs from its scorer",
+    "E703": "the assessment's year differs from its folder",
+    "E704": "an assessment of a criterion that the year's ruleset does not have",
+    "E705": "an assessment of a criterion, or a unit, that this scorer may not score",
+    "E706": "an assessment of a unit the ruleset does not list",
+    "E707": "a unit scoring itself on a criterion scored by peers",
+    "E708": "a unit that nobody scored on a criterion scored by others",
     "W101": "a comment glued to a word (#12) after a plain text on its line, which cuts the text",
     "W201": "a number that reads like Vietnamese thousands (1.000)",
     "W202": "a percentage of at most 1, which looks like a share (0.95 for 95 %)",
@@ -95,6 +109,7 @@ CODES: dict[str, str] = {
     "W321": "a classification whose last class has conditions (some units may get no class)",
     "W501": "an adjustment for a unit that has no submission",
     "W601": "votes for a unit that has no submission",
+    "W701": "a scorer that gave no score to a unit it scores",
 }
 
 

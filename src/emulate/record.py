@@ -186,7 +186,14 @@ _CRITERION = _object(
         "counts_as": _one_of("base", "bonus", "deduction"),
         "not_applicable": _boolean,
     },
-    {"claimed": _decimal},
+    {
+        "claimed": _decimal,
+        # scored by others (SPEC 7.7)
+        "scored_by": _text,
+        "combine": _optional_text,
+        "scores": _map_of(_decimal),
+        "dropped": _list_of(_text),
+    },
 )
 _UNIT = _object(
     {
@@ -230,7 +237,7 @@ _RECORD = _object(
         "review": _nullable(_REVIEW),
         "emulate_version": _text,
     },
-    {"ballots": _list_of(_BALLOT)},
+    {"ballots": _list_of(_BALLOT), "assessments": _map_of(_text)},
 )
 
 
@@ -240,6 +247,8 @@ def check_shape(record: Any) -> dict[str, Any]:
         raise NotARecord(_("the file is not a JSON object"))
     _RECORD(record, "")
     seen: set[str] = set()
+    groups: set[str | None] = set()
+    place = 0
     for i, row in enumerate(record["ranking"]):
         department = row["department"]
         if department in seen:
@@ -249,8 +258,25 @@ def check_shape(record: Any) -> dict[str, Any]:
             )
         seen.add(department)
         previous = record["ranking"][i - 1] if i else None
-        shares = previous is not None and row["rank"] == previous["rank"] and row["tied"] and previous["tied"]
-        if row["rank"] != i + 1 and not shares:
+        if previous is None or previous["group"] != row["group"]:
+            # each group is ranked on its own (SPEC 7.6): its ranks restart at 1, its units together
+            if row["group"] in groups:
+                raise NotARecord(
+                    _("the units of group '{group}' are not together in the ranking").format(
+                        group=_short(str(row["group"]))
+                    )
+                )
+            groups.add(row["group"])
+            place = 0
+        place += 1
+        shares = (
+            previous is not None
+            and previous["group"] == row["group"]
+            and row["rank"] == previous["rank"]
+            and row["tied"]
+            and previous["tied"]
+        )
+        if row["rank"] != place and not shares:
             raise NotARecord(
                 _("the ranks are not in order: entry {n} ({department}) has rank {rank}").format(
                     n=i + 1, department=_short(department), rank=row["rank"]
@@ -275,7 +301,8 @@ def uses_review(record: dict[str, Any]) -> bool:
 def input_changes(record: dict[str, Any], current: dict[str, Any], names: dict[str, str]) -> list[InputStatus]:
     """Compare the sha256 of every input.
 
-    `names[key]` is the file shown for the ruleset, 'review' and each department.
+    `names[key]` is the file shown for the ruleset, 'review', each department and each
+    'assessment:<scorer>'.
     """
 
     def status(name: str, old: str | None, new: str | None) -> InputStatus:
@@ -290,6 +317,10 @@ def input_changes(record: dict[str, Any], current: dict[str, Any], names: dict[s
     new_units = {row["department"]: row["submission_sha256"] for row in current["ranking"]}
     for department in sorted(set(old_units) | set(new_units)):
         out.append(status(names.get(department, department), old_units.get(department), new_units.get(department)))
+    old_assessed, new_assessed = record.get("assessments") or {}, current.get("assessments") or {}
+    for scorer in sorted(set(old_assessed) | set(new_assessed)):
+        name = names.get(f"assessment:{scorer}", scorer)
+        out.append(status(name, old_assessed.get(scorer), new_assessed.get(scorer)))
     old_review = (record["review"] or {}).get("sha256")
     new_review = (current["review"] or {}).get("sha256")
     if old_review is not None or new_review is not None:

@@ -154,7 +154,7 @@ def parse_review(
                 name=clip(path.name), year=top.year
             ),
         )
-    if top.reviewed_by not in departments:
+    if top.reviewed_by not in ruleset.scorer_ids:  # a department or a body (SPEC 7.7)
         report(
             ("reviewed_by",),
             "E401",
@@ -162,7 +162,7 @@ def parse_review(
                 department=clip(top.reviewed_by),
                 ruleset=ruleset.ruleset,
                 year=ruleset.year,
-                hint=did_you_mean(top.reviewed_by, departments),
+                hint=did_you_mean(top.reviewed_by, ruleset.scorer_ids),
             ),
         )
     if top.date is not None and not _DATE.match(top.date):
@@ -194,7 +194,11 @@ def parse_review(
                     hint=did_you_mean(entry.department, departments),
                 ),
             )
-        elif submitted is not None and entry.department not in submitted:
+        elif (
+            submitted is not None
+            and entry.department not in submitted
+            and not ruleset.scored_by_others(entry.department)  # ranked without a file (SPEC 7.9)
+        ):
             pos = document.at((*at, "department"))
             problems.append(
                 warning(

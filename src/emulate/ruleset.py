@@ -56,6 +56,11 @@ _Model = Model  # the review's models take it from here (defined once, in fields
 #: where a criterion's points go (SPEC 7.3): its content's base points, the bonus, or the deductions
 CountsAs = Literal["base", "bonus", "deduction"]
 
+#: `scored_by: peers`: every member scores every other member of its group (SPEC 7.7)
+PEERS = "peers"
+#: how the peers' scores of a unit are combined into its value
+Combine = Literal["mean", "median", "trimmed_mean"]
+
 
 class Criterion(Model):
     # `except` is a Python keyword: the field is `except_`, read from `except` (and from `except_`, so
@@ -75,10 +80,28 @@ class Criterion(Model):
     except_: list[Id] | None = Field(default=None, alias="except")
     #: `allowed`: a unit may submit `{not_applicable: true, reason: ...}`
     not_applicable: Literal["allowed"] | None = None
+    #: who scores it (SPEC 7.7): a body, a department or `peers`; None: the unit itself, in its submission
+    scored_by: Id | None = None
+    #: only with `peers`: how the peers' scores are combined (default mean)
+    combine: Combine | None = None
 
     @property
     def kind(self) -> str:
         return self.rule.kind
+
+    @property
+    def by_others(self) -> bool:
+        """Whether its values come from assessment files, not from the units' submissions."""
+        return self.scored_by is not None
+
+    @property
+    def by_peers(self) -> bool:
+        return self.scored_by == PEERS
+
+    @property
+    def combining(self) -> str:
+        """How several scores of a unit become its value: `combine`, default mean."""
+        return self.combine or "mean"
 
     @property
     def max_points(self) -> Decimal:
@@ -140,6 +163,13 @@ class Department(Model):
     name: Text
     role: Literal["leader", "member"] = "member"
     group: Id | None = None
+
+
+class Body(Model):
+    """Who scores or reviews without competing (SPEC 7.7), e.g. Sở Nội vụ."""
+
+    id: Id
+    name: Text
 
 
 class Group(Model):
@@ -234,6 +264,8 @@ class Ruleset(Model):
     #: rank by total points, or by total / the unit's own maximum (SPEC 7.4)
     compare: Literal["points", "share"] = "points"
     groups: list[Group] = Field(default_factory=list)
+    #: who scores or reviews without competing (SPEC 7.7)
+    bodies: list[Body] = Field(default_factory=list)
     #: in order: a unit gets the first class whose conditions all hold (SPEC 7.5)
     classification: list[Classification] = Field(default_factory=list)
     rank_by_class: StrictBool = False
@@ -296,6 +328,46 @@ class Ruleset(Model):
         for d in self.departments:
             found.setdefault(d.id, d)
         return found
+
+    def body(self, body_id: str) -> Body | None:
+        return next((b for b in self.bodies if b.id == body_id), None)
+
+    @property
+    def scorer_ids(self) -> list[str]:
+        """Who may write an assessment file: the bodies and the departments."""
+        return [b.id for b in self.bodies] + [d.id for d in self.departments]
+
+    def scorer_name(self, scorer_id: str) -> str:
+        found = self.body(scorer_id) or self.department(scorer_id)
+        return found.name if found is not None else scorer_id
+
+    def scored_units(self, criterion: Criterion, scorer_id: str) -> list[str]:
+        """The units `scorer_id` scores on `criterion` (SPEC 7.7, 7.9): none when it may not score it.
+
+        Peers score every other member of their own group (every other member without groups).
+        """
+        units = [d.id for d in self.departments if self.applies(criterion, d.id)]
+        if criterion.scored_by is None:
+            return []
+        if not criterion.by_peers:
+            return units if criterion.scored_by == scorer_id else []
+        me = self.department(scorer_id)
+        if me is None:
+            return []
+        return [u for u in units if u != me.id and self.group_of(u) == me.group]
+
+    def scorers_of(self, criterion: Criterion, unit: str) -> list[str]:
+        """Who scores `unit` on `criterion`, in the order of the ruleset."""
+        if criterion.scored_by is None or not self.applies(criterion, unit):
+            return []
+        if not criterion.by_peers:
+            return [criterion.scored_by]
+        group = self.group_of(unit)
+        return [d.id for d in self.departments if d.id != unit and d.group == group]
+
+    def scored_by_others(self, department_id: str) -> bool:
+        """Whether every criterion that applies to the unit is scored by others (no submission needed)."""
+        return all(c.by_others for _content, c in self.criteria() if self.applies(c, department_id))
 
     def deduction(self, deduction_id: str) -> Deduction | None:
         return next((d for d in self.deductions if d.id == deduction_id), None)
@@ -469,6 +541,11 @@ def check_ruleset(
         )
     _check_groups(ruleset, report)
     _check_applicability(ruleset, criteria_paths, report)
+    unique(
+        _("body id '{id}' is used twice (first at line {line}); ids must be unique"),
+        [(("bodies", i, "id"), b.id) for i, b in enumerate(ruleset.bodies)],
+    )
+    _check_scorers(ruleset, criteria_paths, report)
 
     content_ids = [c.id for c in ruleset.contents]
     criterion_ids = ruleset.criterion_ids
@@ -625,6 +702,50 @@ def _check_groups(ruleset: Ruleset, report: Report) -> None:
                 ("groups", i),
                 "E321",
                 _("group '{id}' has no member: put departments in it (`group: {id}`) or remove it").format(id=group.id),
+            )
+
+
+def _check_scorers(ruleset: Ruleset, criteria_paths: Sequence[tuple[PathKey, Criterion]], report: Report) -> None:
+    """Bodies and `scored_by` (SPEC 7.7): a known scorer, `peers` only on `assessed`, `combine` only with peers."""
+    taken = {d.id for d in ruleset.departments} | {g.id for g in ruleset.groups} | {PEERS}
+    for i, body in enumerate(ruleset.bodies):
+        if body.id in taken:
+            report(
+                ("bodies", i, "id"),
+                "E343",
+                _(
+                    "body id '{id}' is also a department or group id (or `peers`): a scorer must be named by one"
+                    " id only; rename the body"
+                ).format(id=body.id),
+            )
+    scorers = [*ruleset.scorer_ids, PEERS]
+    for path, criterion in criteria_paths:
+        if criterion.scored_by is not None and criterion.scored_by not in scorers:
+            report(
+                (*path, "scored_by"),
+                "E340",
+                _(
+                    "criterion '{id}' is scored by '{name}', which is no body or department{hint}; write a body"
+                    " id (`bodies:`), a department id, or `peers`"
+                ).format(id=criterion.id, name=criterion.scored_by, hint=did_you_mean(criterion.scored_by, scorers)),
+            )
+        if criterion.by_peers and criterion.kind != "assessed":
+            report(
+                (*path, "scored_by"),
+                "E341",
+                _(
+                    "criterion '{id}' is of kind {kind}, but only an `assessed` criterion may be scored by peers:"
+                    " make it `kind: assessed`, or name one scorer"
+                ).format(id=criterion.id, kind=criterion.kind),
+            )
+        if criterion.combine is not None and not criterion.by_peers:
+            report(
+                (*path, "combine"),
+                "E342",
+                _(
+                    "criterion '{id}' has `combine`, which only peers' scores need: remove it, or write"
+                    " `scored_by: peers`"
+                ).format(id=criterion.id),
             )
 
 

@@ -57,9 +57,13 @@ def submission_schema(ruleset: Ruleset) -> dict[str, Any]:
             "criteria": {
                 "type": "object",
                 # a criterion for some units only cannot be required of all
-                "required": [c.id for _, c in ruleset.criteria() if c.applies_to is None and c.except_ is None],
+                "required": [
+                    c.id
+                    for _, c in ruleset.criteria()
+                    if c.applies_to is None and c.except_ is None and not c.by_others
+                ],
                 "additionalProperties": False,
-                "properties": {c.id: _value_schema(c) for _, c in ruleset.criteria()},
+                "properties": {c.id: _value_schema(c) for _, c in ruleset.criteria() if not c.by_others},
             },
             "deductions": {
                 "type": "object",

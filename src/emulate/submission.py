@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
@@ -29,6 +29,9 @@ from .problems import Problem, clip, error, warning
 from .ruleset import Criterion, Ruleset
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
+
+if TYPE_CHECKING:
+    from .assessment import Merged
 
 # A criterion's value: a model of its kind's module (`emulate.kinds`), which checks and scores it.
 CriterionValue = Value
@@ -61,6 +64,8 @@ class Submission:
     self_score: Mapping[str, Decimal] = field(default_factory=dict)
     file: str = ""
     sha256: str = ""
+    #: the values scored by others (SPEC 7.7), already in `criteria`: who scored them and how
+    assessed: Mapping[str, Merged] = field(default_factory=dict)
 
 
 @dataclass
@@ -286,6 +291,18 @@ def check_submission(
                     _("criterion {no} '{id}' does not apply to {department} ({reason}): remove it").format(
                         no=criterion.no, id=criterion_id, department=top.department, reason=why_not(criterion)
                     ),
+                    key=True,
+                )
+            continue
+        if criterion.by_others:
+            if criterion_id in top.criteria:
+                report(
+                    ("criteria", criterion_id),
+                    "E410",
+                    _(
+                        "criterion {no} '{id}' is scored by {scorer}, not by the unit: remove it (its value comes"
+                        " from assessments/{year}/; the unit's own claim may go in `self_score`)"
+                    ).format(no=criterion.no, id=criterion_id, scorer=criterion.scored_by, year=ruleset.year),
                     key=True,
                 )
             continue

@@ -38,6 +38,8 @@ def submission_template(ruleset: Ruleset, department: Department) -> str:
         for criterion in content.criteria:
             if not ruleset.applies(criterion, department.id):
                 continue  # a value for it would be an error (E409)
+            if criterion.by_others:
+                continue  # its value comes from assessments/ (E410 in a submission)
             lines.append(f"  # {criterion.no} {criterion.title}")
             lines.append(f"  #   {criterion.kind}: {criterion.rule.describe()}")
             if criterion.not_applicable == "allowed":
@@ -50,7 +52,9 @@ def submission_template(ruleset: Ruleset, department: Department) -> str:
             lines.append(
                 f"  {deduction.id}: 0    # {deduction.title} (" + _("{per} each").format(per=f"{deduction.per:f}") + ")"
             )
-    first = next(c for _, c in ruleset.criteria() if ruleset.applies(c, department.id))
+    first = next((c for _, c in ruleset.criteria() if ruleset.applies(c, department.id)), None)
+    if first is None:
+        return "\n".join(lines) + "\n"
     lines.append("# self_score:      # " + _("optional: the points you claim per criterion, e.g."))
     lines.append(f"#   {first.id}: {first.max_points + first.max_bonus:f}")
     return "\n".join(lines) + "\n"

@@ -25,6 +25,7 @@ from .submission import LoadedSubmission, Submission, load_submission
 from .yamlio import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
+    from .assessment import Assessment, LoadedAssessment
     from .meeting import LoadedMeeting, Meeting
     from .review import LoadedReview, Review
 
@@ -37,12 +38,13 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 def files_to_check(command: str, paths: Sequence[Path], root: Path) -> tuple[list[Path], list[Problem]]:
     """What `check-rules` or `validate` reads: the files named and the .yaml (and .yml) files under the
-    folders named, in order; with none named, the workspace's own (rules/, or submissions/, reviews/ and meetings/).
+    folders named, in order; with none named, the workspace's own (rules/, or submissions/, assessments/,
+    reviews/ and meetings/).
 
     Whatever `score` would refuse is listed too (a folder named x.yaml, a link to nothing, a FIFO), so
     that reading it says why; a folder that cannot be listed is a problem, never an empty list.
     """
-    folders = ("rules",) if command == "check-rules" else ("submissions", "reviews", "meetings")
+    folders = ("rules",) if command == "check-rules" else ("submissions", "assessments", "reviews", "meetings")
     files: list[Path] = []
     problems: list[Problem] = []
     for path in paths or [root / folder for folder in folders if _present(root / folder)]:
@@ -143,6 +145,8 @@ class YearData:
     problems: list[Problem]
     review: Review | None = None
     meeting: Meeting | None = None
+    #: the year's assessment files (SPEC 7.7); their values are already in `submissions`
+    assessments: list[Assessment] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -162,6 +166,49 @@ class Workspace:
     @property
     def submissions_dir(self) -> Path:
         return self.root / "submissions"
+
+    @property
+    def assessments_dir(self) -> Path:
+        return self.root / "assessments"
+
+    def assessment_listing(self, year: int) -> tuple[list[Path], list[Problem]]:
+        """The year's assessment files (.yml ones too, to be refused), and a problem if the folder cannot be listed."""
+        entries, problems = list_folder(self.assessments_dir / str(year))
+        return [p for p in entries if p.suffix in YAML_SUFFIXES], problems
+
+    def load_assessment_file(self, path: Path) -> LoadedAssessment:
+        """An assessment file, checked against its year's ruleset (SPEC 7.7)."""
+        from .assessment import LoadedAssessment, load_assessment
+
+        refused = self.refused(path)
+        if refused is not None:
+            return LoadedAssessment(None, [refused])
+        loaded = load_assessment(path, self.ruleset_or_none, display_path(path), self.max_bytes)
+        return replace(loaded, problems=self._said_where(loaded.problems))
+
+    def coverage_of_every_year(self) -> list[Problem]:
+        """`coverage` of every year with a ruleset: what `validate` of the whole workspace adds."""
+        return [problem for year in self.years() for problem in self.coverage(year)]
+
+    def coverage(self, year: int) -> list[Problem]:
+        """Across the year's assessment files (for `validate`): a ranked unit nobody scored, a missing score.
+
+        Nothing when the ruleset has no criterion scored by others, or while a file has errors
+        (those come first). A unit counts as ranked when a file is named for it, or when every
+        criterion that applies to it is scored by others.
+        """
+        from .assessment import check_coverage
+
+        ruleset = self.ruleset_or_none(year)
+        if ruleset is None or not any(c.by_others for _content, c in ruleset.criteria()):
+            return []
+        loaded = [self.load_assessment_file(path) for path in self.assessment_listing(year)[0]]
+        if any(has_errors(one.problems) for one in loaded):
+            return []
+        assessments = [one.assessment for one in loaded if one.assessment is not None]
+        present = {path.stem for path in self.submission_files(year)}
+        ranked = [d.id for d in ruleset.departments if d.id in present or ruleset.scored_by_others(d.id)]
+        return check_coverage(ruleset, assessments, display_path(self.assessments_dir / str(year)), ranked)
 
     @property
     def reviews_dir(self) -> Path:
@@ -276,6 +323,22 @@ class Workspace:
                 submissions.append(result.submission)
         present = {s.department for s in submissions}
         missing = [d.id for d in ruleset.departments if d.id not in present]
+        assessments: list[Assessment] = []
+        if any(c.by_others for _content, c in ruleset.criteria()) or _present(self.assessments_dir / str(year)):
+            from .assessment import check_coverage, with_assessments
+
+            files, unlisted = self.assessment_listing(year)
+            problems += unlisted
+            for path in files:
+                loaded_assessment = self.load_assessment_file(path)
+                problems += loaded_assessment.problems
+                if loaded_assessment.assessment is not None:
+                    assessments.append(loaded_assessment.assessment)
+            ranked = [d.id for d in ruleset.departments if d.id in present or ruleset.scored_by_others(d.id)]
+            folder = display_path(self.assessments_dir / str(year))
+            problems += check_coverage(ruleset, assessments, folder, ranked)
+            submissions, missing = with_assessments(ruleset, submissions, assessments)
+            present = {s.department for s in submissions}
         review = None
         # a review that is there but cannot be read (a link to nothing, a folder) is an error:
         # scoring without it would rank the self-declared values as if approved
@@ -293,7 +356,7 @@ class Workspace:
             loaded_meeting = self.load_meeting_file(path, lambda _: present)
             problems += loaded_meeting.problems
             meeting = meeting or loaded_meeting.meeting
-        return YearData(year, ruleset, loaded.sha256, submissions, missing, problems, review, meeting)
+        return YearData(year, ruleset, loaded.sha256, submissions, missing, problems, review, meeting, assessments)
 
     def load_review_file(
         self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None
@@ -355,6 +418,8 @@ class Workspace:
             return self.load_meeting_file(path).problems
         if path.parent.name == "reviews":
             return self.load_review_file(path).problems
+        if path.parent.parent.name == "assessments":
+            return self.load_assessment_file(path).problems
         return self.load_submission_file(path).problems
 
 

@@ -128,6 +128,10 @@ def obstacle_words(ruleset: Ruleset, obstacle: Obstacle) -> str:
         return _("{no} {criterion}: already scores the most its value can").format(
             no=_no(ruleset, obstacle.criterion or ""), criterion=obstacle.criterion
         )
+    if obstacle.reason == "scored_by":
+        return _("{no} {criterion}: scored by others, not by the unit's own values").format(
+            no=_no(ruleset, obstacle.criterion or ""), criterion=obstacle.criterion
+        )
     if obstacle.reason == "require_zero":
         return _("{award} requires a count of 0 for {name}, and the unit's is not 0: no points can change that").format(
             award=obstacle.award or obstacle.class_id, name=obstacle.criterion

@@ -87,6 +87,26 @@ def _unmet_words(ruleset: Ruleset, check: AwardCheck, need: str, places: int) ->
     return words
 
 
+def scorer_lines(ruleset: Ruleset, card: ScoreCard, criterion_id: str) -> list[str]:
+    """Who scored a criterion scored by others, every peer score and how they were combined (SPEC 7.7)."""
+    merged = card.submission.assessed.get(criterion_id)
+    if merged is None:
+        return []
+    places = ruleset.rounding.places
+    if merged.combine is None:
+        scorer = merged.scores[0][0]
+        return [_("scored by {scorer} ({name})").format(scorer=scorer, name=ruleset.scorer_name(scorer))]
+    how = {"mean": _("mean"), "median": _("median"), "trimmed_mean": _("trimmed mean")}.get(
+        merged.combine, merged.combine
+    )
+    scores = ", ".join(f"{scorer} {plain(points)}" for scorer, points in merged.scores)
+    line = _("{how} of {count} peer scores: {scores}").format(how=how, count=len(merged.scores), scores=scores)
+    if merged.dropped:
+        line += "; " + _("dropped {scorers}").format(scorers=_(" and ").join(merged.dropped))
+    points = getattr(merged.value, "points", ZERO)
+    return [line + f" → {number(points, places)}"]
+
+
 def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
     places = ruleset.rounding.places
@@ -111,12 +131,18 @@ def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
                 "counts_as": cs.criterion.counts_as,
                 "applies": cs.applies,
                 "not_applicable": cs.not_applicable,
-                "formula": criterion_formula(cs, places),
+                "formula": scorer_lines(ruleset, card, cs.criterion.id) + criterion_formula(cs, places),
                 "source": cs.criterion.source,
                 "input": None if cs.value is None else cs.value.model_dump(mode="json", exclude_none=True),
             }
             if cs.claimed is not None:
                 entry["claimed"] = number(cs.claimed, places)
+            merged = card.submission.assessed.get(cs.criterion.id)
+            if merged is not None:  # as in the score record (SPEC 7.7)
+                entry["scored_by"] = cs.criterion.scored_by
+                entry["combine"] = merged.combine
+                entry["scores"] = {scorer: number(points, places) for scorer, points in merged.scores}
+                entry["dropped"] = list(merged.dropped)
             if cs.criterion.id in effects:
                 effect = effects[cs.criterion.id]
                 entry["review"] = {
@@ -241,7 +267,7 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
                     bonus=number(cs.bonus, places), maximum=number(cs.criterion.max_bonus, places)
                 )
             node = branch.add(head)
-            for line in criterion_formula(cs, places):
+            for line in scorer_lines(ruleset, card, cs.criterion.id) + criterion_formula(cs, places):
                 node.add(escape(line))
             adjusted(node, cs.criterion.id)
             if cs.value is not None and cs.value.evidence:

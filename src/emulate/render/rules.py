@@ -42,6 +42,7 @@ def as_data(ruleset: Ruleset) -> dict[str, Any]:
         "floor": ruleset.floor,
         "compare": ruleset.compare,
         "groups": [{"id": g.id, "title": g.title} for g in ruleset.groups],
+        "bodies": [{"id": b.id, "name": b.name} for b in ruleset.bodies],
         "departments": [{"id": d.id, "name": d.name, "group": d.group} for d in ruleset.departments],
         "contents": [
             {
@@ -61,6 +62,8 @@ def as_data(ruleset: Ruleset) -> dict[str, Any]:
                         "applies_to": c.applies_to,
                         "except": c.except_,
                         "not_applicable": c.not_applicable,
+                        "scored_by": c.scored_by,
+                        "combine": c.combining if c.by_peers else None,
                         "source": c.source,
                         "rule": c.rule.model_dump(mode="json", exclude={"kind"}, exclude_none=True),
                     }
@@ -168,6 +171,10 @@ def as_tree(ruleset: Ruleset) -> Any:
         for g in ruleset.groups:
             members = ", ".join(d.id for d in ruleset.departments if d.group == g.id)
             branch.add(f"{escape(g.id)}: {escape(g.title)} · {escape(members)}")
+    if ruleset.bodies:
+        branch = tree.add(bold(_("Bodies that score or review")))
+        for b in ruleset.bodies:
+            branch.add(f"{escape(b.id)}: {escape(b.name)}")
     if ruleset.tie_breakers:
         breakers = ", ".join(tie_breaker_in_words(ruleset, b) for b in ruleset.tie_breakers)
         tree.add(bold(_("Tie-breakers")) + f": {escape(breakers)}")
@@ -187,4 +194,8 @@ def who_and_where(c: Criterion) -> list[str]:
         lines.append(_("does not apply to {ids}").format(ids=", ".join(c.except_)))
     if c.not_applicable == "allowed":
         lines.append(_("a unit may declare it not applicable (with a reason)"))
+    if c.by_peers:
+        lines.append(_("scored by the other members ({combine} of their scores)").format(combine=c.combining))
+    elif c.scored_by is not None:
+        lines.append(_("scored by {scorer}").format(scorer=c.scored_by))
     return lines

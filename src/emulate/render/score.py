@@ -61,6 +61,7 @@ def as_data(
     carried = carried_awards(ballots) if ballots is not None else {}
     places = ruleset.rounding.places
     units = []
+    assessed: dict[str, str] = {}  # scorer -> sha256 of its assessment file
     for unit in ranking.units:
         card = unit.card
         criteria: dict[str, Any] = {}
@@ -74,6 +75,13 @@ def as_data(
             }
             if c.claimed is not None:
                 entry["claimed"] = number(c.claimed, places)
+            merged = card.submission.assessed.get(c.criterion.id)
+            if merged is not None:  # scored by others (SPEC 7.7): who, each score, how combined
+                entry["scored_by"] = c.criterion.scored_by
+                entry["combine"] = merged.combine
+                entry["scores"] = {scorer: number(points, places) for scorer, points in merged.scores}
+                entry["dropped"] = list(merged.dropped)
+                assessed.update(merged.files)
             criteria[c.criterion.id] = entry
         row: dict[str, Any] = {
             "rank": unit.rank,
@@ -112,6 +120,8 @@ def as_data(
         # the version that computed it: `verify` with another version names the difference
         "emulate_version": __version__,
     }
+    if assessed:  # the assessment files' hashes (SPEC 7.7): absent when no criterion is scored by others
+        data["assessments"] = dict(sorted(assessed.items()))
     if ballots is not None:
         data["ballots"] = ballots_data(ballots)
     return data
