@@ -682,7 +682,7 @@ def import_command(
     workspace = _workspace(root, max_bytes)
     (path,) = _existing([workbook])
     loaded = read_form(
-        path, workspace.ruleset_or_none, display_path(path), workspace.criterion_years, workspace.max_bytes
+        path, workspace.ruleset_or_none, display_path(path), workspace.criterion_years, workspace.max_bytes, named=False
     )
     if loaded.problems:
         _report(loaded.problems, format_)

@@ -48,11 +48,13 @@ HEADERS = (
     "Kết quả / giá trị",
     "Minh chứng",
     "Điểm tự chấm",
+    "Ghi chú",
 )
 #: the input column of each `FormCell.column`, 1-based
 INPUT_COLUMNS = {"name": 5, "unit": 6, "direction": 7, "target": 8, "value": 9}
 EVIDENCE_COLUMN = 10
 SELF_SCORE_COLUMN = 11
+NOTE_COLUMN = 12
 #: where the title block shows the year and the unit: problems with them are placed there
 YEAR_CELL = (3, 2)
 VERSION_CELL = (4, 2)
@@ -63,7 +65,7 @@ INSTRUCTIONS = (
     "2. Số thập phân viết như Excel hiển thị (ví dụ 12,5 hoặc 12.5 tùy máy); không nhập công thức.",
     "3. Ô có danh sách: chọn một giá trị trong danh sách (Có / Không / Không áp dụng, mức xếp loại, chiều chỉ tiêu).",
     "4. Cột 'Minh chứng': số, ngày của văn bản chứng minh;"
-    " cột 'Điểm tự chấm': số điểm đơn vị tự chấm (không bắt buộc).",
+    " cột 'Điểm tự chấm': số điểm đơn vị tự chấm; cột 'Ghi chú': giải trình (không bắt buộc).",
     "5. Xong, kiểm tra bằng lệnh: emulate validate submissions/NĂM/ĐƠN-VỊ.xlsx",
 )
 _INPUT_FILL = "FFF2CC"
@@ -160,7 +162,7 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
         cell = sheet.cell(given.row, given.column)
         cell.protection = Protection(locked=False)
         cell.fill = fill
-        if given.cell.type == "text" or given.column == EVIDENCE_COLUMN:
+        if given.cell.type == "text":
             cell.number_format = "@"
         key, make = _validation(given.cell)
         if key is None:
@@ -172,7 +174,7 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
         validations[key].add(cell.coordinate)
     sheet.protection.sheet = True  # no password: protection guards against slips, not people
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)
-    for column, width in enumerate((8, 48, 36, 9, 28, 12, 16, 14, 16, 32, 12), start=1):
+    for column, width in enumerate((8, 48, 36, 9, 28, 12, 16, 14, 16, 32, 12, 32), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
     hidden = book.create_sheet(HIDDEN)
@@ -212,8 +214,9 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
 def _row_inputs(row: int, at: PathKey, form_row: FormRow) -> list[_Input]:
     found = [_Input(row, INPUT_COLUMNS[cell.column], (*at, *cell.path), cell) for cell in form_row.cells]
     if form_row.evidence is not None:
-        evidence = FormCell((), "text", required=False)
-        found.append(_Input(row, EVIDENCE_COLUMN, (*at, *form_row.evidence), evidence))
+        text = FormCell((), "text", required=False)
+        found.append(_Input(row, EVIDENCE_COLUMN, (*at, *form_row.evidence), text))
+        found.append(_Input(row, NOTE_COLUMN, (*at, *form_row.evidence[:-1], "note"), text))
     return found
 
 
@@ -269,8 +272,12 @@ def read_form(
     display: str | None = None,
     criterion_years: Callable[[str], list[int]] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    named: bool = True,
 ) -> LoadedSubmission:
-    """Read a filled form and check it as a submission; every problem at its sheet and cell."""
+    """Read a filled form and check it as a submission; every problem at its sheet and cell.
+
+    `named`: the file's name and folder must match its unit and year (not for `emulate import`).
+    """
     name = display if display is not None else str(path)
     try:
         raw = read_regular(path, max_bytes)
@@ -279,7 +286,7 @@ def read_form(
     except TooLarge:
         message = _("the workbook is larger than {limit} bytes; a form is far smaller (raise it with --max-bytes)")
         return LoadedSubmission(None, [error(name, 1, 1, "E101", message.format(limit=max_bytes))])
-    return read_form_bytes(raw, name, ruleset_for, path, criterion_years)
+    return read_form_bytes(raw, name, ruleset_for, path if named else None, criterion_years)
 
 
 def read_form_bytes(
@@ -308,6 +315,7 @@ def read_form_bytes(
     data: dict[str, Any] = {"department": meta["department"], "year": year, "criteria": {}}
     positions: dict[PathKey, Position] = {}
     problems: list[Problem] = []
+    wrong_cells: set[str] = set()
     for coordinate, at, kind, choices, values, required in cells:
         cell = sheet[coordinate]
         positions[at] = Position(cell.row, cell.column)
@@ -318,13 +326,14 @@ def read_form_bytes(
         value, wrong = _read_cell(cell.value, kind, choices, values)
         if wrong is not None:
             problems.append(_at_cell(error(name, cell.row, cell.column, *wrong)))
-            continue
+            wrong_cells.add(coordinate)
         if value is None and not required:
             continue
         _put(data, at, value)
     document = Document(name, data, positions, dict(positions), sha256_of(raw))
     result = parse_submission(document, ruleset_for, path, criterion_years)
     placed = [_at_cell(p) if p.file == name and p.sheet is None else p for p in result.problems]
+    placed = [p for p in placed if p.cell not in wrong_cells]  # said once, by the cell's own problem
     if problems:
         return LoadedSubmission(None, problems + placed, result.year)
     return replace(result, problems=placed)

@@ -198,7 +198,7 @@ class TargetsRule(RuleBase):
                     cells,
                     title=f"Chỉ tiêu {i + 1}",
                     number=f".{i + 1}",
-                    rule=_("{points} × min(p, 1)").format(points=plain(self.points_each)),
+                    rule=f"{plain(self.points_each)} × min(p, 1)",
                     maximum=self.points_each,
                     evidence=(*at, "evidence"),
                 )
