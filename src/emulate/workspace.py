@@ -64,7 +64,8 @@ def _yaml_files(folder: Path, seen: set[str], forms: bool = False) -> tuple[list
     entries, problems = list_folder(folder)
     files: list[Path] = []
     for path in entries:
-        if path.suffix in YAML_SUFFIXES or (forms and path.suffix == FORM_SUFFIX):
+        form = forms and path.suffix == FORM_SUFFIX and folder.name not in ("reviews", "meetings")
+        if path.suffix in YAML_SUFFIXES or form:
             files.append(path)  # even a folder or a FIFO: reading it reports it as score would
         elif _is_folder(path) and os.path.realpath(path) not in seen:
             found, unlisted = _yaml_files(path, seen, forms)
