@@ -280,7 +280,8 @@ def test_numbers_keep_the_digits_shown(workspace: Path, tmp_path: Path) -> None:
     actual = loaded.submission.criteria["chi-tieu-chuyen-mon"].targets[0].actual  # type: ignore[attr-defined]
     assert actual == Decimal("12.5") and str(actual) == "12.5"
     assert decimal_of(0.1 + 0.2) == Decimal("0.3")
-    assert decimal_of(1620.0) == Decimal("1620")
+    assert str(decimal_of(1620.0)) == "1620"
+    assert decimal_of(1e-7) == Decimal("0.0000001")
     assert decimal_of(96.55) == Decimal("96.55")
 
 
@@ -370,3 +371,27 @@ def test_import_of_a_wrong_form_reports_and_writes_nothing(workspace: Path, tmp_
     assert result.returncode == 1
     assert f"{SHEET}!" in result.stdout
     assert not out.exists()
+
+
+def test_a_criterion_declared_not_applicable(workspace: Path, tmp_path: Path) -> None:
+    rules = workspace / "rules" / "2017.yaml"
+    text = rules.read_text(encoding="utf-8")
+    allowed = text.replace('        no: "3.2"\n', '        no: "3.2"\n        not_applicable: allowed\n')
+    rules.write_text(allowed, "utf-8")
+    before = scores(workspace)
+    _, placed = _filled(workspace, tmp_path)
+    reason = _cell_of(placed, ("criteria", "nong-thon-moi", "reason"))
+    points = _cell_of(placed, ("criteria", "nong-thon-moi", "points"))
+    # the reason with a value left in: that value is reported at its cell
+    _set(placed, reason, "Không có xã được giao hỗ trợ")
+    found = json.loads(run("validate", "--format", "json", root=workspace).stdout)
+    assert [(p["cell"], p["code"]) for p in found] == [(points, "E201")]
+    # the reason alone: scored as not applicable
+    _set(placed, points, None)
+    assert run("validate", root=workspace).returncode == 0
+    after = {u["department"]: u for u in scores(workspace)}
+    assert after["so-xay-dung"]["criteria"]["nong-thon-moi"]["points"] == "0.00"
+    assert after != {u["department"]: u for u in before}
+    imported = run("import", str(placed), "--output", "-", root=workspace)
+    assert "    not_applicable: true\n" in imported.stdout
+    assert '    reason: "Không có xã được giao hỗ trợ"\n' in imported.stdout

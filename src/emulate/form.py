@@ -49,12 +49,15 @@ HEADERS = (
     "Minh chứng",
     "Điểm tự chấm",
     "Ghi chú",
+    "Không áp dụng: lý do",
 )
 #: the input column of each `FormCell.column`, 1-based
 INPUT_COLUMNS = {"name": 5, "unit": 6, "direction": 7, "target": 8, "value": 9}
 EVIDENCE_COLUMN = 10
 SELF_SCORE_COLUMN = 11
 NOTE_COLUMN = 12
+#: for a criterion the ruleset lets a unit declare not applicable (SPEC 7.4): the reason, when it does
+REASON_COLUMN = 13
 #: where the title block shows the year and the unit: problems with them are placed there
 YEAR_CELL = (3, 2)
 VERSION_CELL = (4, 2)
@@ -66,7 +69,8 @@ INSTRUCTIONS = (
     "3. Ô có danh sách: chọn một giá trị trong danh sách (Có / Không / Không áp dụng, mức xếp loại, chiều chỉ tiêu).",
     "4. Cột 'Minh chứng': số, ngày của văn bản chứng minh;"
     " cột 'Điểm tự chấm': số điểm đơn vị tự chấm; cột 'Ghi chú': giải trình (không bắt buộc).",
-    "5. Xong, kiểm tra bằng lệnh: emulate validate submissions/NĂM/ĐƠN-VỊ.xlsx",
+    "5. Tiêu chí được phép không áp dụng: ghi lý do vào cột 'Không áp dụng: lý do' và để trống các ô khác.",
+    "6. Xong, kiểm tra bằng lệnh: emulate validate submissions/NĂM/ĐƠN-VỊ.xlsx",
 )
 _INPUT_FILL = "FFF2CC"
 
@@ -147,6 +151,9 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
                             FormCell((), "decimal", minimum=Decimal(0), required=False),
                         )
                     )
+                    if criterion.not_applicable == "allowed":
+                        reason = FormCell((), "text", required=False)
+                        inputs.append(_Input(this, REASON_COLUMN, (*at, "reason"), reason))
                 inputs += _row_inputs(this, at, form_row)
     if ruleset.deductions:
         put_row("", "Các khoản trừ điểm (số lần vi phạm, để trống nếu không có)", "", None, bold=True)
@@ -174,7 +181,7 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
         validations[key].add(cell.coordinate)
     sheet.protection.sheet = True  # no password: protection guards against slips, not people
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)
-    for column, width in enumerate((8, 48, 36, 9, 28, 12, 16, 14, 16, 32, 12, 32), start=1):
+    for column, width in enumerate((8, 48, 36, 9, 28, 12, 16, 14, 16, 32, 12, 32, 24), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
     hidden = book.create_sheet(HIDDEN)
@@ -330,6 +337,14 @@ def read_form_bytes(
         if value is None and not required:
             continue
         _put(data, at, value)
+    for criterion_id, value in data["criteria"].items():
+        if isinstance(value, dict) and value.get("reason") is not None:
+            # declared not applicable: the values filled in too are reported as unknown keys
+            data["criteria"][criterion_id] = {"not_applicable": True} | {
+                k: v for k, v in value.items() if not _blank(v)
+            }
+            reason_at = positions[("criteria", criterion_id, "reason")]
+            positions[("criteria", criterion_id, "not_applicable")] = reason_at
     document = Document(name, data, positions, dict(positions), sha256_of(raw))
     result = parse_submission(document, ruleset_for, path, criterion_years)
     placed = [_at_cell(p) if p.file == name and p.sheet is None else p for p in result.problems]
@@ -419,7 +434,7 @@ def decimal_of(value: float) -> Decimal:
     exact = Decimal(repr(value))
     if len(exact.as_tuple().digits) > _DIGITS:
         exact = Decimal(f"{value:.{_DIGITS}g}")
-    return exact.normalize() if exact == exact.to_integral_value() else exact
+    return Decimal(int(exact)) if exact == exact.to_integral_value() else exact
 
 
 def _read_cell(
@@ -465,6 +480,15 @@ def _number_text(text: str) -> Decimal | str:
         return Decimal(text)
     except InvalidOperation:
         return text
+
+
+def _blank(value: Any) -> bool:
+    """Nothing filled in: no value, or only mappings and lists of none."""
+    if isinstance(value, dict):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_blank(v) for v in value)
+    return value is None
 
 
 def _put(data: dict[str, Any], at: PathKey, value: Any) -> None:
