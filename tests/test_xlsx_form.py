@@ -395,3 +395,40 @@ def test_a_criterion_declared_not_applicable(workspace: Path, tmp_path: Path) ->
     imported = run("import", str(placed), "--output", "-", root=workspace)
     assert "    not_applicable: true\n" in imported.stdout
     assert '    reason: "Không có xã được giao hỗ trợ"\n' in imported.stdout
+
+
+def test_a_long_list_of_labels_is_put_on_the_hidden_sheet(workspace: Path, tmp_path: Path) -> None:
+    """Excel refuses a list of more than 255 characters written in the validation itself."""
+    rules = workspace / "rules" / "2017.yaml"
+    labels = [f"muc-xep-loai-so-{n:02d}" for n in range(30, -1, -1)]
+    scale = "{" + ", ".join(f"{label}: {n}" for label, n in zip(labels, range(30, -1, -1), strict=True)) + "}"
+    text = rules.read_text(encoding="utf-8")
+    text = text.replace("scale: {xuat-sac: 30, tot: 25, kha: 20, trung-binh: 10, yeu: 0}", f"scale: {scale}")
+    rules.write_text(
+        text.replace("bonus: {at_least: tot, points: 5}", "bonus: {at_least: muc-xep-loai-so-25, points: 5}")
+    )
+    for other in (workspace / "submissions" / "2017").glob("*.yaml"):
+        other.unlink()  # their ratings are not on this scale
+    form = make_form(workspace, "so-xay-dung", tmp_path / "f.xlsx")
+    book = load_workbook(form)
+    ranged = [v for v in book[SHEET].data_validations.dataValidation if v.type == "list" and "!" in v.formula1]
+    assert [v.formula1 for v in ranged] == [f"'{HIDDEN}'!$H$1:$H${len(labels)}"]
+    assert [book[HIDDEN].cell(n, 8).value for n in range(1, len(labels) + 1)] == labels
+    # the choice is read back as the label
+    data = load_file(REPO / "submissions" / "2017" / "so-xay-dung.yaml").document.data  # type: ignore[union-attr]
+    data["criteria"]["cai-cach-hanh-chinh"]["rating"] = "muc-xep-loai-so-27"
+    fill(form, data)
+    shutil.copy(form, workspace / "submissions" / "2017" / "so-xay-dung.xlsx")
+    ranking = {u["department"]: u for u in scores(workspace)}
+    assert ranking["so-xay-dung"]["criteria"]["cai-cach-hanh-chinh"]["points"] == "27.00"
+
+
+def test_a_zip_bomb_is_not_unpacked() -> None:
+    buffer = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (65 * 2**20))
+    loaded = read_form_bytes(buffer.getvalue(), "x.xlsx", lambda year: None)
+    assert [p.code for p in loaded.problems] == ["E120"]
+    assert "unpacks" in loaded.problems[0].message

@@ -15,6 +15,7 @@ import io
 import json
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -73,6 +74,13 @@ INSTRUCTIONS = (
     "6. Xong, kiểm tra bằng lệnh: emulate validate submissions/NĂM/ĐƠN-VỊ.xlsx",
 )
 _INPUT_FILL = "FFF2CC"
+#: the most a form may unpack to: a form is some kilobytes, a zip bomb gigabytes
+MAX_UNPACKED = 64 * 2**20
+#: the longest list Excel takes written in a data validation; a longer one is put on the hidden sheet
+MAX_INLINE_LIST = 255
+_LIST_COLUMN = 8
+#: the hidden sheet: the form's identity in rows 1-6, the map of its cells from MAP_ROW (a header) on
+MAP_ROW = 8
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,7 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
             cell = FormCell((), "whole", minimum=Decimal(0), required=False)
             inputs.append(_Input(this, INPUT_COLUMNS["value"], ("deductions", deduction.id), cell))
 
+    hidden = book.create_sheet(HIDDEN)
     fill = PatternFill("solid", fgColor=_INPUT_FILL)
     validations: dict[tuple[Any, ...], Any] = {}
     for given in inputs:
@@ -171,7 +180,7 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
         cell.fill = fill
         if given.cell.type == "text":
             cell.number_format = "@"
-        key, make = _validation(given.cell)
+        key, make = _validation(given.cell, hidden)
         if key is None:
             continue
         if key not in validations:
@@ -184,7 +193,6 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
     for column, width in enumerate((8, 48, 36, 9, 28, 12, 16, 14, 16, 32, 12, 32, 24), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
-    hidden = book.create_sheet(HIDDEN)
     hidden.sheet_state = "hidden"
     for n, (field, value) in enumerate(
         (
@@ -199,12 +207,11 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
     ):
         hidden.cell(n, 1, field)
         hidden.cell(n, 2, value)
-    hidden.append([])
-    hidden.append(["cell", "path", "type", "choices", "values", "required"])
+    rows: list[list[Any]] = [["cell", "path", "type", "choices", "values", "required"]]
     for path, (r, c) in anchors.items():
-        hidden.append([f"{get_column_letter(c)}{r}", json.dumps(list(path), ensure_ascii=False), "anchor"])
+        rows.append([f"{get_column_letter(c)}{r}", json.dumps(list(path), ensure_ascii=False), "anchor"])
     for given in inputs:
-        hidden.append(
+        rows.append(
             [
                 f"{get_column_letter(given.column)}{given.row}",
                 json.dumps(list(given.path), ensure_ascii=False),
@@ -214,6 +221,10 @@ def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") ->
                 "yes" if given.cell.required else "no",
             ]
         )
+    # row by row from MAP_ROW: a long list of labels may stand in column H already (not `append`)
+    for n, entry in enumerate(rows, start=MAP_ROW):
+        for column, written in enumerate(entry, start=1):
+            hidden.cell(n, column, written)
     hidden.protection.sheet = True
     return save_workbook(book)
 
@@ -227,17 +238,30 @@ def _row_inputs(row: int, at: PathKey, form_row: FormRow) -> list[_Input]:
     return found
 
 
-def _validation(cell: FormCell) -> tuple[tuple[Any, ...] | None, Callable[[], Any]]:
-    """The data validation of an input cell (one per distinct rule), or None for a text."""
+def _validation(cell: FormCell, hidden: Any) -> tuple[tuple[Any, ...] | None, Callable[[], Any]]:
+    """The data validation of an input cell (one per distinct rule), or None for a text.
+
+    A list longer than Excel takes inline is written down a column of the `hidden` sheet.
+    """
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if cell.type == "choice":
         listed = ",".join(cell.choices)
 
         def choice() -> Any:
+            source = f'"{listed}"'
+            if len(source) > MAX_INLINE_LIST:
+                column = _LIST_COLUMN
+                while hidden.cell(1, column).value is not None:
+                    column += 1
+                for row, label in enumerate(cell.choices, start=1):
+                    hidden.cell(row, column, label)
+                letter = get_column_letter(column)
+                source = f"'{HIDDEN}'!${letter}$1:${letter}${len(cell.choices)}"
             return DataValidation(
                 type="list",
-                formula1=f'"{listed}"',
+                formula1=source,
                 allow_blank=True,
                 showErrorMessage=True,
                 errorTitle="Giá trị không hợp lệ",
@@ -373,7 +397,13 @@ def _open(raw: bytes, name: str) -> tuple[Any, Problem | None]:
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         return not_a_form(_("the file is not an Excel workbook (.xlsx)"))
     try:
-        book = load_workbook(io.BytesIO(raw), data_only=False)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            return not_a_form(_("the workbook unpacks to more than {limit} MB").format(limit=MAX_UNPACKED // 2**20))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on Excel features it drops: nothing for the user
+            book = load_workbook(io.BytesIO(raw), data_only=False)
     except Exception:  # openpyxl raises anything on a damaged file: each is "not a workbook"
         return not_a_form(_("the workbook is damaged and cannot be opened"))
     if HIDDEN not in book.sheetnames or SHEET not in book.sheetnames:
@@ -404,7 +434,7 @@ def _hidden(book: Any, name: str) -> tuple[dict[str, Any], Cells, Problem | None
         return damaged()
     cells: Cells = []
     try:
-        for row in rows[8:]:
+        for row in rows[MAP_ROW:]:
             if not row or row[0] is None:
                 continue
             coordinate, at, kind = row[0], json.loads(row[1]), row[2]
