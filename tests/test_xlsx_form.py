@@ -369,8 +369,17 @@ def test_import_of_a_wrong_form_reports_and_writes_nothing(workspace: Path, tmp_
     out = tmp_path / "out.yaml"
     result = run("import", str(form), "--output", str(out), root=workspace)
     assert result.returncode == 1
-    assert f"{SHEET}!" in result.stdout
+    assert f"{SHEET}!" in result.stderr and result.stdout == ""
     assert not out.exists()
+
+
+def test_import_to_standard_output_keeps_warnings_out_of_the_yaml(workspace: Path, tmp_path: Path) -> None:
+    form, _ = _filled(workspace, tmp_path)
+    _set(form, _cell_of(form, ("criteria", "nhiem-vu-ubnd-giao", "percent")), 0.95)  # W202: a share, not a percent
+    result = run("import", str(form), "--output", "-", root=workspace)
+    assert result.returncode == 0
+    assert "W202" in result.stderr
+    assert result.stdout.startswith("department: so-xay-dung\n") and "W202" not in result.stdout
 
 
 def test_a_criterion_declared_not_applicable(workspace: Path, tmp_path: Path) -> None:

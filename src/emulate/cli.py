@@ -685,7 +685,7 @@ def import_command(
         path, workspace.ruleset_or_none, display_path(path), workspace.criterion_years, workspace.max_bytes, named=False
     )
     if loaded.problems:
-        _report(loaded.problems, format_)
+        _report(loaded.problems, format_, sys.stderr)  # standard output may be the YAML (`--output -`)
     if loaded.submission is None:
         raise typer.Exit(1)
     submission = loaded.submission
