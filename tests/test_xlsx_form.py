@@ -441,3 +441,16 @@ def test_a_zip_bomb_is_not_unpacked() -> None:
     loaded = read_form_bytes(buffer.getvalue(), "x.xlsx", lambda year: None)
     assert [p.code for p in loaded.problems] == ["E120"]
     assert "unpacks" in loaded.problems[0].message
+
+
+def test_a_percentage_cell_is_read_as_shown(workspace: Path, tmp_path: Path) -> None:
+    """95 % typed into a cell formatted as a percentage is stored 0.95 by Excel: the form reads 95."""
+    _, placed = _filled(workspace, tmp_path)
+    where = _cell_of(placed, ("criteria", "nhiem-vu-ubnd-giao", "percent"))
+    book = load_workbook(placed)
+    book[SHEET][where] = 0.965
+    book[SHEET][where].number_format = "0.0%"
+    book.save(placed)
+    loaded = Workspace(workspace).load_submission_file(placed)
+    assert loaded.submission is not None and loaded.problems == []
+    assert str(loaded.submission.criteria["nhiem-vu-ubnd-giao"].percent) == "96.5"  # type: ignore[attr-defined]

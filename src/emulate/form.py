@@ -354,7 +354,7 @@ def read_form_bytes(
             if at[:1] == ("criteria",) and len(at) == 2:
                 data["criteria"].setdefault(at[1], {})
             continue
-        value, wrong = _read_cell(cell.value, kind, choices, values)
+        value, wrong = _read_cell(cell.value, kind, choices, values, str(cell.number_format or ""))
         if wrong is not None:
             problems.append(_at_cell(error(name, cell.row, cell.column, *wrong)))
             wrong_cells.add(coordinate)
@@ -452,6 +452,8 @@ def _hidden(book: Any, name: str) -> tuple[dict[str, Any], Cells, Problem | None
 
 #: at most 15 significant digits: what Excel keeps of a number and shows
 _DIGITS = 15
+#: a percentage format (`0%`, `0.00%`), not a `%` written as text inside quotes
+_PERCENT = re.compile(r'%(?=(?:[^"]*"[^"]*")*[^"]*\Z)')
 _PLAIN_NUMBER = re.compile(r"[+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 
 
@@ -468,9 +470,12 @@ def decimal_of(value: float) -> Decimal:
 
 
 def _read_cell(
-    value: Any, kind: str, choices: tuple[str, ...], values: tuple[Any, ...]
+    value: Any, kind: str, choices: tuple[str, ...], values: tuple[Any, ...], number_format: str = ""
 ) -> tuple[Any, tuple[str, str] | None]:
-    """The plain value a cell gives (as YAML would), or the problem (code, message) that no value can say."""
+    """The plain value a cell gives (as YAML would), or the problem (code, message) that no value can say.
+
+    A number is read as the cell shows it: in a cell formatted as a percentage, 95 % is 95 (Excel stores 0.95).
+    """
     if isinstance(value, str):
         value = unicodedata.normalize("NFC", value).strip()
         if value == "":
@@ -500,6 +505,9 @@ def _read_cell(
         return value, None
     if kind == "text" and isinstance(value, (int, float)):
         return (str(value) if isinstance(value, int) else f"{decimal_of(value):f}"), None
+    if isinstance(value, (int, float)) and _PERCENT.search(number_format):
+        hundredfold = (decimal_of(value) if isinstance(value, float) else Decimal(value)) * 100
+        return (Decimal(int(hundredfold)) if hundredfold == int(hundredfold) else hundredfold.normalize()), None
     if isinstance(value, float):
         return decimal_of(value), None
     return value, None
