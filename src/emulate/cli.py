@@ -190,6 +190,11 @@ ProblemFormatOption = Annotated[
 ]
 
 
+class NewFormat(str, Enum):
+    yaml = "yaml"
+    xlsx = "xlsx"
+
+
 class RulesFormat(str, Enum):
     tree = "tree"
     json = "json"
@@ -660,10 +665,18 @@ def new_command(
         typer.Option(
             "--output",
             "-o",
-            help=_("Where to write. Default: submissions/YEAR/DEPT.yaml under the root."),
+            help=_("Where to write. Default: submissions/YEAR/DEPT.yaml (or .xlsx) under the root."),
             show_default=False,
         ),
     ] = None,
+    format_: Annotated[
+        NewFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_("yaml (a template to fill in an editor) or xlsx (the Excel self-assessment form)."),
+        ),
+    ] = NewFormat.yaml,
     root: RootOption = Path("."),
     lang: LangOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -677,16 +690,23 @@ def new_command(
     unit = ruleset.department(department)
     if unit is None:
         _unknown_department(department, [d.id for d in ruleset.departments], year)
-    target = output if output is not None else workspace.submissions_dir / str(year) / f"{department}.yaml"
+    suffix = ".xlsx" if format_ is NewFormat.xlsx else ".yaml"
+    target = output if output is not None else workspace.submissions_dir / str(year) / f"{department}{suffix}"
     if output is None:
         # the workspace's own folder of the year: made for a new year (a folder given with --output is not)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             _fail(_("cannot write {file}: {reason}").format(file=display_path(target), reason=exc.strerror or exc))
+    if format_ is NewFormat.xlsx:
+        from .form import form_workbook
+
+        content: str | bytes = form_workbook(ruleset, unit, workspace.loaded_ruleset(year).sha256)
+    else:
+        content = submission_template(ruleset, unit)
     _write_file(
         target,
-        submission_template(ruleset, unit),
+        content,
         False,
         _("{file} already exists; it was left as it is (remove it, or choose another --output)"),
     )
@@ -696,6 +716,64 @@ def new_command(
         )
         + "\n"
     )
+
+
+@_command("import")
+def import_command(
+    workbook: Annotated[
+        Path,
+        typer.Argument(help=_("A filled self-assessment form (.xlsx) made by `emulate new --format xlsx`.")),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=_(
+                "Where to write the YAML ('-': standard output). Default: submissions/YEAR/DEPT.yaml under the root."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    format_: ProblemFormatOption = ProblemFormat.text,
+    root: RootOption = Path("."),
+    lang: LangOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Write the canonical YAML submission equivalent to a filled Excel form (never overwriting)."""
+    _language(lang)
+    from .form import read_form
+    from .template import canonical_submission
+    from .workspace import display_path
+
+    workspace = _workspace(root, max_bytes)
+    (path,) = _existing([workbook])
+    loaded = read_form(
+        path, workspace.ruleset_or_none, display_path(path), workspace.criterion_years, workspace.max_bytes, named=False
+    )
+    if loaded.problems:
+        _report(loaded.problems, format_, sys.stderr)  # standard output may be the YAML (`--output -`)
+    if loaded.submission is None:
+        raise typer.Exit(1)
+    submission = loaded.submission
+    ruleset = workspace.ruleset_or_none(submission.year)
+    assert ruleset is not None  # the form was checked against it
+    text = canonical_submission(submission, ruleset)
+    if output is not None and str(output) == "-":
+        _out(text)
+        return
+    target = (
+        output
+        if output is not None
+        else workspace.submissions_dir / str(submission.year) / f"{submission.department}.yaml"
+    )
+    _write_file(
+        target,
+        text,
+        False,
+        _("{file} already exists; it was left as it is (remove it, or choose another --output)"),
+    )
+    sys.stderr.write(_("wrote {file}").format(file=display_path(target)) + "\n")
 
 
 @_command("schema")

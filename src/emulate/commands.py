@@ -34,6 +34,9 @@ def help_texts() -> dict[str, str]:
     shows the self-declared against the reviewed points; --self ranks the
     self-declared values alone."""),
         "new": _("""Write a submission template for a department, with every criterion explained. Never overwrites."""),
+        "import": _(
+            "Write the YAML submission equivalent to a filled Excel form (`new --format xlsx`). Never overwrites."
+        ),
         "schema": _("""Print a JSON Schema (draft-07) of a year's submissions, for editors' YAML language servers."""),
         "verify": _(
             "Recompute a published ranking from the workspace: are the inputs unchanged and every number reproduced?"

@@ -14,7 +14,7 @@ reported like errors, but they do not change the exit code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from .i18n import _
@@ -72,6 +72,9 @@ CODES: dict[str, str] = {
     "E341": "`scored_by: peers` on a criterion that is not of kind `assessed`",
     "E342": "`combine` on a criterion not scored by peers",
     "E343": "a body id that is also a department or group id, or `peers`",
+    "E120": "a workbook that is not a form made by `emulate new --format xlsx` (damaged, or its hidden sheet changed)",
+    "E121": "a unit with both a .yaml and an .xlsx submission",
+    "E122": "a workbook made for another version of the year's ruleset",
     "E401": "a department the ruleset does not list",
     "E402": "the file name differs from the department",
     "E403": "the year differs from the folder",
@@ -82,6 +85,8 @@ CODES: dict[str, str] = {
     "E408": "a higher-is-better target of zero",
     "E409": "a value for a criterion that does not apply to the unit",
     "E410": "a value for a criterion scored by others (a body, a department or the peers)",
+    "E420": "a formula in an input cell of a workbook",
+    "E421": "a date or a time in an input cell of a workbook (Excel took a number for a date)",
     "E430": "formula inputs that make the expression divide by zero",
     "E501": "an adjustment that corrects neither a criterion nor a deduction, or both",
     "E502": "an adjustment without a reason",
@@ -115,7 +120,12 @@ CODES: dict[str, str] = {
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One finding at `file:line:column` (1-based; `1:1` when no position in the file applies)."""
+    """One finding at `file:line:column` (1-based; `1:1` when no position in the file applies).
+
+    In a workbook (the Excel form, SPEC 8) a problem stands at `sheet` and `cell` (`Tự chấm`, `I23`)
+    instead: `line` and `column` then hold the cell's row and column, for sorting only, and are
+    not shown.
+    """
 
     file: str
     line: int
@@ -123,12 +133,25 @@ class Problem:
     code: str
     severity: Severity
     message: str
+    sheet: str | None = field(default=None, compare=False)
+    cell: str | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
     def as_dict(self) -> dict[str, object]:
+        if self.sheet is not None:
+            return {
+                "file": self.file,
+                "line": None,
+                "column": None,
+                "sheet": self.sheet,
+                "cell": self.cell,
+                "code": self.code,
+                "severity": self.severity.value,
+                "message": self.message,
+            }
         return {
             "file": self.file,
             "line": self.line,

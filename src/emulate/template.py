@@ -6,8 +6,14 @@ that validating the untouched template reports exactly what is still to do.
 
 from __future__ import annotations
 
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
 from .i18n import _
 from .ruleset import Department, Ruleset
+from .submission import Submission
 
 
 def _quote(text: str) -> str:
@@ -58,3 +64,61 @@ def submission_template(ruleset: Ruleset, department: Department) -> str:
     lines.append("# self_score:      # " + _("optional: the points you claim per criterion, e.g."))
     lines.append(f"#   {first.id}: {first.max_points + first.max_bonus:f}")
     return "\n".join(lines) + "\n"
+
+
+# --- a submission written back as YAML (`emulate import`) -------------------------------------------
+
+_PLAIN = re.compile(r"[a-z][a-z0-9_-]*\Z")
+_NOT_PLAIN = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n"})
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        shown = value.normalize() if value == value.to_integral_value() else value
+        return f"{shown:f}"
+    text = str(value)
+    if _PLAIN.match(text) and text not in _NOT_PLAIN:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _lines(value: Any, indent: int) -> list[str]:
+    """`value` (mappings, lists and scalars) as block YAML lines, each indented by `indent` spaces."""
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                lines.append(f"{pad}{_scalar(key)}:")
+                lines += _lines(item, indent + 2)
+            else:
+                lines.append(f"{pad}{_scalar(key)}: {_scalar(item) if item != {} else '{}'}")
+        return lines
+    for item in value:
+        inner = _lines(item, indent + 2) if isinstance(item, (dict, list)) else [f"{pad}  {_scalar(item)}"]
+        lines.append(f"{pad}- {inner[0].lstrip()}")
+        lines += inner[1:]
+    return lines
+
+
+def canonical_submission(submission: Submission, ruleset: Ruleset) -> str:
+    """The submission as YAML: the keys in the ruleset's order, every value as given, nothing else.
+
+    What `emulate import` writes from a filled Excel form, so a bloc can keep YAML in its repository.
+    """
+    criteria: dict[str, Any] = {}
+    for _content, criterion in ruleset.criteria():
+        value = submission.criteria.get(criterion.id)
+        if value is not None:
+            criteria[criterion.id] = value.model_dump(mode="python", exclude_none=True, exclude_unset=True)
+    data: dict[str, Any] = {"department": submission.department, "year": submission.year, "criteria": criteria}
+    deductions = {d.id: submission.deductions[d.id] for d in ruleset.deductions if submission.deductions.get(d.id)}
+    if deductions:
+        data["deductions"] = deductions
+    if submission.self_score:
+        data["self_score"] = dict(submission.self_score)
+    return "\n".join(_lines(data, 0)) + "\n"

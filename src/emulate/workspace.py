@@ -34,6 +34,8 @@ R = TypeVar("R")
 
 #: the suffixes of the files the tool looks at: `.yaml` is read, `.yml` refused with a word (E111)
 YAML_SUFFIXES = (".yaml", ".yml")
+#: the suffix of a submission filled in the Excel form (SPEC 8), read beside .yaml in submissions/
+FORM_SUFFIX = ".xlsx"
 
 
 def files_to_check(command: str, paths: Sequence[Path], root: Path) -> tuple[list[Path], list[Problem]]:
@@ -51,22 +53,24 @@ def files_to_check(command: str, paths: Sequence[Path], root: Path) -> tuple[lis
         if paths and not _is_folder(path):
             files.append(path)
             continue
-        found, unlisted = _yaml_files(path, set())
+        found, unlisted = _yaml_files(path, set(), forms=command != "check-rules")
         files += sorted(found)
         problems += unlisted
     return files, problems
 
 
-def _yaml_files(folder: Path, seen: set[str]) -> tuple[list[Path], list[Problem]]:
-    """The .yaml and .yml names under `folder`, through links to folders but not round a loop of them."""
+def _yaml_files(folder: Path, seen: set[str], forms: bool = False) -> tuple[list[Path], list[Problem]]:
+    """The .yaml and .yml names under `folder` (and .xlsx forms, with `forms`), through links to folders but
+    not round a loop of them."""
     seen.add(os.path.realpath(folder))
     entries, problems = list_folder(folder)
     files: list[Path] = []
     for path in entries:
-        if path.suffix in YAML_SUFFIXES:
+        form = forms and path.suffix == FORM_SUFFIX and folder.name not in ("reviews", "meetings")
+        if path.suffix in YAML_SUFFIXES or form:
             files.append(path)  # even a folder or a FIFO: reading it reports it as score would
         elif _is_folder(path) and os.path.realpath(path) not in seen:
-            found, unlisted = _yaml_files(path, seen)
+            found, unlisted = _yaml_files(path, seen, forms)
             files += found
             problems += unlisted
     return files, problems
@@ -293,15 +297,34 @@ class Workspace:
         return self.submission_listing(year)[0]
 
     def submission_listing(self, year: int) -> tuple[list[Path], list[Problem]]:
-        """The year's submission files (.yml ones too, to be refused), and a problem if the folder cannot be listed."""
+        """The year's submission files (.yml ones too, to be refused; .xlsx forms), and a problem if the folder
+        cannot be listed."""
         entries, problems = list_folder(self.submissions_dir / str(year))
-        return [p for p in entries if p.suffix in YAML_SUFFIXES], problems
+        return [p for p in entries if p.suffix in YAML_SUFFIXES or p.suffix == FORM_SUFFIX], problems
 
     def load_submission_file(self, path: Path) -> LoadedSubmission:
         refused = self.refused(path)
         if refused is not None:
             return LoadedSubmission(None, [refused])
+        if path.suffix == FORM_SUFFIX:
+            return self._load_form(path)
         loaded = load_submission(path, self.ruleset_or_none, display_path(path), self.criterion_years, self.max_bytes)
+        return replace(loaded, problems=self._said_where(loaded.problems))
+
+    def _load_form(self, path: Path) -> LoadedSubmission:
+        """A submission filled in the Excel form; refused when the unit has a .yaml one beside it (E121)."""
+        from .form import SHEET, read_form  # openpyxl is loaded only when a form is read
+
+        twin = path.with_suffix(".yaml")
+        if _present(twin):
+            message = _(
+                "{unit} has two submissions, {form} and {yaml}: keep one of them (`emulate import` turns the"
+                " form into YAML)"
+            ).format(unit=clip(path.stem), form=clip(path.name), yaml=clip(twin.name))
+            return LoadedSubmission(
+                None, [replace(error(display_path(path), 1, 1, "E121", message), sheet=SHEET, cell="A1")]
+            )
+        loaded = read_form(path, self.ruleset_or_none, display_path(path), self.criterion_years, self.max_bytes)
         return replace(loaded, problems=self._said_where(loaded.problems))
 
     def load_year(self, year: int, progress: Progress | None = None) -> YearData:

@@ -17,6 +17,8 @@ kind a rule is:
 - `explain(score, places)`: the explanation lines, `describe()`: the rule in
   words, `value_schema()`: the JSON Schema of a value, `template_lines()`:
   what `emulate new` writes;
+- `form_rows()`: the rows and input cells of the Excel self-assessment form
+  (`emulate new --format xlsx`, `emulate.form`);
 - `counted`: whether a value is a count (`require_zero`, `count()`), and
   `count_of(value)`;
 - `reach(value, places)`: what a value could still score, and the value, in the
@@ -151,6 +153,45 @@ class Scored:
     items: tuple[tuple[str, object, Decimal], ...] = ()  # checklist: (item id, state, points)
 
 
+CellType = Literal["text", "decimal", "whole", "choice"]
+
+
+@dataclass(frozen=True, slots=True)
+class FormCell:
+    """One input cell of the Excel form: the part of the criterion's value it fills and what it may hold.
+
+    `path` is inside the criterion's value (`("rating",)`, `("targets", 0, "actual")`);
+    `column` is which column of the form the cell stands in (`value`, `name`, `unit`,
+    `direction`, `target`); `choices` are the labels a list offers, `values` what each
+    label stands for in the value (the same order). A cell left empty is left out of
+    the value when not `required` (the validator then applies the default).
+    """
+
+    path: PathKey
+    type: CellType = "decimal"
+    column: str = "value"
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    choices: tuple[str, ...] = ()
+    values: tuple[Any, ...] = ()
+    required: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FormRow:
+    """One row of the Excel form; a row without `title` is the criterion's own row.
+
+    `evidence` is where the row's `Minh chứng` cell goes in the value (none: the row has no evidence cell).
+    """
+
+    cells: tuple[FormCell, ...]
+    title: str = ""
+    number: str = ""  # after the criterion's own number: `.1` for the first component
+    rule: str = ""
+    maximum: Decimal | None = None
+    evidence: PathKey | None = None
+
+
 class RuleBase(Model):
     """The parameters of one kind of rule; subclasses set `kind` to a Literal and `VALUE`."""
 
@@ -229,6 +270,22 @@ class RuleBase(Model):
         """The lines `emulate new` writes under the criterion's id, indented by four spaces."""
         raise NotImplementedError
 
+    def form_rows(self) -> list[FormRow]:
+        """The rows of the Excel form for this criterion (by default, one value cell on its own row,
+        from `value_schema()`: a list for an `enum`, else a number within its bounds)."""
+        key, schema = self.value_schema()
+        if "enum" in schema:
+            labels = tuple(str(label) for label in schema["enum"])
+            cell = FormCell((key,), "choice", choices=labels, values=tuple(schema["enum"]))
+        else:
+            cell = FormCell(
+                (key,),
+                "whole" if schema.get("type") == "integer" else "decimal",
+                minimum=_bound_of(schema.get("minimum")),
+                maximum=_bound_of(schema.get("maximum")),
+            )
+        return [FormRow((cell,), evidence=("evidence",))]
+
     def reach(self, value: Any, places: int) -> Reach:
         """What `value` could still score, and the value that scores each total (none, by default:
         `gap` then says the kind cannot tell)."""
@@ -250,6 +307,10 @@ class RuleBase(Model):
     def explain(self, score: CriterionScore, places: int) -> list[str]:
         """Lines that show the criterion's arithmetic with its numbers (the value is given)."""
         raise NotImplementedError
+
+
+def _bound_of(bound: Any) -> Decimal | None:
+    return None if bound is None else Decimal(str(bound))
 
 
 def cut_off(points: Decimal, places: int) -> str:

@@ -19,7 +19,7 @@ from ..fields import YAML11_BOOLEANS, Model, Positive, Text, did_you_mean, fold,
 from ..i18n import _
 from ..problems import clip
 from ..yamlio import PathKey
-from .base import Fail, Reach, RuleBase, Scored, Value, spans_of
+from .base import Fail, FormCell, FormRow, Reach, RuleBase, Scored, Value, spans_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ..engine import CriterionScore
 
 NOT_APPLICABLE = "not_applicable"
+#: the form's list for an item: achieved, not achieved, not applicable (in the officers' words)
+STATES = ("Có", "Không", "Không áp dụng")
 _NOT_APPLICABLE_SPELLINGS = frozenset({"n/a", "na", "not-applicable", "khong-ap-dung", "none", "kad"})
 
 
@@ -138,6 +140,20 @@ class ChecklistRule(RuleBase):
             "additionalProperties": False,
             "properties": items,
         }
+
+    def form_rows(self) -> list[FormRow]:
+        """The criterion's own row (its evidence), then one row per item with `Có / Không / Không áp dụng`."""
+        rows = [FormRow((), evidence=("evidence",))]
+        for n, (item_id, item) in enumerate(self.items.items(), start=1):
+            allowed = 3 if item.if_not_applicable == "full" else 2
+            cell = FormCell(
+                ("items", item_id),
+                "choice",
+                choices=STATES[:allowed],
+                values=(True, False, NOT_APPLICABLE)[:allowed],
+            )
+            rows.append(FormRow((cell,), title=item.title, number=f".{n}", rule=item_id, maximum=item.points))
+        return rows
 
     def template_lines(self) -> list[str]:
         lines = ["    items:"]

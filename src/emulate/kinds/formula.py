@@ -43,7 +43,7 @@ from ..expressions import (
 from ..fields import Id, Model, NonNegative, Positive, Text, did_you_mean, show, suggest, to_mapping
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import Fail, Report, RuleBase, Scored, Value
+from .base import Fail, FormCell, FormRow, Report, RuleBase, Scored, Value
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -261,6 +261,14 @@ class FormulaRule(RuleBase):
             "additionalProperties": False,
             "properties": properties,
         }
+
+    def form_rows(self) -> list[FormRow]:
+        """The criterion's own row (its evidence), then one row per input: a whole or decimal number >= 0."""
+        rows = [FormRow((), evidence=("evidence",))]
+        for n, (input_id, given) in enumerate(self.inputs.items(), start=1):
+            cell = FormCell(("inputs", input_id), "whole" if given.integer else "decimal", minimum=ZERO)
+            rows.append(FormRow((cell,), title=given.title, number=f".{n}", rule=name_of(input_id)))
+        return rows
 
     def template_lines(self) -> list[str]:
         lines = ["    inputs:"]

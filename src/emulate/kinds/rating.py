@@ -20,7 +20,7 @@ from ..arithmetic import ZERO, number, plain, round_points
 from ..fields import Id, Model, NonNegative, Positive, Text, did_you_mean, show, suggest
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import Fail, Reach, Report, RuleBase, Scored, Value, spans_of
+from .base import Fail, FormCell, FormRow, Reach, Report, RuleBase, Scored, Value, spans_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -88,6 +88,18 @@ class RatingRule(RuleBase):
     def title_of(self, label: str) -> str:
         """A label as people read it: its title where the scale gives one, else the label itself."""
         return self.titles.get(label, label)
+
+    def form_rows(self) -> list[FormRow]:
+        """The Excel form lists the labels as officers read them (the titles, SPEC 8), each standing for its id.
+
+        Titles that two labels share, or that hold a comma (a list of Excel's is comma-separated), are not
+        a list of their own: then the ids are listed.
+        """
+        labels = tuple(self.points)
+        shown = tuple(self.title_of(label) for label in labels)
+        if len(set(shown)) < len(shown) or any("," in title for title in shown):
+            shown = labels
+        return [FormRow((FormCell(("rating",), "choice", choices=shown, values=labels),), evidence=("evidence",))]
 
     def comparable(self) -> dict[str, Any]:
         """The parameters as `diff-rules` compares them: a label's points and its title apart."""

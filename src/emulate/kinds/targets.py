@@ -20,7 +20,7 @@ from ..arithmetic import HUNDRED, ONE, ZERO, number, plain, round_points
 from ..fields import Model, NonNegative, OptionalText, Positive, PositiveWhole, Text
 from ..i18n import _
 from ..yamlio import PathKey
-from .base import Fail, Reach, Report, RuleBase, Scored, Value, cut_off, step_of, written
+from .base import Fail, FormCell, FormRow, Reach, Report, RuleBase, Scored, Value, cut_off, step_of, written
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -38,6 +38,10 @@ class Component(Model):
     actual: NonNegative
     evidence: OptionalText = None
     note: OptionalText = None
+
+
+#: the form's list for a component's direction (`higher`, `lower`), in the officers' words
+DIRECTIONS = ("cao hơn là tốt", "thấp hơn là tốt")
 
 
 class TargetsValue(Value):
@@ -168,6 +172,38 @@ class TargetsRule(RuleBase):
             },
         }
         return "targets", {"type": "array", "minItems": self.count, "maxItems": self.count, "items": component}
+
+    def form_rows(self) -> list[FormRow]:
+        """The criterion's own row (its evidence), then one row per component: name, unit, direction,
+        target and actual."""
+        rows = [FormRow((), evidence=("evidence",))]
+        for i in range(self.count):
+            at = ("targets", i)
+            cells = (
+                FormCell((*at, "name"), "text", "name"),
+                FormCell((*at, "unit"), "text", "unit", required=False),
+                FormCell(
+                    (*at, "direction"),
+                    "choice",
+                    "direction",
+                    choices=DIRECTIONS,
+                    values=("higher", "lower"),
+                    required=False,
+                ),
+                FormCell((*at, "target"), "decimal", "target", minimum=ZERO),
+                FormCell((*at, "actual"), "decimal", "value", minimum=ZERO),
+            )
+            rows.append(
+                FormRow(
+                    cells,
+                    title=f"Chỉ tiêu {i + 1}",
+                    number=f".{i + 1}",
+                    rule=f"{plain(self.points_each)} × min(p, 1)",
+                    maximum=self.points_each,
+                    evidence=(*at, "evidence"),
+                )
+            )
+        return rows
 
     def template_lines(self) -> list[str]:
         lines = [

@@ -29,11 +29,15 @@ def one_line(text: str) -> str:
     return _CONTROLS.sub(lambda found: _NAMED.get(found.group(), f"\\x{ord(found.group()):02x}"), text)
 
 
+def where(problem: Problem) -> str:
+    """`file:line:column`, or `file!sheet!cell` in a workbook (SPEC 8)."""
+    if problem.sheet is not None:
+        return f"{one_line(problem.file)}!{one_line(problem.sheet)}!{problem.cell}"
+    return f"{one_line(problem.file)}:{problem.line}:{problem.column}"
+
+
 def as_text(problems: Iterable[Problem]) -> str:
-    return "".join(
-        f"{one_line(p.file)}:{p.line}:{p.column}: {p.severity.value} {p.code} {one_line(p.message)}\n"
-        for p in sort(problems)
-    )
+    return "".join(f"{where(p)}: {p.severity.value} {p.code} {one_line(p.message)}\n" for p in sort(problems))
 
 
 def as_json(problems: Iterable[Problem]) -> str:
@@ -52,6 +56,12 @@ def as_github(problems: Iterable[Problem]) -> str:
     lines = []
     for p in sort(problems):
         level = "error" if p.is_error else "warning"
+        if p.sheet is not None:
+            lines.append(
+                f"::{level} file={_escape_property(p.file)},title={_escape_property(f'emulate {p.code}')}::"
+                f"{_escape_data(f'{p.sheet}!{p.cell}: {p.message}')}\n"
+            )
+            continue
         lines.append(
             f"::{level} file={_escape_property(p.file)},line={max(p.line, 1)},col={max(p.column, 1)},"
             f"title={_escape_property(f'emulate {p.code}')}::{_escape_data(p.message)}\n"

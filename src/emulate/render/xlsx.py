@@ -137,7 +137,7 @@ def score_workbook(evaluation: Evaluation) -> bytes:
         _bold_header(review)
         review.freeze_panes = "A2"
         _widths(review, [30, 9, 40, 13, 11, 60])
-    return _save(book)
+    return save_workbook(book)
 
 
 def _criteria_sheet(sheet: Any, evaluation: Evaluation) -> None:
@@ -213,7 +213,7 @@ def history_workbook(years: Sequence[int], units: Sequence[Any]) -> bytes:
     _bold_header(sheet)
     sheet.freeze_panes = "B2"
     _widths(sheet, [36, *([10] * (3 * len(years)))])
-    return _save(book)
+    return save_workbook(book)
 
 
 def _number_cells(sheet: Any, formats: dict[int, str], min_row: int) -> None:
@@ -329,7 +329,7 @@ def diff_workbook(old: Ruleset, new: Ruleset, changes: Sequence[Change], impact:
         _bold_header(moved, 2)
         moved.freeze_panes = "B3"
         _widths(moved, [36, 11, 11, 10, 9, 9, 9, 26])
-    return _save(book)
+    return save_workbook(book)
 
 
 #: a text cell starting with one of these is a formula to Excel, or becomes one when edited (SPEC 10)
@@ -339,7 +339,7 @@ _NO_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_TIMES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
 
 
-def _save(book: Any) -> bytes:
+def save_workbook(book: Any) -> bytes:
     """The workbook's bytes: every text cell a text (never a formula), the same bytes for the same inputs."""
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
