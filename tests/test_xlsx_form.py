@@ -487,7 +487,7 @@ def test_the_form_leaves_out_what_others_score(tmp_path: Path) -> None:
 
 
 def test_a_rating_is_chosen_by_its_title_and_read_as_its_id(workspace: Path, tmp_path: Path) -> None:
-    """SPEC 8: the shipped scale gives titles; the form lists `Tốt`, and the workbook scores as `tot` with no warning."""
+    """SPEC 8: the shipped scale gives titles; the form lists `Tốt`, and the workbook scores as `tot`, no warning."""
     form = make_form(workspace, "so-xay-dung", tmp_path / "f.xlsx")
     book = load_workbook(form)
     lists = [v.formula1 for v in book[SHEET].data_validations.dataValidation if v.type == "list"]
