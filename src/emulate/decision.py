@@ -23,6 +23,7 @@ from .engine import Ranking, ScoreCard, rank, score
 from .evaluation import Evaluation, evaluate
 from .fields import Model, NonNegativeWhole, did_you_mean
 from .i18n import _
+from .kinds.rating import RatingRule, RatingValue
 from .problems import Problem
 from .review import Adjustment, Review, apply_review
 from .ruleset import Conditions, Ruleset
@@ -36,6 +37,8 @@ MOST_WAYS = 5
 _MOST_SETS = 400
 #: a deduction's count is lowered at most this many times (each a re-scoring)
 _MOST_COUNTS = 200
+#: where the split of the points matters (`split_matters`), at most this many combinations of values are tried
+_MOST_COMBINATIONS = 2000
 
 
 # --- goals ---------------------------------------------------------------------------------
@@ -92,6 +95,9 @@ class _Lever:
     deduction: bool
     spans: tuple[tuple[int, int], ...]  # gains above 0, every step from low to high
     value_for: Callable[[int], Any]
+    # every other value of a closed scale (a rating's labels) scoring no less, with its gain: where the
+    # split matters, a label of equal total but more base points is another way
+    labels: tuple[tuple[int, Any], ...] = ()
 
     @property
     def top(self) -> int:
@@ -121,7 +127,17 @@ def _levers(ruleset: Ruleset, submission: Submission, card: ScoreCard, frozen: s
         def value_for(gain: int, now: Decimal = cs.total, give: Callable[[Decimal], Any] = reach.value_for) -> Any:
             return give(now + _points(gain, places))
 
-        levers.append(_Lever(cs.criterion.id, False, spans, value_for))
+        labels: tuple[tuple[int, Any], ...] = ()
+        if isinstance(cs.value, RatingValue) and isinstance(cs.criterion.rule, RatingRule):
+            labels = tuple(
+                (_steps(scored.points + scored.bonus - cs.total, places), other)
+                for label in cs.criterion.rule.scale
+                if label != cs.value.rating
+                for other in [cs.value.model_copy(update={"rating": label})]
+                for scored in [cs.criterion.rule.score(other, places)]
+                if scored.points + scored.bonus >= cs.total
+            )
+        levers.append(_Lever(cs.criterion.id, False, spans, value_for, labels))
     for ds in card.deductions:
         if ds.count == 0 or ds.deduction_id in frozen:
             continue
@@ -248,6 +264,51 @@ def award_floor(award: Conditions, own_max: Decimal) -> Decimal | None:
     return max(floors) if floors else None
 
 
+class _CannotTell(Exception):
+    """Too many combinations of values to try, where the goal depends on how the points are split."""
+
+
+def split_matters(ruleset: Ruleset) -> bool:
+    """Whether an award or a class asks more of a unit than its total: a share of every criterion, or an
+    expression (`when`), which may read any criterion, count or class. Then the total alone does not
+    say whether a goal is reached, and `gap` tries the combinations of values themselves."""
+    return any(
+        c.min_criterion_share is not None or c.when is not None for c in [*ruleset.awards, *ruleset.classification]
+    )
+
+
+def _every_split(unit: _Unit, levers: Sequence[_Lever]) -> _Found | None:
+    """The smallest increase, trying every combination of the levers' values (at most _MOST_COMBINATIONS,
+    or _CannotTell); among equal increases, the one with the fewest changes, then the smallest planned gain."""
+    options: list[list[tuple[int, Change | None]]] = []
+    for lever in levers:
+        if lever.labels:
+            values = [(gain, Change(lever.target, value)) for gain, value in lever.labels]
+        else:
+            gains = sorted({g for low, high in lever.spans for g in range(max(low, 1), high + 1)})
+            values = [(g, Change(lever.target, lever.value_for(g), lever.deduction)) for g in gains]
+        options.append([(0, None), *values])
+    size = 1
+    for option in options:
+        size *= len(option)
+        if size > _MOST_COMBINATIONS:
+            raise _CannotTell
+    best: tuple[Decimal, int, int] | None = None
+    found: _Found | None = None
+    for plan in itertools.product(*options):
+        planned = sum(gain for gain, _change in plan)
+        changes = [change for _gain, change in plan if change is not None]
+        if not changes:
+            continue
+        attempt = unit.attempt(changes)
+        if not unit.reaches(attempt):
+            continue
+        key = (attempt.card.total, len(attempt.changes), planned)
+        if best is None or key < best:
+            best, found = key, attempt
+    return found
+
+
 def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Found | None:
     """The smallest increase these levers can make that reaches the goal, confirmed by re-ranking.
 
@@ -263,6 +324,8 @@ def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Foun
     places = unit.ruleset.rounding.places
     if not levers:
         return None
+    if split_matters(unit.ruleset):
+        return _every_split(unit, levers)
     reachable = 1
     for lever in levers:
         reachable = _plus(reachable, lever)
@@ -349,8 +412,10 @@ class Opening:
 
 @dataclass(frozen=True)
 class Obstacle:
-    """What cannot help, and why: `reason` is at_maximum, require_zero, min_share, quota_held, units_ahead or
-    class_condition (a condition of the class asked for that points cannot meet)."""
+    """What cannot help, and why: `reason` is at_maximum, require_zero, min_share, quota_held, units_ahead,
+    class_condition (a condition of the class asked for that points cannot meet) or cannot_tell (the goal
+    depends on how the points are split, and there are too many ways to split them to try: no answer
+    rather than a wrong one)."""
 
     reason: str
     criterion: str | None = None
@@ -454,7 +519,12 @@ def gap(
             new_rank=before.rank,
             new_award=before.award,
         )
-    found = None if failing else _smallest(unit, levers)
+    try:
+        # even with a count that must be 0 and is not, a better award of the ladder may be within reach
+        found = _smallest(unit, levers)
+    except _CannotTell:
+        obstacles.append(Obstacle("cannot_tell", award=goal.award, rank=goal.rank, class_id=goal.class_id))
+        return replace(unanswered, cannot_help=tuple(obstacles))
     if found is None:
         if not failing:
             obstacles.append(_why_not(unit, levers, award))
@@ -513,7 +583,10 @@ def _ways(unit: _Unit, levers: Sequence[_Lever], best: _Found) -> tuple[Way, ...
             if tried > _MOST_SETS:
                 break
             # no set does better than all the levers together: start there
-            result = _smallest(unit, chosen, needed)
+            try:
+                result = _smallest(unit, chosen, needed)
+            except _CannotTell:
+                continue
             if result is not None and len(result.changes) == size:
                 found.append(result)
                 if sum(f.card.total == best.card.total for f in found) >= MOST_WAYS:
@@ -556,9 +629,12 @@ class Boundary:
 
 @dataclass(frozen=True)
 class Move:
+    """A unit whose rank, award or class differs (None: not ranked on that side, or no award or class)."""
+
     department: str
     rank: tuple[int | None, int | None]
     award: tuple[str | None, str | None]
+    class_id: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -668,17 +744,18 @@ def _undo(
 
 
 def _moves(before: Ranking, after: Ranking) -> tuple[Move, ...]:
-    """Every unit whose rank or award differs between two rankings, in the order of the second."""
+    """Every unit whose rank, award or class differs between two rankings, in the order of the second."""
     old = {u.card.department: u for u in before.units}
     moves = []
     for unit in after.units:
         was = old.get(unit.card.department)
-        if was is None or (was.rank, was.award) != (unit.rank, unit.award):
+        if was is None or (was.rank, was.award, was.class_id) != (unit.rank, unit.award, unit.class_id):
             moves.append(
                 Move(
                     unit.card.department,
                     (was.rank if was else None, unit.rank),
                     (was.award if was else None, unit.award),
+                    (was.class_id if was else None, unit.class_id),
                 )
             )
     return tuple(moves)

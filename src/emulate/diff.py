@@ -56,7 +56,7 @@ from typing import Any, Literal
 from .arithmetic import round_points
 from .engine import ScoreCard, rank, score
 from .i18n import _
-from .kinds import VALUE_MODELS
+from .kinds import VALUE_MODELS, NotApplicable
 from .ruleset import Content, Criterion, Ruleset
 from .submission import Submission, check_value
 
@@ -379,6 +379,19 @@ def adapt(
                     _("{no} has no value in the {year} submission: scored 0").format(no=criterion.no, year=year),
                 )
             )
+            continue
+        if isinstance(value, NotApplicable):  # declared not applicable: kept where these rules allow it
+            if criterion.not_applicable == "allowed":
+                values[criterion.id] = value
+            else:
+                missing.append(
+                    InputNote(
+                        criterion.id,
+                        _(
+                            "{no} was declared not applicable in {year}, which these rules do not allow: scored 0"
+                        ).format(no=criterion.no, year=year),
+                    )
+                )
             continue
         own = written_for.criterion(criterion.id) if written_for is not None else None
         if not isinstance(value, VALUE_MODELS[criterion.kind]) or (own is not None and own.kind != criterion.kind):
