@@ -18,6 +18,7 @@ on a finite grid, values that score alike taken once) and every smaller deductio
 from __future__ import annotations
 
 import itertools
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +37,8 @@ Data = dict[str, Any]
 SOME = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 YEAR = 2017
 TARGET = 10
+#: examples per property (more to hunt for bugs: DECISION_EXAMPLES=500)
+EXAMPLES = int(os.environ.get("DECISION_EXAMPLES", "0"))
 NA = {"not_applicable": True, "reason": "không có nhiệm vụ này"}
 
 
@@ -293,13 +296,13 @@ def check_gap(data: Data, units: list[Data], who: int) -> None:
             assert unit is not None and unit.card.total - result.total == way.increase >= result.increase, (goal, way)
 
 
-@settings(SOME, max_examples=40)
+@settings(SOME, max_examples=EXAMPLES or 40)
 @given(workspace(), st.integers(0, 4))
 def test_gap_agrees_with_brute_force(case: tuple[Data, list[Data]], who: int) -> None:
     check_gap(*case, who)
 
 
-@settings(SOME, max_examples=25)
+@settings(SOME, max_examples=EXAMPLES or 25)
 @given(workspace(), st.booleans())
 def test_whatif_without_a_change_reproduces_score(case: tuple[Data, list[Data]], reviewed: bool) -> None:
     data, units = case
@@ -331,7 +334,7 @@ def _review(ruleset: Ruleset, data: Data, units: list[Data]) -> Review:
     return Review(YEAR, "u1", None, tuple(adjustments))
 
 
-@settings(SOME, max_examples=25)
+@settings(SOME, max_examples=EXAMPLES or 25)
 @given(workspace())
 def test_margins_undo_moves_exactly_when_rescoring_without_it_does(case: tuple[Data, list[Data]]) -> None:
     data, units = case
