@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from emulate.decision import Goal, Setting, gap, margins, whatif
@@ -74,10 +75,12 @@ def rule_data(draw: st.DrawFn, kind: str) -> Data:
         if draw(st.booleans()):
             rule |= {"bonus_per_percent": Decimal("0.1"), "bonus_cap_each": draw(st.integers(1, 2))}
         return rule
+    if kind == "count_points":
+        return {"kind": "count_points", "per": draw(st.integers(1, 2)), "cap": draw(st.integers(2, 4))}
     return {"kind": "assessed", "max": draw(st.integers(1, 4))}
 
 
-KINDS = ("rating", "tiers", "count_penalty", "targets", "assessed")
+KINDS = ("rating", "tiers", "count_penalty", "targets", "assessed", "count_points")
 CONDITION_WHEN = ("deductions == 0", "bonus >= 1", "lowest_criterion_share >= 0.5", "total >= 4")
 
 
@@ -89,7 +92,8 @@ def conditions(draw: st.DrawFn, ids: list[str]) -> Data:
     if draw(st.integers(0, 3)) == 0:
         out["min_criterion_share"] = draw(st.sampled_from([Decimal("0.4"), Decimal("0.6")]))
     if draw(st.integers(0, 3)) == 0:
-        out["when"] = draw(st.sampled_from([*CONDITION_WHEN, f"points('{draw(st.sampled_from(ids))}') >= 1"]))
+        some = draw(st.sampled_from(ids))
+        out["when"] = draw(st.sampled_from([*CONDITION_WHEN, f"points('{some}') >= 1", "count('d') <= 1"]))
     return out
 
 
@@ -110,6 +114,8 @@ def bloc(draw: st.DrawFn) -> Data:
         criterion["rule"] = draw(rule_data(kind))
         if draw(st.integers(0, 4)) == 0:
             criterion["not_applicable"] = "allowed"
+        if i and draw(st.integers(0, 5)) == 0:
+            criterion["counts_as"] = "bonus"
         criteria.append(criterion)
     contents = [{"id": "1", "title": "one", "criteria": criteria[:split]}]
     if criteria[split:]:
@@ -140,6 +146,8 @@ def bloc(draw: st.DrawFn) -> Data:
                 award["across_groups"] = True
         if draw(st.integers(0, 3)) == 0:
             award["require_zero"] = [draw(st.sampled_from(counted))]
+        if draw(st.integers(0, 4)) == 0:
+            award["min_points"] = draw(st.integers(1, 6))
         awards.append(award)
     data["awards"] = awards
     if draw(st.booleans()):
@@ -149,8 +157,12 @@ def bloc(draw: st.DrawFn) -> Data:
         classes.append({"id": "z", "title": "Z"})
         data["classification"] = classes
         data["rank_by_class"] = draw(st.booleans())
+        if awards and draw(st.integers(0, 3)) == 0:
+            awards[0]["when"] = "class() == 'x'"
     breakers = ["fewer_deductions", "content:1", *(f"criterion:{c}" for c in ids)]
     data["tie_breakers"] = draw(st.lists(st.sampled_from(breakers), unique=True, max_size=2))
+    if draw(st.integers(0, 3)) == 0:
+        data["compare"] = "share"
     return data
 
 
@@ -161,7 +173,7 @@ def grid(rule: Data) -> list[Data]:
         return [{"rating": label} for label in rule["scale"]]
     if kind == "tiers":
         return [{"value": n} for n in range(6)]
-    if kind == "count_penalty":
+    if kind in ("count_penalty", "count_points"):
         return [{"count": n} for n in range(7)]
     if kind == "targets":
         return [{"targets": [{"name": "t", "target": TARGET, "actual": n}]} for n in range(21)]
@@ -267,7 +279,7 @@ def shown(ranking: Ranking) -> list[tuple[Any, ...]]:
 # --- the properties ----------------------------------------------------------------------------
 
 
-def check_gap(data: Data, units: list[Data], who: int) -> None:
+def check_gap(data: Data, units: list[Data], who: int, note: Callable[[str], None] = lambda _: None) -> None:
     ruleset = build(data)
     submissions = submissions_of(ruleset, units)
     department = submissions[who % len(submissions)].department
@@ -276,6 +288,18 @@ def check_gap(data: Data, units: list[Data], who: int) -> None:
         result = gap(ruleset, submissions, [], None, department, goal)
         expected = brute_force(ruleset, data, submissions, department, goal)
         reasons = [o.reason for o in result.cannot_help]
+        note(
+            "gap: "
+            + (
+                "cannot_tell"
+                if "cannot_tell" in reasons
+                else "unreachable"
+                if result.increase is None
+                else "reached"
+                if result.increase == 0 and not result.ways
+                else "increase"
+            )
+        )
         if "cannot_tell" in reasons:
             assert result.increase is None, (goal, result)
             continue
@@ -299,7 +323,7 @@ def check_gap(data: Data, units: list[Data], who: int) -> None:
 @settings(SOME, max_examples=EXAMPLES or 40)
 @given(workspace(), st.integers(0, 4))
 def test_gap_agrees_with_brute_force(case: tuple[Data, list[Data]], who: int) -> None:
-    check_gap(*case, who)
+    check_gap(*case, who, event)
 
 
 @settings(SOME, max_examples=EXAMPLES or 25)
@@ -490,3 +514,19 @@ def test_margins_moves_carry_the_class() -> None:
     assert undo.undo_changes
     moved = {m.department: m for m in undo.moves}
     assert moved["u2"].class_id == ("x", "z") and moved["u2"].rank == (1, 2)
+
+
+def test_gap_reads_a_tie_on_share_when_ranking_by_share() -> None:
+    # u1: 1 + 1 - 1 of its own 2 (share 0.5); u2, u3: 1 of their own 1. Raising c2 (a bonus) to 2 of 2
+    # ties them on share and loses on fewer_deductions; d brought to 0 ties and wins. Once 2: the tie
+    # was looked for on totals (2 against 1), so the split with d was never tried
+    rating = {"kind": "rating", "scale": {"a": 1, "b": 0, "c": 0}}
+    penalty = {"kind": "count_penalty", "max": 1, "per": 1}
+    data = _bloc([("c1", rating), ("c2", TIERS), ("c3", penalty)], compare="share", tie_breakers=["fewer_deductions"])
+    data["contents"][1]["criteria"][0]["counts_as"] = "bonus"
+    others = {"c1": NA, "c2": {"value": 0}, "c3": {"count": 0}}
+    units = _units({"c1": {"rating": "a"}, "c2": {"value": 0}, "c3": {"count": 0}}, others, others, deducted=(1, 0, 0))
+    ruleset = build(data)
+    result = gap(ruleset, submissions_of(ruleset, units), [], None, "u1", Goal(rank=1))
+    assert result.increase == 1 and [c.target for c in result.ways[0].changes] == ["d"]
+    check_gap(data, units, 0)

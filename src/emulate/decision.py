@@ -233,9 +233,16 @@ class _Unit:
         return self.goal.reached(self.ruleset, found.ranking, self.department)
 
     def tied(self, found: _Found) -> bool:
-        """Whether the unit's total equals another's: the tie-breakers then read how the gain is split."""
-        total = found.card.total
-        return any(u.card.total == total for u in found.ranking.units if u.card.department != self.department)
+        """Whether the unit's total (its share, with `compare: share`) equals another's: the tie-breakers
+        then read how the gain is split."""
+
+        def standing(card: ScoreCard) -> Decimal | None:
+            if self.ruleset.compare == "share":
+                return card.share if card.has_share else None
+            return card.total
+
+        mine = standing(found.card)
+        return any(standing(u.card) == mine for u in found.ranking.units if u.card.department != self.department)
 
     def count_fails(self, found: _Found) -> bool:
         """Whether an award's count condition fails for the unit: a lever may bring that count to 0."""
