@@ -530,3 +530,16 @@ def test_gap_reads_a_tie_on_share_when_ranking_by_share() -> None:
     result = gap(ruleset, submissions_of(ruleset, units), [], None, "u1", Goal(rank=1))
     assert result.increase == 1 and [c.target for c in result.ways[0].changes] == ["d"]
     check_gap(data, units, 0)
+
+
+def test_gap_offers_the_label_whose_base_points_win_the_tie_breaker() -> None:
+    # a: 2 points; b: 1 point + bonus 1, the same total. u1, rated b, holds the one place; u2 rated b
+    # would tie it on content 1 too (the place then goes to u1 by id); rated a, it wins content 1.
+    # Once: the worst label of a total was offered (b), and the award was out of reach
+    rating = {"kind": "rating", "scale": {"a": 2, "b": 1, "c": 0}, "bonus": {"b": 1}}
+    data = _bloc([("c1", rating)], awards=[{"id": "a1", "title": "A1", "quota": 1}], tie_breakers=["content:1"])
+    units = _units({"c1": {"rating": "b"}}, {"c1": {"rating": "c"}}, {"c1": {"rating": "c"}})
+    ruleset = build(data)
+    result = gap(ruleset, submissions_of(ruleset, units), [], None, "u2", Goal(award="a1"))
+    assert result.increase == 2 and [c.value.rating for c in result.ways[0].changes] == ["a"]
+    check_gap(data, units, 1)
