@@ -543,3 +543,19 @@ def test_gap_offers_the_label_whose_base_points_win_the_tie_breaker() -> None:
     result = gap(ruleset, submissions_of(ruleset, units), [], None, "u2", Goal(award="a1"))
     assert result.increase == 2 and [c.value.rating for c in result.ways[0].changes] == ["a"]
     check_gap(data, units, 1)
+
+
+def test_whatif_under_another_ruleset_names_no_value_missing_for_a_criterion_that_does_not_apply() -> None:
+    rating = {"kind": "rating", "scale": {"a": 2, "b": 1, "c": 0}}
+    data = _bloc([("c1", rating), ("c2", rating)])
+    data["contents"][1]["criteria"][0]["applies_to"] = ["u1", "u2"]
+    units = _units(
+        {"c1": {"rating": "a"}, "c2": {"rating": "a"}},
+        {"c1": {"rating": "b"}, "c2": {"rating": "c"}},
+        {"c1": {"rating": "b"}},
+    )
+    ruleset = build(data)
+    submissions = submissions_of(ruleset, units)
+    # once: u3 was said to have no value for c2, "scored 0", though c2 does not apply to it
+    result = whatif(ruleset, submissions, [], None, (), ruleset)
+    assert result.changes == () and result.unscored == ()

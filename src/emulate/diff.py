@@ -372,6 +372,17 @@ def adapt(
     ignored: list[InputNote] = []
     for _content, criterion in ruleset.criteria():
         value = submission.criteria.get(criterion.id)
+        if not ruleset.applies(criterion, submission.department):  # left out of the unit's score and maximum
+            if value is not None:
+                ignored.append(
+                    InputNote(
+                        criterion.id,
+                        _("{no} does not apply to {department} under the {year} rules: ignored").format(
+                            no=criterion.no, department=submission.department, year=ruleset.year
+                        ),
+                    )
+                )
+            continue
         if value is None:
             missing.append(
                 InputNote(
