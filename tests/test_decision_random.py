@@ -559,3 +559,21 @@ def test_whatif_under_another_ruleset_names_no_value_missing_for_a_criterion_tha
     # once: u3 was said to have no value for c2, "scored 0", though c2 does not apply to it
     result = whatif(ruleset, submissions, [], None, (), ruleset)
     assert result.changes == () and result.unscored == ()
+
+
+def test_gap_below_the_floor_of_zero_finds_the_split_that_wins_the_tie() -> None:
+    # u1: bonus 0 - 2 deducted, held at 0; ranked by share, no unit has one (c1 not applicable), so
+    # criterion:c2 decides: 1 point of c2 still leaves u1 at 0, and puts it first with no increase.
+    # Once 1: the gains between -2 and 0 were never tried
+    targets = {"kind": "targets", "count": 1, "points_each": 1}
+    data = _bloc([("c1", TIERS), ("c2", targets)], compare="share", tie_breakers=["criterion:c2"])
+    data["contents"][1]["criteria"][0]["counts_as"] = "bonus"
+    data["deductions"][0]["per"] = 2
+    units = _units(
+        *({"c1": NA, "c2": {"targets": [{"name": "t", "target": TARGET, "actual": actual}]}} for actual in (0, 0, 5)),
+        deducted=(1, 0, 0),
+    )
+    ruleset = build(data)
+    result = gap(ruleset, submissions_of(ruleset, units), [], None, "u1", Goal(rank=1))
+    assert result.increase == 0 and [c.target for c in result.ways[0].changes] == ["c2"]
+    check_gap(data, units, 0)

@@ -272,16 +272,44 @@ def award_floor(award: Conditions, own_max: Decimal) -> Decimal | None:
 
 
 class _CannotTell(Exception):
-    """Too many combinations of values to try, where the goal depends on how the points are split."""
+    """Too many combinations of values to try, where the goal depends on how the points are split (or the
+    unit's total is held at the floor of 0)."""
 
 
-def split_matters(ruleset: Ruleset) -> bool:
-    """Whether an award or a class asks more of a unit than its total: a share of every criterion, or an
-    expression (`when`), which may read any criterion, count or class. Then the total alone does not
-    say whether a goal is reached, and `gap` tries the combinations of values themselves."""
-    return any(
-        c.min_criterion_share is not None or c.when is not None for c in [*ruleset.awards, *ruleset.classification]
-    )
+def split_matters(ruleset: Ruleset, goal: Goal, own_max: Decimal) -> bool:
+    """Whether reaching the goal may ask more of the unit than a total: a share of every criterion, or an
+    expression (`when`, which may read any criterion, count or class), in a condition the goal depends on.
+    Then the total alone does not say whether the goal is reached, and `gap` tries the combinations of
+    values themselves.
+
+    The goal depends on: for a class, that class and the better ones; for an award, that award and
+    the exclusive ones before it (a better award reaches it too), and the classes when one of those
+    awards reads `class()`; and on every class when the ranking goes by class first (`rank_by_class`)
+    and the goal is a rank or an award's place.
+    """
+    classes = list(ruleset.classification)
+    relevant: list[Conditions] = []
+    if goal.class_id is not None:
+        ids = [c.id for c in classes]
+        wanted = classes[ids.index(goal.class_id)] if goal.class_id in ids else None
+        relevant += classes[: ids.index(goal.class_id) + 1] if wanted is not None else classes
+        if wanted is not None and not wanted.require_zero:
+            # a better class whose floor is no lower is met only at totals where the class asked for is
+            # met too, when its own conditions are on the total alone: it changes nothing
+            floor = award_floor(wanted, own_max)
+            relevant = [
+                c for c in relevant if c is wanted or floor is None or (award_floor(c, own_max) or floor - 1) < floor
+            ]
+    else:
+        award = next((a for a in ruleset.awards if a.id == goal.award), None)
+        if award is not None:
+            ladder = [a for a in ruleset.awards if a.exclusive]
+            relevant += ladder[: ladder.index(award) + 1] if award.exclusive else [award]
+            if any(a.when is not None and "class(" in a.when for a in relevant):
+                relevant += classes
+        if ruleset.rank_by_class:
+            relevant += classes
+    return any(c.min_criterion_share is not None or c.when is not None for c in relevant)
 
 
 def _every_split(unit: _Unit, levers: Sequence[_Lever]) -> _Found | None:
@@ -331,12 +359,15 @@ def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Foun
     places = unit.ruleset.rounding.places
     if not levers:
         return None
-    if split_matters(unit.ruleset):
+    raw = _steps(unit.card.base + unit.card.bonus - unit.card.deducted, places)
+    # below the floor of 0 every gain up to it leaves the total at 0, where a tie-breaker may still
+    # favour one split: the totals say nothing there
+    floored = raw < 0 and unit.ruleset.floor == 0
+    if floored or split_matters(unit.ruleset, unit.goal, unit.card.own_max):
         return _every_split(unit, levers)
     reachable = 1
     for lever in levers:
         reachable = _plus(reachable, lever)
-    raw = _steps(unit.card.base + unit.card.bonus - unit.card.deducted, places)
     gains = {_steps(total, places) - raw for total in unit.thresholds()} | {reachable.bit_length() - 1}
     criteria = [lever for lever in levers if not lever.deduction]
     deductions = [lever for lever in levers if lever.deduction]
