@@ -577,3 +577,16 @@ def test_gap_below_the_floor_of_zero_finds_the_split_that_wins_the_tie() -> None
     result = gap(ruleset, submissions_of(ruleset, units), [], None, "u1", Goal(rank=1))
     assert result.increase == 0 and [c.target for c in result.ways[0].changes] == ["c2"]
     check_gap(data, units, 0)
+
+
+def test_too_many_splits_but_even_every_point_open_falls_short_is_an_answer() -> None:
+    # as above, but u2 already holds the one place with every point: u3 at its best ties it, and the
+    # place of a tie goes by id, to u2. Too many splits to try, yet no split can do better than the best
+    wide = {"kind": "assessed", "max": 50}
+    award = {"id": "a1", "title": "A1", "min_criterion_share": Decimal("0.9"), "quota": 1}
+    data = _bloc([(f"c{i}", wide) for i in (1, 2, 3, 4)], awards=[award])
+    zero = {f"c{i}": {"points": 0} for i in (1, 2, 3, 4)}
+    units = _units(zero, {f"c{i}": {"points": 50} for i in (1, 2, 3, 4)}, zero)
+    ruleset = build(data)
+    result = gap(ruleset, submissions_of(ruleset, units), [], None, "u3", Goal(award="a1"))
+    assert result.increase is None and [o.reason for o in result.cannot_help] == ["quota_held"]

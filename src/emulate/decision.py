@@ -312,6 +312,11 @@ def split_matters(ruleset: Ruleset, goal: Goal, own_max: Decimal) -> bool:
     return any(c.min_criterion_share is not None or c.when is not None for c in relevant)
 
 
+def _reads_when(ruleset: Ruleset) -> bool:
+    """Whether an award or a class has an expression (`when`), which need not favour more points."""
+    return any(c.when is not None for c in [*ruleset.awards, *ruleset.classification])
+
+
 def _every_split(unit: _Unit, levers: Sequence[_Lever]) -> _Found | None:
     """The smallest increase, trying every combination of the levers' values (at most _MOST_COMBINATIONS,
     or _CannotTell); among equal increases, the one with the fewest changes, then the smallest planned gain."""
@@ -561,8 +566,15 @@ def gap(
         # even with a count that must be 0 and is not, a better award of the ladder may be within reach
         found = _smallest(unit, levers)
     except _CannotTell:
-        obstacles.append(Obstacle("cannot_tell", award=goal.award, rank=goal.rank, class_id=goal.class_id))
-        return replace(unanswered, cannot_help=tuple(obstacles))
+        # too many splits to try; without a `when`, every condition favours more points in every
+        # criterion, so if even every point still open does not reach the goal, nothing does
+        at_top = [Change(lever.target, lever.value_for(lever.top), lever.deduction) for lever in levers if lever.top]
+        # (a rating's bonus may give the most points to a label with fewer base points: no such claim)
+        bonus = any(isinstance(cs.criterion.rule, RatingRule) and cs.criterion.rule.bonus for cs in card.criteria)
+        if bonus or _reads_when(ruleset) or unit.reaches(unit.attempt(at_top)):
+            obstacles.append(Obstacle("cannot_tell", award=goal.award, rank=goal.rank, class_id=goal.class_id))
+            return replace(unanswered, cannot_help=tuple(obstacles))
+        found = None
     if found is None:
         if not failing:
             obstacles.append(_why_not(unit, levers, award))
