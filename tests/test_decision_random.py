@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from emulate.decision import Goal, Setting, gap, margins, whatif
 from emulate.engine import Ranking, rank, score
 from emulate.kinds import VALUE_MODELS, NotApplicable
+from emulate.render.decision import gap_data, gap_lines
 from emulate.review import Adjustment, Review, apply_review
 from emulate.ruleset import Ruleset, check_ruleset
 from emulate.submission import Submission
@@ -482,6 +483,9 @@ def test_gap_says_it_cannot_tell_rather_than_answer_wrong() -> None:
     ruleset = build(data)
     result = gap(ruleset, submissions_of(ruleset, units), [], None, "u1", Goal(award="a1"))
     assert result.increase is None and [o.reason for o in result.cannot_help] == ["cannot_tell"]
+    # said as such, not as an unreachable goal
+    assert gap_data(result)["cannot_help"] == [{"reason": "cannot_tell", "award": "a1"}]
+    assert "cannot be told" in " ".join(gap_lines(ruleset, result))
 
 
 def test_whatif_under_another_ruleset_keeps_not_applicable_values() -> None:

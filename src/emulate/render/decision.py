@@ -163,6 +163,9 @@ def gap_lines(ruleset: Ruleset, result: Gap) -> list[str]:
             total=number(result.total, places),
         )
     ]
+    if result.increase is None and any(o.reason == "cannot_tell" for o in result.cannot_help):
+        lines.append(_("Whether the goal can be reached, and with what increase, cannot be told (see below)."))
+        return lines
     if result.increase is None:
         lines.append(_("The goal cannot be reached with the values the unit can still change."))
         return lines
