@@ -317,6 +317,8 @@ def check_gap(data: Data, units: list[Data], who: int, note: Callable[[str], Non
         for way in result.ways:
             after = whatif(ruleset, submissions, [], None, [Setting(department, c) for c in way.changes])
             assert goal.reached(ruleset, after.after.ranking, department), (goal, way, result)
+            # each way names each criterion once, and every way as few as the first
+            assert len({c.target for c in way.changes}) == len(way.changes) == len(result.ways[0].changes)
             unit = after.after.ranking.unit(department)
             assert unit is not None and unit.card.total - result.total == way.increase >= result.increase, (goal, way)
 

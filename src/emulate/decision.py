@@ -317,9 +317,10 @@ def _reads_when(ruleset: Ruleset) -> bool:
     return any(c.when is not None for c in [*ruleset.awards, *ruleset.classification])
 
 
-def _every_split(unit: _Unit, levers: Sequence[_Lever]) -> _Found | None:
+def _every_split(unit: _Unit, levers: Sequence[_Lever], reaching: list[_Found] | None = None) -> _Found | None:
     """The smallest increase, trying every combination of the levers' values (at most _MOST_COMBINATIONS,
-    or _CannotTell); among equal increases, the one with the fewest changes, then the smallest planned gain."""
+    or _CannotTell); among equal increases, the one with the fewest changes, then the smallest planned gain.
+    Every combination that reaches the goal is added to `reaching`, when given."""
     options: list[list[tuple[int, Change | None]]] = []
     for lever in levers:
         if lever.labels:
@@ -343,10 +344,21 @@ def _every_split(unit: _Unit, levers: Sequence[_Lever]) -> _Found | None:
         attempt = unit.attempt(changes)
         if not unit.reaches(attempt):
             continue
+        if reaching is not None:
+            reaching.append(attempt)
         key = (attempt.card.total, len(attempt.changes), planned)
         if best is None or key < best:
             best, found = key, attempt
     return found
+
+
+def _every_way_tried(unit: _Unit) -> bool:
+    """Whether `gap` tries every combination of values rather than the totals: where the split matters,
+    or below the floor of 0, where every gain up to it leaves the total at 0 and a tie-breaker may still
+    favour one split."""
+    card = unit.card
+    floored = card.base + card.bonus - card.deducted < 0 and unit.ruleset.floor == 0
+    return floored or split_matters(unit.ruleset, unit.goal, card.own_max)
 
 
 def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Found | None:
@@ -365,10 +377,7 @@ def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Foun
     if not levers:
         return None
     raw = _steps(unit.card.base + unit.card.bonus - unit.card.deducted, places)
-    # below the floor of 0 every gain up to it leaves the total at 0, where a tie-breaker may still
-    # favour one split: the totals say nothing there
-    floored = raw < 0 and unit.ruleset.floor == 0
-    if floored or split_matters(unit.ruleset, unit.goal, unit.card.own_max):
+    if _every_way_tried(unit):
         return _every_split(unit, levers)
     reachable = 1
     for lever in levers:
@@ -618,6 +627,18 @@ def _why_not(unit: _Unit, levers: Sequence[_Lever], award: Any) -> Obstacle:
 
 def _ways(unit: _Unit, levers: Sequence[_Lever], best: _Found) -> tuple[Way, ...]:
     """The sets of fewest criteria that reach the goal, each with its own smallest increase."""
+    order = {lever.target: i for i, lever in enumerate(levers)}
+    if _every_way_tried(unit):  # one pass over every combination: the sets of fewest changes among them
+        reaching: list[_Found] = []
+        _every_split(unit, levers, reaching)
+        fewest_changes = min(len(f.changes) for f in reaching)
+        smallest: dict[tuple[str, ...], _Found] = {}
+        for f in reaching:
+            key = tuple(sorted(c.target for c in f.changes))
+            if len(f.changes) == fewest_changes and (key not in smallest or f.card.total < smallest[key].card.total):
+                smallest[key] = f
+        ways = sorted(smallest.values(), key=lambda f: (f.card.total, [order[c.target] for c in f.changes]))
+        return tuple(Way(f.changes, f.card.total - unit.card.total) for f in ways[:MOST_WAYS])
     places = unit.ruleset.rounding.places
     needed = _steps(best.card.total - unit.card.total, places)
     useful = [lever for lever in levers if lever.top]
