@@ -537,8 +537,9 @@ def test_ranks_are_competition_ranks(case: tuple[Data, list[Data]]) -> None:
 def eligible(ruleset: Ruleset, card: ScoreCard, award_id: str) -> bool:
     """An award's conditions, recomputed from the submission's own values."""
     award = next(a for a in ruleset.awards if a.id == award_id)
-    maximum = ruleset.max_points
-    share_ok = card.total >= award.min_share * maximum  # total / maximum >= min_share
+    maximum = card.own_max  # the unit's own maximum (SPEC 7.4): the ruleset's when every criterion applies
+    # total / maximum >= min_share; with a maximum of 0 the share is null and min_share fails (SPEC 7.9)
+    share_ok = award.min_share is None or (maximum > 0 and card.total >= award.min_share * maximum)
     submission = card.submission
     zero_ok = True
     for name in award.require_zero:
@@ -548,8 +549,27 @@ def eligible(ruleset: Ruleset, card: ScoreCard, award_id: str) -> bool:
     return share_ok and zero_ok
 
 
+# a ruleset whose only criterion is worth 0: each unit's own maximum is 0, so its share is null and
+# min_share fails (SPEC 7.9); the expectation once read 0 >= 0.01 x 0 as eligible
+_ZERO_MAX_RULESET: Data = {
+    **_COARSE_RULESET,
+    "awards": [{"id": "a1", "title": "A", "quota": 1, "min_share": Decimal("0.01"), "require_zero": []}],
+    "contents": [
+        {
+            "id": "1",
+            "title": "c",
+            "criteria": [
+                {"id": "c1-1", "no": "1.1", "title": "t", "source": "s", "rule": {"kind": "rating", "scale": {"a": 0}}}
+            ],
+        }
+    ],
+}
+_ZERO_MAX_SUBMISSION: Data = {"department": "u1", "year": 2017, "criteria": {"c1-1": {"rating": "a"}}}
+
+
 @FAST
 @given(year_data())
+@example((_ZERO_MAX_RULESET, [_ZERO_MAX_SUBMISSION]))
 def test_awards_respect_quota_conditions_and_one_award_per_unit(case: tuple[Data, list[Data]]) -> None:
     ruleset, submissions, missing = build_year(*case)
     ranking = rank(ruleset, [score(ruleset, s) for s in submissions], missing)

@@ -23,6 +23,7 @@ from .engine import Bests, Ranking, ScoreCard, bests, rank, score
 from .evaluation import Evaluation, evaluate
 from .fields import Model, NonNegativeWhole, did_you_mean
 from .i18n import _
+from .kinds.rating import RatingRule, RatingValue
 from .problems import Problem, warning
 from .review import Adjustment, Review, apply_review
 from .ruleset import Conditions, Ruleset
@@ -36,6 +37,8 @@ MOST_WAYS = 5
 _MOST_SETS = 400
 #: a deduction's count is lowered at most this many times (each a re-scoring)
 _MOST_COUNTS = 200
+#: where the split of the points matters (`split_matters`), at most this many combinations of values are tried
+_MOST_COMBINATIONS = 2000
 
 
 # --- goals ---------------------------------------------------------------------------------
@@ -92,6 +95,9 @@ class _Lever:
     deduction: bool
     spans: tuple[tuple[int, int], ...]  # gains above 0, every step from low to high
     value_for: Callable[[int], Any]
+    # every other value of a closed scale (a rating's labels) scoring no less, with its gain: where the
+    # split matters, a label of equal total but more base points is another way
+    labels: tuple[tuple[int, Any], ...] = ()
 
     @property
     def top(self) -> int:
@@ -126,7 +132,17 @@ def _levers(
         def value_for(gain: int, now: Decimal = cs.total, give: Callable[[Decimal], Any] = reach.value_for) -> Any:
             return give(now + _points(gain, places))
 
-        levers.append(_Lever(cs.criterion.id, False, spans, value_for))
+        labels: tuple[tuple[int, Any], ...] = ()
+        if isinstance(cs.value, RatingValue) and isinstance(cs.criterion.rule, RatingRule):
+            labels = tuple(
+                (_steps(scored.points + scored.bonus - cs.total, places), other)
+                for label in cs.criterion.rule.scale
+                if label != cs.value.rating
+                for other in [cs.value.model_copy(update={"rating": label})]
+                for scored in [cs.criterion.rule.score(other, places)]
+                if scored.points + scored.bonus >= cs.total
+            )
+        levers.append(_Lever(cs.criterion.id, False, spans, value_for, labels))
     for ds in card.deductions:
         if ds.count == 0 or ds.deduction_id in frozen:
             continue
@@ -233,9 +249,16 @@ class _Unit:
         return self.goal.reached(self.ruleset, found.ranking, self.department)
 
     def tied(self, found: _Found) -> bool:
-        """Whether the unit's total equals another's: the tie-breakers then read how the gain is split."""
-        total = found.card.total
-        return any(u.card.total == total for u in found.ranking.units if u.card.department != self.department)
+        """Whether the unit's total (its share, with `compare: share`) equals another's: the tie-breakers
+        then read how the gain is split."""
+
+        def standing(card: ScoreCard) -> Decimal | None:
+            if self.ruleset.compare == "share":
+                return card.share if card.has_share else None
+            return card.total
+
+        mine = standing(found.card)
+        return any(standing(u.card) == mine for u in found.ranking.units if u.card.department != self.department)
 
     def count_fails(self, found: _Found) -> bool:
         """Whether an award's count condition fails for the unit: a lever may bring that count to 0."""
@@ -264,6 +287,96 @@ def award_floor(award: Conditions, own_max: Decimal) -> Decimal | None:
     return max(floors) if floors else None
 
 
+class _CannotTell(Exception):
+    """Too many combinations of values to try, where the goal depends on how the points are split (or the
+    unit's total is held at the floor of 0)."""
+
+
+def split_matters(ruleset: Ruleset, goal: Goal, own_max: Decimal) -> bool:
+    """Whether reaching the goal may ask more of the unit than a total: a share of every criterion, or an
+    expression (`when`, which may read any criterion, count or class), in a condition the goal depends on.
+    Then the total alone does not say whether the goal is reached, and `gap` tries the combinations of
+    values themselves.
+
+    The goal depends on: for a class, that class and the better ones; for an award, that award and
+    the exclusive ones before it (a better award reaches it too), and the classes when one of those
+    awards reads `class()`; and on every class when the ranking goes by class first (`rank_by_class`)
+    and the goal is a rank or an award's place.
+    """
+    classes = list(ruleset.classification)
+    relevant: list[Conditions] = []
+    if goal.class_id is not None:
+        ids = [c.id for c in classes]
+        wanted = classes[ids.index(goal.class_id)] if goal.class_id in ids else None
+        relevant += classes[: ids.index(goal.class_id) + 1] if wanted is not None else classes
+        if wanted is not None and not wanted.require_zero:
+            # a better class whose floor is no lower is met only at totals where the class asked for is
+            # met too, when its own conditions are on the total alone: it changes nothing
+            floor = award_floor(wanted, own_max)
+            relevant = [
+                c for c in relevant if c is wanted or floor is None or (award_floor(c, own_max) or floor - 1) < floor
+            ]
+    else:
+        award = next((a for a in ruleset.awards if a.id == goal.award), None)
+        if award is not None:
+            ladder = [a for a in ruleset.awards if a.exclusive]
+            relevant += ladder[: ladder.index(award) + 1] if award.exclusive else [award]
+            if any(a.when is not None and "class(" in a.when for a in relevant):
+                relevant += classes
+        if ruleset.rank_by_class:
+            relevant += classes
+    return any(c.min_criterion_share is not None or c.when is not None for c in relevant)
+
+
+def _reads_when(ruleset: Ruleset) -> bool:
+    """Whether an award or a class has an expression (`when`), which need not favour more points."""
+    return any(c.when is not None for c in [*ruleset.awards, *ruleset.classification])
+
+
+def _every_split(unit: _Unit, levers: Sequence[_Lever], reaching: list[_Found] | None = None) -> _Found | None:
+    """The smallest increase, trying every combination of the levers' values (at most _MOST_COMBINATIONS,
+    or _CannotTell); among equal increases, the one with the fewest changes, then the smallest planned gain.
+    Every combination that reaches the goal is added to `reaching`, when given."""
+    options: list[list[tuple[int, Change | None]]] = []
+    for lever in levers:
+        if lever.labels:
+            values = [(gain, Change(lever.target, value)) for gain, value in lever.labels]
+        else:
+            gains = sorted({g for low, high in lever.spans for g in range(max(low, 1), high + 1)})
+            values = [(g, Change(lever.target, lever.value_for(g), lever.deduction)) for g in gains]
+        options.append([(0, None), *values])
+    size = 1
+    for option in options:
+        size *= len(option)
+        if size > _MOST_COMBINATIONS:
+            raise _CannotTell
+    best: tuple[Decimal, int, int] | None = None
+    found: _Found | None = None
+    for plan in itertools.product(*options):
+        planned = sum(gain for gain, _change in plan)
+        changes = [change for _gain, change in plan if change is not None]
+        if not changes:
+            continue
+        attempt = unit.attempt(changes)
+        if not unit.reaches(attempt):
+            continue
+        if reaching is not None:
+            reaching.append(attempt)
+        key = (attempt.card.total, len(attempt.changes), planned)
+        if best is None or key < best:
+            best, found = key, attempt
+    return found
+
+
+def _every_way_tried(unit: _Unit) -> bool:
+    """Whether `gap` tries every combination of values rather than the totals: where the split matters,
+    or below the floor of 0, where every gain up to it leaves the total at 0 and a tie-breaker may still
+    favour one split."""
+    card = unit.card
+    floored = card.base + card.bonus - card.deducted < 0 and unit.ruleset.floor == 0
+    return floored or split_matters(unit.ruleset, unit.goal, card.own_max)
+
+
 def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Found | None:
     """The smallest increase these levers can make that reaches the goal, confirmed by re-ranking.
 
@@ -279,10 +392,12 @@ def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Foun
     places = unit.ruleset.rounding.places
     if not levers:
         return None
+    raw = _steps(unit.card.base + unit.card.bonus - unit.card.deducted, places)
+    if _every_way_tried(unit):
+        return _every_split(unit, levers)
     reachable = 1
     for lever in levers:
         reachable = _plus(reachable, lever)
-    raw = _steps(unit.card.base + unit.card.bonus - unit.card.deducted, places)
     gains = {_steps(total, places) - raw for total in unit.thresholds()} | {reachable.bit_length() - 1}
     criteria = [lever for lever in levers if not lever.deduction]
     deductions = [lever for lever in levers if lever.deduction]
@@ -366,8 +481,9 @@ class Opening:
 @dataclass(frozen=True)
 class Obstacle:
     """What cannot help, and why: `reason` is at_maximum, scored_by (a criterion others score), require_zero,
-    min_share, quota_held, units_ahead or class_condition (a condition of the class asked for that points cannot
-    meet)."""
+    min_share, quota_held, units_ahead, class_condition (a condition of the class asked for that points cannot
+    meet) or cannot_tell (the goal depends on how the points are split, and there are too many ways to split
+    them to try: no answer rather than a wrong one)."""
 
     reason: str
     criterion: str | None = None
@@ -486,7 +602,19 @@ def gap(
             new_rank=before.rank,
             new_award=before.award,
         )
-    found = None if failing else _smallest(unit, levers)
+    try:
+        # even with a count that must be 0 and is not, a better award of the ladder may be within reach
+        found = _smallest(unit, levers)
+    except _CannotTell:
+        # too many splits to try; without a `when`, every condition favours more points in every
+        # criterion, so if even every point still open does not reach the goal, nothing does
+        at_top = [Change(lever.target, lever.value_for(lever.top), lever.deduction) for lever in levers if lever.top]
+        # (a rating's bonus may give the most points to a label with fewer base points: no such claim)
+        bonus = any(isinstance(cs.criterion.rule, RatingRule) and cs.criterion.rule.bonus for cs in card.criteria)
+        if bonus or _reads_when(ruleset) or unit.reaches(unit.attempt(at_top)):
+            obstacles.append(Obstacle("cannot_tell", award=goal.award, rank=goal.rank, class_id=goal.class_id))
+            return replace(unanswered, cannot_help=tuple(obstacles))
+        found = None
     if found is None:
         if not failing:
             obstacles.append(_why_not(unit, levers, award))
@@ -530,6 +658,18 @@ def _why_not(unit: _Unit, levers: Sequence[_Lever], award: Any) -> Obstacle:
 
 def _ways(unit: _Unit, levers: Sequence[_Lever], best: _Found) -> tuple[Way, ...]:
     """The sets of fewest criteria that reach the goal, each with its own smallest increase."""
+    order = {lever.target: i for i, lever in enumerate(levers)}
+    if _every_way_tried(unit):  # one pass over every combination: the sets of fewest changes among them
+        reaching: list[_Found] = []
+        _every_split(unit, levers, reaching)
+        fewest_changes = min(len(f.changes) for f in reaching)
+        smallest: dict[tuple[str, ...], _Found] = {}
+        for f in reaching:
+            key = tuple(sorted(c.target for c in f.changes))
+            if len(f.changes) == fewest_changes and (key not in smallest or f.card.total < smallest[key].card.total):
+                smallest[key] = f
+        ways = sorted(smallest.values(), key=lambda f: (f.card.total, [order[c.target] for c in f.changes]))
+        return tuple(Way(f.changes, f.card.total - unit.card.total) for f in ways[:MOST_WAYS])
     places = unit.ruleset.rounding.places
     needed = _steps(best.card.total - unit.card.total, places)
     useful = [lever for lever in levers if lever.top]
@@ -545,7 +685,10 @@ def _ways(unit: _Unit, levers: Sequence[_Lever], best: _Found) -> tuple[Way, ...
             if tried > _MOST_SETS:
                 break
             # no set does better than all the levers together: start there
-            result = _smallest(unit, chosen, needed)
+            try:
+                result = _smallest(unit, chosen, needed)
+            except _CannotTell:
+                continue
             if result is not None and len(result.changes) == size:
                 found.append(result)
                 if sum(f.card.total == best.card.total for f in found) >= MOST_WAYS:
@@ -588,9 +731,12 @@ class Boundary:
 
 @dataclass(frozen=True)
 class Move:
+    """A unit whose rank, award or class differs (None: not ranked on that side, or no award or class)."""
+
     department: str
     rank: tuple[int | None, int | None]
     award: tuple[str | None, str | None]
+    class_id: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -700,17 +846,18 @@ def _undo(
 
 
 def _moves(before: Ranking, after: Ranking) -> tuple[Move, ...]:
-    """Every unit whose rank or award differs between two rankings, in the order of the second."""
+    """Every unit whose rank, award or class differs between two rankings, in the order of the second."""
     old = {u.card.department: u for u in before.units}
     moves = []
     for unit in after.units:
         was = old.get(unit.card.department)
-        if was is None or (was.rank, was.award) != (unit.rank, unit.award):
+        if was is None or (was.rank, was.award, was.class_id) != (unit.rank, unit.award, unit.class_id):
             moves.append(
                 Move(
                     unit.card.department,
                     (was.rank if was else None, unit.rank),
                     (was.award if was else None, unit.award),
+                    (was.class_id if was else None, unit.class_id),
                 )
             )
     return tuple(moves)

@@ -57,7 +57,7 @@ from typing import Any, Literal
 from .arithmetic import round_points
 from .engine import ScoreCard, bests, rank, score
 from .i18n import _
-from .kinds import VALUE_MODELS
+from .kinds import VALUE_MODELS, NotApplicable
 from .ruleset import Content, Criterion, Ruleset
 from .submission import Submission, check_value
 
@@ -376,6 +376,17 @@ def adapt(
     ignored: list[InputNote] = []
     for _content, criterion in ruleset.criteria():
         value = submission.criteria.get(criterion.id)
+        if not ruleset.applies(criterion, submission.department):  # left out of the unit's score and maximum
+            if value is not None:
+                ignored.append(
+                    InputNote(
+                        criterion.id,
+                        _("{no} does not apply to {department} under the {year} rules: ignored").format(
+                            no=criterion.no, department=submission.department, year=ruleset.year
+                        ),
+                    )
+                )
+            continue
         if value is None:
             missing.append(
                 InputNote(
@@ -383,6 +394,19 @@ def adapt(
                     _("{no} has no value in the {year} submission: scored 0").format(no=criterion.no, year=year),
                 )
             )
+            continue
+        if isinstance(value, NotApplicable):  # declared not applicable: kept where these rules allow it
+            if criterion.not_applicable == "allowed":
+                values[criterion.id] = value
+            else:
+                missing.append(
+                    InputNote(
+                        criterion.id,
+                        _(
+                            "{no} was declared not applicable in {year}, which these rules do not allow: scored 0"
+                        ).format(no=criterion.no, year=year),
+                    )
+                )
             continue
         own = written_for.criterion(criterion.id) if written_for is not None else None
         if not isinstance(value, VALUE_MODELS[criterion.kind]) or (own is not None and own.kind != criterion.kind):

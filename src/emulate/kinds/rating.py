@@ -222,15 +222,17 @@ class RatingRule(RuleBase):
         """The totals of the labels above the one given; for a total, the lowest label that scores it."""
         assert isinstance(value, RatingValue)
         totals: dict[str, Decimal] = {}
+        base: dict[str, Decimal] = {}
         for label in self.scale:
             scored = self.score(RatingValue(rating=label), places)
-            totals[label] = scored.points + scored.bonus
+            totals[label], base[label] = scored.points + scored.bonus, scored.points
         now = totals[value.rating]
 
         def value_for(total: Decimal) -> Any:
-            # the worst label that is enough: the last one, best first, of the lowest total that is enough
-            enough = [(points, -i, label) for i, (label, points) in enumerate(totals.items()) if points >= total]
-            return value.model_copy(update={"rating": min(enough)[2]}) if enough else None
+            # the lowest total that is enough; of labels with that total (a bonus map may give two), the one
+            # with the most base points (tie-breakers and criterion shares read those), then the worst
+            enough = [(t, -base[label], -i, label) for i, (label, t) in enumerate(totals.items()) if t >= total]
+            return value.model_copy(update={"rating": min(enough)[3]}) if enough else None
 
         return Reach(spans_of(totals.values(), now), value_for)
 

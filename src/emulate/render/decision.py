@@ -144,6 +144,11 @@ def obstacle_words(ruleset: Ruleset, obstacle: Obstacle) -> str:
         return _("even with every point still open, the total stays below the floor of {award}").format(
             award=obstacle.award
         )
+    if obstacle.reason == "cannot_tell":
+        return _(
+            "the goal depends on how the points are split among the criteria, and there are too many ways to split"
+            " them to try: no answer rather than a wrong one"
+        )
     if obstacle.reason == "quota_held":
         return _("even with every point still open, the places of {award} go to units ahead").format(
             award=obstacle.award
@@ -170,6 +175,9 @@ def gap_lines(ruleset: Ruleset, result: Gap) -> list[str]:
                 " the best and lowers the others' points there (every answer below counts that)."
             ).format(criteria=", ".join(f"{_no(ruleset, c)} {c}" for c in result.against_best))
         )
+    if result.increase is None and any(o.reason == "cannot_tell" for o in result.cannot_help):
+        lines.append(_("Whether the goal can be reached, and with what increase, cannot be told (see below)."))
+        return lines
     if result.increase is None:
         lines.append(_("The goal cannot be reached with the values the unit can still change."))
         return lines
@@ -285,7 +293,13 @@ def margins_data(result: Margins) -> dict[str, Any]:
                 "reason": a.reason,
                 "undo_changes": undo.undo_changes,
                 "moves": [
-                    {"department": m.department, "rank": list(m.rank), "award": list(m.award)} for m in undo.moves
+                    {
+                        "department": m.department,
+                        "rank": list(m.rank),
+                        "award": list(m.award),
+                        "class": list(m.class_id),
+                    }
+                    for m in undo.moves
                 ],
             }
         )
@@ -355,6 +369,8 @@ def _move_words(undo: Any) -> str:
         part = f"{m.department}: " + _("rank {old} → {new}").format(old=m.rank[0], new=m.rank[1])
         if m.award[0] != m.award[1]:
             part += ", " + _("award {old} → {new}").format(old=m.award[0] or "−", new=m.award[1] or "−")
+        if m.class_id[0] != m.class_id[1]:
+            part += ", " + _("class {old} → {new}").format(old=m.class_id[0] or "−", new=m.class_id[1] or "−")
         parts.append(part)
     return "; ".join(parts)
 
