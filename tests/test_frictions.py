@@ -71,3 +71,105 @@ def test_decimal_comma_still_advises_a_dot(run: Callable[..., Any], workspace: P
     problems = validate(run, workspace, path)
     assert [p["code"] for p in problems] == ["E203"]
     assert "90.5" in problems[0]["message"]
+
+
+# 2. `unit: %` in templates and in messages
+
+
+def test_the_template_quotes_its_percent_example(run: Callable[..., Any], workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "new.yaml"
+    assert run("new", "2017", "so-xay-dung", "--output", str(out), root=workspace).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert '"%"' in text and ", %\n" not in text
+
+
+SYNTAX = Path("submissions") / "2017" / "so-xay-dung.yaml"
+
+
+def syntax_problems(run: Callable[..., Any], workspace: Path, old: str, new: str) -> list[dict[str, Any]]:
+    path = edit(workspace, old, new, SYNTAX)
+    return validate(run, workspace, path)
+
+
+def line_of(workspace: Path, text: str) -> int:
+    lines = (workspace / SYNTAX).read_text(encoding="utf-8").split("\n")
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+@pytest.mark.parametrize(("value", "char"), [("%", "%"), ("@sxd", "@"), ("`m2`", "`")])
+def test_a_plain_value_starting_with_a_reserved_character_is_told_to_be_quoted(
+    run: Callable[..., Any], workspace: Path, value: str, char: str
+) -> None:
+    problems = syntax_problems(run, workspace, 'unit: "%", target: 25', f"unit: {value}, target: 25")
+    assert [(p["code"], p["line"]) for p in problems] == [("E103", 8)]
+    assert f"'{char}'" in problems[0]["message"] and f'"{value}"' in problems[0]["message"]
+
+
+# 3. YAML syntax errors at the line of the mistake, with the right advice
+
+
+def test_a_missing_colon_after_a_key_is_reported_at_its_own_line(run: Callable[..., Any], workspace: Path) -> None:
+    problems = syntax_problems(run, workspace, "  cai-cach-hanh-chinh:\n", "  cai-cach-hanh-chinh\n")
+    assert [(p["code"], p["line"], p["column"]) for p in problems] == [("E103", 13, 3)]
+    assert "`cai-cach-hanh-chinh:`" in problems[0]["message"]
+
+
+def test_a_missing_colon_between_key_and_value_is_reported_at_its_own_line(
+    run: Callable[..., Any], workspace: Path
+) -> None:
+    problems = syntax_problems(run, workspace, "    rating: tot\n", "    rating tot\n")
+    assert [(p["code"], p["line"], p["column"]) for p in problems] == [("E103", 14, 5)]
+    assert "`rating: tot`" in problems[0]["message"]
+    assert "quotes" not in problems[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("  hoc-tap-lam-theo-bac: {points: 8}", "hoc-tap-lam-theo-bac: {points: 8}"),
+        ("  cai-cach-hanh-chinh:\n    rating: tot", "cai-cach-hanh-chinh:\n    rating: tot"),
+    ],
+)
+def test_a_criterion_moved_to_column_0_is_reported_at_its_line(
+    run: Callable[..., Any], workspace: Path, old: str, new: str
+) -> None:
+    problems = syntax_problems(run, workspace, old, new)
+    key = new.split(":")[0]
+    assert [(p["code"], p["line"], p["column"]) for p in problems] == [("E103", line_of(workspace, key + ":"), 1)]
+    assert "column 3" in problems[0]["message"]
+
+
+def test_a_value_in_smart_quotes_is_not_told_to_be_put_in_quotes(run: Callable[..., Any], workspace: Path) -> None:
+    problems = syntax_problems(
+        run,
+        workspace,
+        'evidence: "Quyết định 2456/QĐ-UBND ngày 28/12/2017 công bố chỉ số cải cách hành chính"',
+        "evidence: “Quyết định 2456/QĐ-UBND: ngày 28/12/2017”",
+    )
+    assert [(p["code"], p["line"], p["column"]) for p in problems] == [("E103", 15, 15)]
+    assert "put the whole value in quotes" not in problems[0]["message"]
+    assert "straight quotes" in problems[0]["message"]
+
+
+def test_text_after_a_quoted_value_is_not_told_to_be_put_in_quotes(run: Callable[..., Any], workspace: Path) -> None:
+    problems = syntax_problems(
+        run, workspace, "    rating: tot\n", '    rating: tot\n    note: "Quyết định" số 12: ngày 28/12\n'
+    )
+    assert [(p["code"], p["line"]) for p in problems] == [("E103", 15)]
+    assert "closing quote" in problems[0]["message"]
+
+
+def test_tab_indentation_is_reported_once_at_the_first_tab_indented_line(
+    run: Callable[..., Any], workspace: Path
+) -> None:
+    path = workspace / SYNTAX
+    text = path.read_text(encoding="utf-8")
+    tabbed = "\n".join(
+        "\t" * ((len(line) - len(line.lstrip(" "))) // 2) + line.lstrip(" ") for line in text.split("\n")
+    )
+    path.write_text(tabbed, encoding="utf-8")
+    problems = validate(run, workspace, path)
+    first = next(n for n, line in enumerate(tabbed.split("\n"), 1) if line.startswith("\t") and "#" not in line[:3])
+    assert [(p["code"], p["line"], p["column"]) for p in problems] == [("E103", first, 1)]
+    count = sum(1 for line in tabbed.split("\n") if line.startswith("\t") and not line.lstrip().startswith("#"))
+    assert f"and {count - 1} more are indented with tabs" in problems[0]["message"]
