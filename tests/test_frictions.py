@@ -173,3 +173,15 @@ def test_tab_indentation_is_reported_once_at_the_first_tab_indented_line(
     assert [(p["code"], p["line"], p["column"]) for p in problems] == [("E103", first, 1)]
     count = sum(1 for line in tabbed.split("\n") if line.startswith("\t") and not line.lstrip().startswith("#"))
     assert f"and {count - 1} more are indented with tabs" in problems[0]["message"]
+
+
+# 4. `emulate rules YEAR` lists the department ids
+
+
+def test_rules_lists_the_department_ids(run: Callable[..., Any]) -> None:
+    tree = run("rules", "2017", env={"COLUMNS": "200"}).stdout
+    as_json = json.loads(run("rules", "2017", "--format", "json").stdout)
+    ids = [d["id"] for d in as_json["departments"]]
+    assert len(ids) == 7 and "so-tai-nguyen-moi-truong" in ids
+    for department in as_json["departments"]:
+        assert f"{department['id']}: {department['name']}" in tree
