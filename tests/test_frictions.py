@@ -185,3 +185,97 @@ def test_rules_lists_the_department_ids(run: Callable[..., Any]) -> None:
     assert len(ids) == 7 and "so-tai-nguyen-moi-truong" in ids
     for department in as_json["departments"]:
         assert f"{department['id']}: {department['name']}" in tree
+
+
+# 5. the review file
+
+
+REVIEW = """\
+year: 2017
+reviewed_by: so-tai-chinh
+date: 2017-12-28
+adjustments:
+  - department: {department}
+    criterion: {criterion}
+    value: {value}
+    reason: "Biên bản kiểm tra chéo"
+"""
+
+
+def review(
+    run: Callable[..., Any],
+    workspace: Path,
+    department: str = "so-xay-dung",
+    criterion: str = "nong-thon-moi",
+    value: str = "{points: 10}",
+) -> list[dict[str, Any]]:
+    path = workspace / "reviews" / "2017.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(REVIEW.format(department=department, criterion=criterion, value=value), encoding="utf-8")
+    return validate(run, workspace, path)
+
+
+def scores(run: Callable[..., Any], workspace: Path) -> tuple[Any, Any]:
+    """The ranking and the review's effects (not the review file's hash)."""
+    result = json.loads(run("score", "2017", "--format", "json", root=workspace).stdout)
+    return result["ranking"], result["review"]["adjustments"]
+
+
+@pytest.mark.parametrize("name", ['"3.2"', "3.2"])
+def test_a_review_may_name_a_criterion_by_its_number(run: Callable[..., Any], workspace: Path, name: str) -> None:
+    assert review(run, workspace, criterion=name) == []
+    by_number = scores(run, workspace)
+    review(run, workspace, criterion="nong-thon-moi")
+    assert scores(run, workspace) == by_number
+
+
+def test_a_checklist_adjustment_may_give_only_the_items_it_changes(run: Callable[..., Any], workspace: Path) -> None:
+    # so-tai-nguyen-moi-truong declares van-phong-dien-tu and dich-vu-cong-truc-tuyen achieved (15 of 20)
+    assert (
+        review(
+            run,
+            workspace,
+            department="so-tai-nguyen-moi-truong",
+            criterion="ung-dung-cntt",
+            value="{items: {dich-vu-cong-truc-tuyen: false}}",
+        )
+        == []
+    )
+    partial = scores(run, workspace)
+    assert [(a["self_declared"], a["reviewed"]) for a in partial[1]] == [("15.00", "5.00")]
+    review(
+        run,
+        workspace,
+        department="so-tai-nguyen-moi-truong",
+        criterion="ung-dung-cntt",
+        value="{items: {van-phong-dien-tu: true, dich-vu-cong-truc-tuyen: false, cong-thong-tin: false}}",
+    )
+    assert scores(run, workspace) == partial
+
+
+@pytest.mark.parametrize(
+    ("criterion", "bare", "mapping"),
+    [("nong-thon-moi", "14", "{points: 14}"), ("nhiem-vu-ubnd-giao", "90", "{percent: 90}")],
+)
+def test_a_bare_value_stands_for_its_kinds_one_key(
+    run: Callable[..., Any], workspace: Path, criterion: str, bare: str, mapping: str
+) -> None:
+    assert review(run, workspace, criterion=criterion, value=bare) == []
+    as_bare = scores(run, workspace)
+    assert review(run, workspace, criterion=criterion, value=mapping) == []
+    assert scores(run, workspace) == as_bare
+
+
+def test_a_bare_value_that_cannot_stand_for_a_mapping_is_shown_the_form(
+    run: Callable[..., Any], workspace: Path
+) -> None:
+    problems = review(run, workspace, criterion="ung-dung-cntt", value="true")
+    assert [(p["code"], p["line"]) for p in problems] == [("E204", 7)]
+    assert "`value: {items: {van-phong-dien-tu: true," in problems[0]["message"]
+
+
+def test_a_department_name_is_told_its_real_id(run: Callable[..., Any], workspace: Path) -> None:
+    problems = review(run, workspace, department="Sở Tài nguyên và Môi trường")
+    assert [(p["code"], p["line"], p["column"]) for p in problems] == [("E401", 5, 17)]
+    assert "'so-tai-nguyen-moi-truong'" in problems[0]["message"]
+    assert "so-tai-nguyen-va-moi-truong" not in problems[0]["message"]
