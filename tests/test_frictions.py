@@ -279,3 +279,14 @@ def test_a_department_name_is_told_its_real_id(run: Callable[..., Any], workspac
     assert [(p["code"], p["line"], p["column"]) for p in problems] == [("E401", 5, 17)]
     assert "'so-tai-nguyen-moi-truong'" in problems[0]["message"]
     assert "so-tai-nguyen-va-moi-truong" not in problems[0]["message"]
+
+
+# 9. a review file is not a submission
+
+
+def test_validate_counts_review_files_apart_from_submissions(run: Callable[..., Any], workspace: Path) -> None:
+    review(run, workspace)
+    everything = run("validate", root=workspace)
+    assert "14 submission file(s), 1 review file(s) checked: no problems" in everything.stderr
+    alone = run("validate", str(workspace / "reviews" / "2017.yaml"), root=workspace)
+    assert "submission" not in alone.stderr and "1 review file(s) checked" in alone.stderr

@@ -426,7 +426,9 @@ def validate_command(
     with progress_bar(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
         problems += workspace.check_files(files, bar)
     _report(problems, format_)
-    sys.stderr.write(summary("submissions", len(files), problems) + "\n")
+    reviews = sum(1 for f in files if f.parent.name == "reviews")
+    meetings = sum(1 for f in files if f.parent.name == "meetings")
+    sys.stderr.write(summary("submissions", len(files) - reviews - meetings, problems, reviews, meetings) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
