@@ -290,3 +290,55 @@ def test_validate_counts_review_files_apart_from_submissions(run: Callable[..., 
     assert "14 submission file(s), 1 review file(s) checked: no problems" in everything.stderr
     alone = run("validate", str(workspace / "reviews" / "2017.yaml"), root=workspace)
     assert "submission" not in alone.stderr and "1 review file(s) checked" in alone.stderr
+
+
+# 8. the Computed column, verify's numbers, the checklist item's choices
+
+
+def test_computed_shows_what_the_self_declared_value_scores_not_the_review(
+    run: Callable[..., Any], workspace: Path
+) -> None:
+    # so-tai-chinh claims hoat-dong-chung 20 and declares 18; nhiem-vu-ubnd-giao 28.95 matches 96.5 %
+    review(run, workspace, department="so-tai-chinh", criterion="hoat-dong-chung", value="{points: 15}")
+    table = run("score", "2017", "--format", "markdown", root=workspace).stdout
+    assert "| Sở Tài chính | 3.4 | Tham gia hoạt động chung của Khối | 20.00 | 18.00 |" in table
+    review(run, workspace, department="so-tai-chinh", criterion="nhiem-vu-ubnd-giao", value="{percent: 90}")
+    table = run("score", "2017", "--format", "markdown", root=workspace).stdout
+    differences = table.split("### Self-declared points that differ")[1]
+    assert "| Sở Tài chính | 1.3 |" not in differences  # the claim matches the unit's own value
+    explain = run("score", "2017", "--explain", "so-tai-chinh", root=workspace, env={"COLUMNS": "200"}).stdout
+    assert "self-declared 28.95, computed 28.95: matches" in explain
+
+
+def test_verify_does_not_report_the_same_number_written_otherwise(
+    run: Callable[..., Any], workspace: Path, tmp_path: Path
+) -> None:
+    record = json.loads(run("score", "2017", "--format", "json", root=workspace).stdout)
+    first = record["ranking"][0]
+    first["total"] = first["total"].rstrip("0").rstrip(".")  # "611.50" -> "611.5"
+    criterion = next(iter(first["criteria"].values()))
+    criterion["points"] = criterion["points"] + "0"
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    result = run("verify", str(path), root=workspace)
+    assert result.exit_code == 0, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("item", "value", "offers", "code"),
+    [
+        ("chi-doan", "", True, "E204"),  # if_not_applicable: full
+        ("to-chuc-dang", "", False, "E204"),
+        ("to-chuc-dang", "n/a", False, "E204"),
+        ("chi-doan", "n/a", True, "E204"),
+    ],
+)
+def test_a_checklist_items_message_offers_not_applicable_only_where_allowed(
+    run: Callable[..., Any], workspace: Path, item: str, value: str, offers: bool, code: str
+) -> None:
+    old = "to-chuc-dang: true, cong-doan: true, chi-doan: not_applicable,"
+    new = old.replace(f"{item}: {'not_applicable' if item == 'chi-doan' else 'true'}", f"{item}: {value}")
+    problems = validate(run, workspace, edit(workspace, old, new))
+    assert [p["code"] for p in problems] == [code]
+    assert ("not_applicable" in problems[0]["message"]) is offers, problems[0]["message"]
+    assert f"'{item}'" in problems[0]["message"]

@@ -7,7 +7,7 @@ only in how they show it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .engine import Ranking, ScoreCard, rank, score
 from .review import Adjustment, AdjustmentEffect, Review, apply_review
@@ -35,13 +35,27 @@ def evaluate(
     for submission in submissions:
         adjustments = review.for_department(submission.department) if review is not None else ()
         card = score(ruleset, apply_review(submission, adjustments))
-        cards.append(card)
         if adjustments:
-            effects += _effects(ruleset, score(ruleset, submission), card, adjustments)
+            self_card = score(ruleset, submission)
+            effects += _effects(ruleset, self_card, card, adjustments)
+            card = _with_declared(card, self_card, adjustments)
+        cards.append(card)
     ranking = rank(ruleset, cards, missing)
     order = {u.card.department: i for i, u in enumerate(ranking.units)}
     effects.sort(key=lambda e: (order.get(e.adjustment.department, 0), e.adjustment.line))
     return Evaluation(ruleset, ranking, review, tuple(effects))
+
+
+def _with_declared(card: ScoreCard, self_card: ScoreCard, adjustments: Sequence[Adjustment]) -> ScoreCard:
+    """The reviewed card, each corrected criterion also carrying what the self-declared value scores."""
+    changed = {a.criterion for a in adjustments if a.criterion is not None}
+    if not changed:
+        return card
+    criteria = tuple(
+        replace(c, declared=self_card.criterion(c.criterion.id).total) if c.criterion.id in changed else c
+        for c in card.criteria
+    )
+    return replace(card, criteria=criteria)
 
 
 def _effects(

@@ -250,7 +250,7 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
                 mark = styled("yellow", _("differs")) if cs.claim_differs else escape(_("matches"))
                 node.add(
                     _("self-declared {claimed}, computed {computed}: {verdict}").format(
-                        claimed=number(cs.claimed, places), computed=number(cs.total, places), verdict=mark
+                        claimed=number(cs.claimed, places), computed=number(cs.computed, places), verdict=mark
                     )
                 )
             node.add(styled("dim", _("source: {source}").format(source=cs.criterion.source)))

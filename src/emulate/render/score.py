@@ -175,7 +175,7 @@ def _differences(ruleset: Ruleset, ranking: Ranking) -> list[tuple[str, str, str
     """(unit name, criterion no, title, claimed, computed) where a self-score differs."""
     places = ruleset.rounding.places
     return [
-        (unit.card.name, c.criterion.no, c.criterion.title, number(c.claimed, places), number(c.total, places))
+        (unit.card.name, c.criterion.no, c.criterion.title, number(c.claimed, places), number(c.computed, places))
         for unit in ranking.units
         for c in unit.card.claimed_differences
         if c.claimed is not None
@@ -380,7 +380,7 @@ def as_csv(evaluation: Evaluation) -> str:
         card = unit.card
         differences = "; ".join(
             _("{no}: claimed {claimed}, computed {computed}").format(
-                no=c.criterion.no, claimed=number(c.claimed, places), computed=number(c.total, places)
+                no=c.criterion.no, claimed=number(c.claimed, places), computed=number(c.computed, places)
             )
             for c in card.claimed_differences
             if c.claimed is not None
