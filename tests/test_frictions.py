@@ -342,3 +342,54 @@ def test_a_checklist_items_message_offers_not_applicable_only_where_allowed(
     assert [p["code"] for p in problems] == [code]
     assert ("not_applicable" in problems[0]["message"]) is offers, problems[0]["message"]
     assert f"'{item}'" in problems[0]["message"]
+
+
+# 11. a total floored at 0
+
+
+FLOORED_RULES = """\
+ruleset: test
+year: 2017
+version: "1"
+title: Test
+departments:
+  - {id: unit, name: Unit}
+contents:
+  - id: "1"
+    title: Content
+    criteria:
+      - {id: criterion, no: "1.1", title: Criterion, source: test, rule: {kind: assessed, max: 20}}
+deductions:
+  - {id: phe-binh, title: Phê bình, per: 5, cap: 20, source: test}
+"""
+
+
+@pytest.fixture
+def floored(tmp_path: Path) -> Path:
+    root = tmp_path / "floored"
+    (root / "rules").mkdir(parents=True)
+    (root / "submissions" / "2017").mkdir(parents=True)
+    (root / "rules" / "2017.yaml").write_text(FLOORED_RULES, encoding="utf-8")
+    (root / "submissions" / "2017" / "unit.yaml").write_text(
+        "department: unit\nyear: 2017\ncriteria:\n  criterion: {points: 3}\ndeductions: {phe-binh: 2}\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_explain_says_a_total_is_floored_and_shows_no_empty_awards(run: Callable[..., Any], floored: Path) -> None:
+    tree = run("score", "2017", "--explain", "unit", root=floored, env={"COLUMNS": "200"}).stdout
+    assert "the sum was -7.00, below 0: the total is floored at 0" in tree
+    assert "Awards" not in tree
+
+
+def test_the_scoring_sheets_say_a_total_is_floored(run: Callable[..., Any], floored: Path, tmp_path: Path) -> None:
+    import docx
+
+    sheet = tmp_path / "sheet.html"
+    assert run("score", "2017", "--explain", "unit", "--format", "html", "-o", str(sheet), root=floored).exit_code == 0
+    assert "the sum was -7.00, below 0: the total is floored at 0" in sheet.read_text(encoding="utf-8")
+    word = tmp_path / "sheet.docx"
+    assert run("score", "2017", "--explain", "unit", "--format", "docx", "-o", str(word), root=floored).exit_code == 0
+    text = "\n".join(p.text for p in docx.Document(str(word)).paragraphs)
+    assert "the sum was -7.00, below 0: the total is floored at 0" in text

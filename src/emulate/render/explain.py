@@ -307,6 +307,23 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
     return tree
 
 
+def sheet_total(ruleset: Ruleset, card: ScoreCard) -> str:
+    """The scoring sheet's total line (Word and html), saying when the total is floored at 0."""
+    places = ruleset.rounding.places
+    line = _("Total {total} of {maximum} points (base {base}, bonus {bonus}, deductions {deductions}).").format(
+        total=number(card.total, places),
+        maximum=number(ruleset.max_points, places),
+        base=number(card.base, places),
+        bonus=number(card.bonus, places),
+        deductions=number(card.deducted, places),
+    )
+    if card.floored:
+        line += " " + _("the sum was {sum}, below 0: the total is floored at 0").format(
+            sum=number(card.total - card.floored, places)
+        )
+    return line
+
+
 def scoring_sheet_rows(evaluation: Evaluation, unit: RankedUnit) -> tuple[list[str], list[list[str]], set[int]]:
     """(headers, rows, numeric columns) of the scoring sheet: for the Word and the HTML sheet alike."""
     ruleset = evaluation.ruleset
