@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from emulate.fields import comma_advice
@@ -393,3 +394,64 @@ def test_the_scoring_sheets_say_a_total_is_floored(run: Callable[..., Any], floo
     assert run("score", "2017", "--explain", "unit", "--format", "docx", "-o", str(word), root=floored).exit_code == 0
     text = "\n".join(p.text for p in docx.Document(str(word)).paragraphs)
     assert "the sum was -7.00, below 0: the total is floored at 0" in text
+
+
+# 6. --self outputs say so on their face; 7. the xlsx adds up and sorts
+
+
+SELF_NOTE = "Self-declared values: the units' own figures, without the bloc's review (score --self)"
+
+
+def test_self_declared_outputs_say_so(run: Callable[..., Any], workspace: Path, tmp_path: Path) -> None:
+    import docx
+
+    review(run, workspace)
+    table = " ".join(run("score", "2017", "--self", root=workspace, env={"COLUMNS": "200"}).stdout.split())
+    assert SELF_NOTE in table
+    assert SELF_NOTE in run("score", "2017", "--self", "--format", "markdown", root=workspace).stdout
+    assert SELF_NOTE not in run("score", "2017", "--format", "markdown", root=workspace).stdout
+    html = tmp_path / "s.html"
+    run("score", "2017", "--self", "--format", "html", "-o", str(html), root=workspace)
+    assert SELF_NOTE.replace("'", "&#x27;") in html.read_text(encoding="utf-8")
+    word = tmp_path / "s.docx"
+    run("score", "2017", "--self", "--format", "docx", "-o", str(word), root=workspace)
+    assert SELF_NOTE in [p.text for p in docx.Document(str(word)).paragraphs]
+    book = tmp_path / "s.xlsx"
+    run("score", "2017", "--self", "--format", "xlsx", "-o", str(book), root=workspace)
+    sheet = openpyxl.load_workbook(book).worksheets[0]
+    assert sheet["A3"].value == SELF_NOTE
+
+
+def test_the_xlsx_has_a_title_block_a_numeric_rank_and_criteria_that_add_up(
+    run: Callable[..., Any], workspace: Path, tmp_path: Path
+) -> None:
+    from decimal import Decimal
+
+    # two units tied: so-xay-dung becomes a copy of so-tai-chinh (and no review tells them apart)
+    (workspace / "reviews" / "2017.yaml").unlink()
+    source = (workspace / "submissions" / "2017" / "so-tai-chinh.yaml").read_text(encoding="utf-8")
+    (workspace / "submissions" / "2017" / "so-xay-dung.yaml").write_text(
+        source.replace("department: so-tai-chinh", "department: so-xay-dung"), encoding="utf-8"
+    )
+    book_path = tmp_path / "s.xlsx"
+    assert run("score", "2017", "--format", "xlsx", "-o", str(book_path), root=workspace).exit_code == 0
+    book = openpyxl.load_workbook(book_path)
+    ranking = book.worksheets[0]
+    assert ranking["A1"].value == "Khối thi đua số 3"
+    assert "2017" in ranking["A2"].value and "2017.1" in ranking["A2"].value
+    assert ranking["A3"].value.startswith("Basis:")
+    rows = [[c.value for c in row] for row in ranking.iter_rows(min_row=6, max_row=12)]
+    assert all(isinstance(row[0], int) for row in rows)
+    assert [row[1] for row in rows[:2]] == ["=", "="] and rows[0][0] == rows[1][0] == 1
+    criteria = book["Criteria"]
+    heads = [c.value for c in criteria[1]]
+    ruleset = json.loads(run("rules", "2017", "--format", "json", root=workspace).stdout)
+    for row in criteria.iter_rows(min_row=2, values_only=True):
+        value = dict(zip(heads, row, strict=True))
+        number = {k: Decimal(str(v)) for k, v in value.items() if isinstance(v, (int, float))}
+        contents = [c["id"] for c in ruleset["contents"]]
+        for content in ruleset["contents"]:
+            parts = [number[c["no"]] for c in content["criteria"]]
+            assert sum(parts) == number[content["id"]], (value["Unit"], content["id"])
+        if value["Unit"] != "Maximum":
+            assert sum(number[c] for c in contents) + number["Bonus"] - number["Deductions"] == number["Total"]

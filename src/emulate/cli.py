@@ -480,7 +480,9 @@ def score_command(
     from .evaluation import evaluate
 
     data = _year_data(_workspace(root, max_bytes), year, show_progress=format_ is not ScoreFormat.json)
-    evaluation = evaluate(data.ruleset, data.submissions, data.missing, None if self_declared else data.review)
+    evaluation = evaluate(
+        data.ruleset, data.submissions, data.missing, None if self_declared else data.review, self_declared
+    )
     # the meeting voted on the reviewed proposals: a self-declared ranking shows no ballots
     ballots = _ballots(evaluation, data.meeting) if not self_declared else None
     if explain is not None:

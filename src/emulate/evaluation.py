@@ -21,15 +21,20 @@ class Evaluation:
     ranking: Ranking
     review: Review | None  # the review applied, if any
     effects: tuple[AdjustmentEffect, ...]  # per adjustment: self-declared and reviewed points
+    self_declared: bool = False  # ranked the self-declared values on purpose (`score --self`): outputs say so
 
     def effects_for(self, department: str) -> tuple[AdjustmentEffect, ...]:
         return tuple(e for e in self.effects if e.adjustment.department == department)
 
 
 def evaluate(
-    ruleset: Ruleset, submissions: Sequence[Submission], missing: Sequence[str] = (), review: Review | None = None
+    ruleset: Ruleset,
+    submissions: Sequence[Submission],
+    missing: Sequence[str] = (),
+    review: Review | None = None,
+    self_declared: bool = False,
 ) -> Evaluation:
-    """Rank the reviewed values (or the self-declared ones when `review` is None)."""
+    """Rank the reviewed values (or the self-declared ones when `review` is None; `self_declared`: on purpose)."""
     cards: list[ScoreCard] = []
     effects: list[AdjustmentEffect] = []
     for submission in submissions:
@@ -43,7 +48,7 @@ def evaluate(
     ranking = rank(ruleset, cards, missing)
     order = {u.card.department: i for i, u in enumerate(ranking.units)}
     effects.sort(key=lambda e: (order.get(e.adjustment.department, 0), e.adjustment.line))
-    return Evaluation(ruleset, ranking, review, tuple(effects))
+    return Evaluation(ruleset, ranking, review, tuple(effects), self_declared)
 
 
 def _with_declared(card: ScoreCard, self_card: ScoreCard, adjustments: Sequence[Adjustment]) -> ScoreCard:

@@ -36,7 +36,7 @@ from ..i18n import _
 from ..meeting import BallotResult, Meeting, carried_awards
 from . import BLANK, award_titles, extra_cells, extra_columns, number, percent, place_and_date
 from .explain import scoring_sheet_rows, sheet_total
-from .score import adjustment_rows, quota_tie_notes
+from .score import adjustment_rows, quota_tie_notes, self_declared_note
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -63,6 +63,9 @@ def minutes_document(
     _national_header(document, ruleset.bloc_name or ruleset.title, meeting)
     _centred(document, _("MINUTES"), bold=True, size=BODY_PT + 1, before=12)
     _centred(document, _("Emulation review meeting of {year}").format(year=ranking.year), bold=True)
+    note = self_declared_note(evaluation)
+    if note is not None:
+        _centred(document, note, bold=True, italic=True)
     if ruleset.based_on:
         _centred(document, _("Based on {regulation}").format(regulation=ruleset.based_on), italic=True)
 

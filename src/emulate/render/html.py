@@ -18,7 +18,7 @@ from ..i18n import _
 from ..meeting import BallotResult, Meeting, carried_awards
 from . import award_titles, extra_cells, extra_columns, number, percent, place_and_date
 from .explain import scoring_sheet_rows, sheet_total
-from .score import adjustment_rows, quota_tie_notes
+from .score import adjustment_rows, quota_tie_notes, self_declared_note
 
 # The decree's own words (Decree 30/2020/NĐ-CP): Vietnamese in every language, as in the Word minutes
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
@@ -179,6 +179,7 @@ def score_page(
     places = ruleset.rounding.places
     contents = [c.id for c in ruleset.contents]
     awards = {a.id: a.title for a in ruleset.awards}
+    note = self_declared_note(evaluation)
     rows, classes = [], []
     for unit in ranking.units:
         card = unit.card
@@ -211,6 +212,7 @@ def score_page(
     body = [
         national_header(ruleset.bloc_name or ruleset.title, meeting),
         f"<h1>{escape(ruleset.title)}</h1>",
+        *([f'<p class="self-declared"><strong>{escape(note)}</strong></p>'] if note is not None else []),
         '<p class="meta">'
         + _("Minutes of the bloc's evaluation · {ruleset} · ruleset version {version} · {year}").format(
             ruleset=escape(ruleset.ruleset), version=escape(ruleset.version), year=ranking.year

@@ -159,6 +159,13 @@ def adjustment_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str, st
     ]
 
 
+def self_declared_note(evaluation: Evaluation) -> str | None:
+    """For `score --self`: the outputs say on their face that they rank the self-declared values."""
+    if not evaluation.self_declared:
+        return None
+    return _("Self-declared values: the units' own figures, without the bloc's review (score --self)")
+
+
 def _review_heading(evaluation: Evaluation) -> str:
     review = evaluation.review
     assert review is not None
@@ -283,6 +290,9 @@ def as_table(evaluation: Evaluation) -> list[Any]:
 
     places = ruleset.rounding.places
     title = terminal_text(_("{title} (version {version})").format(title=ruleset.title, version=ruleset.version))
+    note = self_declared_note(evaluation)
+    if note is not None:
+        title += "\n" + note
     award_width = max([len(a.id) for a in ruleset.awards] + [5])
     headers = _headers(ruleset)
     out: list[Any] = []
@@ -428,6 +438,9 @@ def as_markdown(evaluation: Evaluation) -> str:
         "## " + _("{title} (version {version})").format(title=_md(ruleset.title), version=_md(ruleset.version)),
         "",
     ]
+    note = self_declared_note(evaluation)
+    if note is not None:
+        lines += [f"**{_md(note)}**", ""]
     text_columns = {0, 1, len(headers) - 1} | ({len(headers) - 2} if ruleset.classification else set())
     for group, units in ranking.groups():
         if group is not None:
