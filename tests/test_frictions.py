@@ -455,3 +455,13 @@ def test_the_xlsx_has_a_title_block_a_numeric_rank_and_criteria_that_add_up(
             assert sum(parts) == number[content["id"]], (value["Unit"], content["id"])
         if value["Unit"] != "Maximum":
             assert sum(number[c] for c in contents) + number["Bonus"] - number["Deductions"] == number["Total"]
+
+
+# 10. narrow tables, trailing spaces, diff-rules --rescore in 80 columns
+
+
+def test_the_rescoring_table_fits_80_columns(run: Callable[..., Any]) -> None:
+    text = run("diff-rules", "2016", "2017", "--rescore", "2017", env={"COLUMNS": "80"}).stdout
+    table = text[text.index("Re-scored:") :]
+    assert max(len(line) for line in table.splitlines()) <= 80
+    assert "Sở Nông nghiệp và Phát" in table and "triển nông thôn" in table  # a long name wraps
