@@ -465,3 +465,19 @@ def test_the_rescoring_table_fits_80_columns(run: Callable[..., Any]) -> None:
     table = text[text.index("Re-scored:") :]
     assert max(len(line) for line in table.splitlines()) <= 80
     assert "Sở Nông nghiệp và Phát" in table and "triển nông thôn" in table  # a long name wraps
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("score", "2017"), ("rules", "2017"), ("score", "2017", "--explain", "so-tai-chinh"), ("history",)],
+)
+def test_tables_have_no_trailing_spaces(run: Callable[..., Any], args: tuple[str, ...]) -> None:
+    for columns in ("60", "80", "120"):
+        out = run(*args, env={"COLUMNS": columns}).stdout
+        assert out.strip() and not [line for line in out.splitlines() if line.endswith(" ")], (args, columns)
+
+
+def test_a_table_written_to_a_file_has_no_trailing_spaces(run: Callable[..., Any], tmp_path: Path) -> None:
+    out = tmp_path / "table.txt"
+    assert run("score", "2017", "--output", str(out)).exit_code == 0
+    assert not [line for line in out.read_text(encoding="utf-8").splitlines() if line.endswith(" ")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from enum import Enum
@@ -226,7 +227,7 @@ def _rich_text(renderables: Iterable[Any], soft_wrap: bool = False, end: str = "
     console = Console(file=buffer, highlight=False, soft_wrap=soft_wrap, width=80, color_system=None)
     for renderable in renderables:
         console.print(renderable, end=end)
-    return buffer.getvalue()
+    return _trimmed(buffer.getvalue())
 
 
 def _language(option: str | None) -> None:
@@ -251,10 +252,30 @@ def _out(text: str) -> None:
     sys.stdout.write(text)
 
 
-def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
+#: spaces at the end of a line (before the colour codes that may close it): tables pad their last column
+_TRAILING_SPACES = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+def _trimmed(text: str) -> str:
+    return _TRAILING_SPACES.sub(r"\1", text)
+
+
+class _Console:
+    """rich's console, without the spaces that pad a table's lines to its width."""
+
+    def __init__(self, stderr: bool) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        with self.console.capture() as capture:
+            self.console.print(*objects, **options)
+        self.console.file.write(_trimmed(capture.get()))
+
+
+def _console(stderr: bool = False) -> Any:
+    return _Console(stderr)
 
 
 def _workspace(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
