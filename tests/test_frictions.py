@@ -481,3 +481,14 @@ def test_a_table_written_to_a_file_has_no_trailing_spaces(run: Callable[..., Any
     out = tmp_path / "table.txt"
     assert run("score", "2017", "--output", str(out)).exit_code == 0
     assert not [line for line in out.read_text(encoding="utf-8").splitlines() if line.endswith(" ")]
+
+
+def test_the_ranking_at_60_columns_wraps_names_and_cuts_no_number(run: Callable[..., Any]) -> None:
+    out = run("score", "2017", env={"COLUMNS": "60"}).stdout
+    assert max(len(line) for line in out.splitlines()) <= 60
+    record = json.loads(run("score", "2017", "--format", "json").stdout)
+    for unit in record["ranking"]:
+        line = next(line for line in out.splitlines() if line.startswith(f"{unit['rank']} "))
+        assert unit["total"] in line.split() and unit["contents"]["1"] in line.split()
+    assert "co-thi-dua: Sở Tài chính" in out  # the award column, under the table
+    assert "Giao ước thi đua Khối thi đua số 3 năm 2017 (version 2017.1)" in " ".join(out.split())

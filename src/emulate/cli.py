@@ -535,7 +535,7 @@ def score_command(
         _emit(output, _rich_text(render_score.as_table(evaluation)), force)
     else:
         console = _console()
-        for part in render_score.as_table(evaluation):
+        for part in render_score.as_table(evaluation, console.console.width):
             console.print(part)
 
 

@@ -282,8 +282,12 @@ def _cells(row: Sequence[str]) -> list[Any]:
     return [Text(terminal_text(cell)) for cell in row]
 
 
-def as_table(evaluation: Evaluation) -> list[Any]:
-    """rich renderables: the ranking, then the review's corrections, self-score differences and notes."""
+def as_table(evaluation: Evaluation, width: int | None = None) -> list[Any]:
+    """rich renderables: the ranking, then the review's corrections, self-score differences and notes.
+
+    `width`: the terminal's; below 80 columns the award column moves under the ranking, so that no number is cut.
+    """
+    narrow = width is not None and width < 80
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
     from rich.table import Table
     from rich.text import Text
@@ -313,16 +317,28 @@ def as_table(evaluation: Evaluation) -> list[Any]:
         )
         for i, header in enumerate(headers):
             if i == 1:  # the unit
-                table.add_column(header, overflow="fold", ratio=1, min_width=12)
+                table.add_column(header, overflow="fold", ratio=1, min_width=8 if narrow else 12)
             elif i == len(headers) - 1:  # the award
-                table.add_column(header, no_wrap=True, min_width=award_width)
+                if not narrow:
+                    table.add_column(header, no_wrap=True, min_width=award_width)
             elif header == _("Class"):
                 table.add_column(header, no_wrap=True)
             else:
                 table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
         for unit in units:
-            table.add_row(*_cells(_row(ruleset, unit)), style="bold" if unit.awards else None)
+            row = _row(ruleset, unit)
+            table.add_row(*_cells(row[:-1] if narrow else row), style="bold" if unit.awards else None)
         out.append(table)
+    if narrow:
+        proposed: dict[str, list[str]] = {}
+        for unit in ranking.units:
+            award = _row(ruleset, unit)[-1]
+            if award:
+                proposed.setdefault(award, []).append(unit.card.name)
+        out.extend(
+            Text(terminal_text(_("{award}: {units}").format(award=award, units=", ".join(names))), style="bold")
+            for award, names in proposed.items()
+        )
     if evaluation.effects:
         adjusted = Table(
             title=Text(terminal_text(_review_heading(evaluation))),
