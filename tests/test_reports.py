@@ -23,22 +23,24 @@ def test_xlsx_has_ranking_criteria_review_and_a_chart(run: Callable[..., Any], t
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Ranking", "Criteria", "Review"]
     ranking = book["Ranking"]
-    assert [c.value for c in ranking[1]][:3] == ["Rank", "Unit", "Content 1"]
-    assert ranking["B2"].value == "Sở Tài chính" and ranking["A2"].value == 1
-    assert Decimal(str(ranking["H2"].value)) == Decimal("611.55") and ranking["H2"].number_format == "0.00"
-    assert ranking["J2"].value == "Cờ thi đua của UBND tỉnh"
-    assert ranking.freeze_panes == "C2"
+    assert ranking["A1"].value == "Khối thi đua số 3" and "version 2017.1" in ranking["A2"].value
+    assert ranking["A3"].value.startswith("Basis: the reviewed values")
+    assert [c.value for c in ranking[5]][:4] == ["Rank", "Shared", "Unit", "Content 1"]
+    assert ranking["C6"].value == "Sở Tài chính" and ranking["A6"].value == 1 and ranking["B6"].value is None
+    assert Decimal(str(ranking["I6"].value)) == Decimal("611.55") and ranking["I6"].number_format == "0.00"
+    assert ranking["K6"].value == "Cờ thi đua của UBND tỉnh"
+    assert ranking.freeze_panes == "D6"
     assert len(ranking._charts) == 1
     chart = ranking._charts[0]
     assert chart.grouping == "stacked" and len(chart.series) == 4  # three contents and the bonus
     criteria = book["Criteria"]
     heads = {c.value: c for c in criteria[1]}
     assert heads["3.2"].comment.text.startswith("Phong trào")
-    assert criteria["B2"].value == "Maximum" and criteria["B3"].value == "Sở Tài chính"
+    assert criteria["C2"].value == "Maximum" and criteria["C3"].value == "Sở Tài chính"
     total = [c.value for c in criteria[1]].index("Total")
     assert Decimal(str(criteria[2][total].value)) == Decimal("650.00")
     assert Decimal(str(criteria[3][total].value)) == Decimal("611.55")
-    assert criteria.freeze_panes == "C3"
+    assert criteria.freeze_panes == "D3"
     assert book["Review"]["D2"].value is not None
 
 
@@ -356,4 +358,4 @@ def test_the_criteria_sheet_holds_more_units_than_a_sheet_has_columns() -> None:
     evaluation = Evaluation(ruleset, Ranking(2017, units, ()), None, ())
     criteria = openpyxl.load_workbook(io.BytesIO(score_workbook(evaluation)), read_only=True)["Criteria"]
     rows = list(criteria.iter_rows(values_only=True))
-    assert len(rows) == 2 + count and rows[-1][:2] == (count, f"Unit {count}")
+    assert len(rows) == 2 + count and rows[-1][:3] == (count, None, f"Unit {count}")

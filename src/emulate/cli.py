@@ -11,6 +11,7 @@ import functools
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from enum import Enum
@@ -281,7 +282,7 @@ def _rich_text(renderables: Iterable[Any], soft_wrap: bool = False, end: str = "
     console = Console(file=buffer, highlight=False, soft_wrap=soft_wrap, width=80, color_system=None)
     for renderable in renderables:
         console.print(renderable, end=end)
-    return buffer.getvalue()
+    return _trimmed(buffer.getvalue())
 
 
 def _language(option: str | None, group: bool = False) -> None:
@@ -317,10 +318,30 @@ def _out(text: str) -> None:
     sys.stdout.write(text)
 
 
-def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
+#: spaces at the end of a line (before the colour codes that may close it): tables pad their last column
+_TRAILING_SPACES = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+def _trimmed(text: str) -> str:
+    return _TRAILING_SPACES.sub(r"\1", text)
+
+
+class _Console:
+    """rich's console, without the spaces that pad a table's lines to its width."""
+
+    def __init__(self, stderr: bool) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        with self.console.capture() as capture:
+            self.console.print(*objects, **options)
+        self.console.file.write(_trimmed(capture.get()))
+
+
+def _console(stderr: bool = False) -> Any:
+    return _Console(stderr)
 
 
 def _workspace(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
@@ -497,7 +518,9 @@ def validate_command(
     if not paths and not has_errors(problems):  # the whole workspace, once its files are valid: the
         problems += workspace.coverage_of_every_year()  # assessment files of each year together (SPEC 7.7)
     _report(problems, format_)
-    sys.stderr.write(summary("submissions", len(files), problems) + "\n")
+    reviews = sum(1 for f in files if f.parent.name == "reviews")
+    meetings = sum(1 for f in files if f.parent.name == "meetings")
+    sys.stderr.write(summary("submissions", len(files) - reviews - meetings, problems, reviews, meetings) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 
@@ -549,7 +572,9 @@ def score_command(
     from .evaluation import evaluate
 
     data = _year_data(_workspace(root, max_bytes), year, show_progress=format_ is not ScoreFormat.json)
-    evaluation = evaluate(data.ruleset, data.submissions, data.missing, None if self_declared else data.review)
+    evaluation = evaluate(
+        data.ruleset, data.submissions, data.missing, None if self_declared else data.review, self_declared
+    )
     # the meeting voted on the reviewed proposals: a self-declared ranking shows no ballots
     ballots = _ballots(evaluation, data.meeting) if not self_declared else None
     if explain is not None:
@@ -581,7 +606,7 @@ def score_command(
         _emit(output, _rich_text(render_score.as_table(evaluation)), force)
     else:
         console = _console()
-        for part in render_score.as_table(evaluation):
+        for part in render_score.as_table(evaluation, console.console.width):
             console.print(part)
 
 

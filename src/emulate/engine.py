@@ -44,14 +44,20 @@ class CriterionScore:
     claimed: Decimal | None = None  # the unit's self_score, if given
     applies: bool = True  # False: `applies_to`/`except` leave the unit out (SPEC 7.4)
     best: Best | None = None  # a compared (relative) criterion: the best among the units ranked together
+    declared: Decimal | None = None  # what the self-declared value scores, when the review changed it
 
     @property
     def total(self) -> Decimal:
         return self.points + self.bonus
 
     @property
+    def computed(self) -> Decimal:
+        """What the unit's own value scores: the self_score claim is compared with it, not with the review's."""
+        return self.declared if self.declared is not None else self.total
+
+    @property
     def claim_differs(self) -> bool:
-        return self.claimed is not None and self.claimed != self.total
+        return self.claimed is not None and self.claimed != self.computed
 
     @property
     def not_applicable(self) -> bool:

@@ -7,7 +7,7 @@ only in how they show it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .engine import Ranking, ScoreCard, bests, rank, score
 from .review import Adjustment, AdjustmentEffect, Review, apply_review
@@ -21,15 +21,20 @@ class Evaluation:
     ranking: Ranking
     review: Review | None  # the review applied, if any
     effects: tuple[AdjustmentEffect, ...]  # per adjustment: self-declared and reviewed points
+    self_declared: bool = False  # ranked the self-declared values on purpose (`score --self`): outputs say so
 
     def effects_for(self, department: str) -> tuple[AdjustmentEffect, ...]:
         return tuple(e for e in self.effects if e.adjustment.department == department)
 
 
 def evaluate(
-    ruleset: Ruleset, submissions: Sequence[Submission], missing: Sequence[str] = (), review: Review | None = None
+    ruleset: Ruleset,
+    submissions: Sequence[Submission],
+    missing: Sequence[str] = (),
+    review: Review | None = None,
+    self_declared: bool = False,
 ) -> Evaluation:
-    """Rank the reviewed values (or the self-declared ones when `review` is None).
+    """Rank the reviewed values (or the self-declared ones when `review` is None; `self_declared`: on purpose).
 
     The bests of `relative` criteria are taken among the reviewed values; a unit's
     self-declared points (for the review's effects) among the self-declared ones.
@@ -42,13 +47,27 @@ def evaluate(
     for submission, adjusted in zip(submissions, reviewed, strict=True):
         adjustments = review.for_department(submission.department) if review is not None else ()
         card = score(ruleset, adjusted, reviewed_bests)
-        cards.append(card)
         if adjustments:
-            effects += _effects(ruleset, score(ruleset, submission, declared_bests), card, adjustments)
+            self_card = score(ruleset, submission, declared_bests)
+            effects += _effects(ruleset, self_card, card, adjustments)
+            card = _with_declared(card, self_card, adjustments)
+        cards.append(card)
     ranking = rank(ruleset, cards, missing)
     order = {u.card.department: i for i, u in enumerate(ranking.units)}
     effects.sort(key=lambda e: (order.get(e.adjustment.department, 0), e.adjustment.line))
-    return Evaluation(ruleset, ranking, review, tuple(effects))
+    return Evaluation(ruleset, ranking, review, tuple(effects), self_declared)
+
+
+def _with_declared(card: ScoreCard, self_card: ScoreCard, adjustments: Sequence[Adjustment]) -> ScoreCard:
+    """The reviewed card, each corrected criterion also carrying what the self-declared value scores."""
+    changed = {a.criterion for a in adjustments if a.criterion is not None}
+    if not changed:
+        return card
+    criteria = tuple(
+        replace(c, declared=self_card.criterion(c.criterion.id).total) if c.criterion.id in changed else c
+        for c in card.criteria
+    )
+    return replace(card, criteria=criteria)
 
 
 def _effects(

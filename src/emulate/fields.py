@@ -25,6 +25,7 @@ from .yamlio import MAX_DECIMALS, MAX_INTEGER_DIGITS, OutOfRange
 # An id: lowercase ASCII letters, digits, `-` and `_`, starting and ending with a letter or digit.
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\Z")
 _COMMA_DECIMAL = re.compile(r"\s*[-+]?[0-9]+,[0-9]+\s*\Z")
+_COMMA_THOUSANDS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:,[0-9]{3})+\s*\Z")
 _DOT_THOUSANDS = re.compile(r"\s*[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]+)?\s*\Z")
 _NUMBER_TEXT = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)\s*\Z")
 _PERCENT_TEXT = re.compile(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*%\s*\Z")
@@ -72,11 +73,32 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return " " + _("(did you mean '{guess}'?)").format(guess=guess) if guess else ""
 
 
+def comma_advice(text: str) -> str | None:
+    """The advice for a number written with a comma, or None if `text` is not one.
+
+    `12,5` -> use `12.5`. A comma before exactly three digits (`20,000`, `1,500,000`) may be a
+    thousands separator, and `20.000` would be read as 20 (W201): advise `20000`, and the
+    decimal form only where it is a different, plain number (`1,500` -> 1500 or 1.5).
+    """
+    if _COMMA_THOUSANDS.match(text):
+        whole = text.strip().replace(",", "")
+        if text.count(",") == 1:
+            decimal = f"{Decimal(text.strip().replace(',', '.')).normalize():f}"
+            if "." in decimal:
+                return _("(write {whole} without separators, or {decimal} for a decimal)").format(
+                    whole=clip(whole), decimal=clip(decimal)
+                )
+        return _("(write thousands without separators: {number})").format(number=clip(whole))
+    if _COMMA_DECIMAL.match(text):
+        return _("(use a dot: {number})").format(number=clip(text.strip().replace(",", ".")))
+    return None
+
+
 def _not_a_number(value: Any) -> PydanticCustomError:
     hint = ""
     if isinstance(value, str):
-        if _COMMA_DECIMAL.match(value):
-            hint = " " + _("(use a dot: {number})").format(number=clip(value.strip().replace(",", ".")))
+        if (advice := comma_advice(value)) is not None:
+            hint = " " + advice
         elif _DOT_THOUSANDS.match(value):
             hint = " " + _("(write thousands without separators: {number})").format(
                 number=clip(value.strip().replace(".", "").replace(",", "."))

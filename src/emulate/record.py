@@ -348,6 +348,23 @@ _UNIT_KEYS = (
 _TOP_KEYS = ("year", "emulate_version", "max_points", "max_bonus", "missing", "basis", "reviewed_by", "date", "ballots")
 
 
+#: the keys whose values are decimal numbers written as text: "12.5" and "12.50" are the same value
+_NUMBER_KEYS = frozenset(
+    {"total", "base", "bonus", "deductions", "own_max", "share", "points", "claimed", "self_declared", "reviewed"}
+    | {"max_points", "max_bonus"}
+)
+
+
+def _same_number(path: str, old: Any, new: Any) -> bool:
+    """Whether two numbers differ only in how they are written ("12.5", "12.50", 12.5): not a difference of value."""
+    if path.rsplit(".", 1)[-1] not in _NUMBER_KEYS and ".contents." not in path:
+        return False
+    try:
+        return bool(Decimal(str(old)) == Decimal(str(new))) if not isinstance(old, bool) and old is not None else False
+    except InvalidOperation:
+        return False
+
+
 def compare(record: dict[str, Any], current: dict[str, Any]) -> list[Difference]:
     """Every value of the record that the recomputation does not reproduce, the order of the ranking included.
 
@@ -356,7 +373,7 @@ def compare(record: dict[str, Any], current: dict[str, Any]) -> list[Difference]
     out: list[Difference] = []
 
     def same(path: str, old: Any, new: Any) -> None:
-        if old != new:
+        if old != new and not _same_number(path, old, new):
             out.append(Difference(path, old, new))
 
     for key in _TOP_KEYS:

@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
-from .fields import Id, NonNegativeWhole, OptionalText, Text, did_you_mean
+from .fields import Id, NonNegativeWhole, OptionalText, Text, did_you_mean, fold, suggest, to_text
 from .i18n import _
+from .kinds.checklist import ChecklistRule, ChecklistValue
 from .problems import Problem, clip, error, warning
 from .ruleset import Ruleset, _Model
 from .submission import VALUE_MODELS, CriterionValue, Submission, check_value, unknown_criterion_message
@@ -28,9 +29,20 @@ from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
+def _number_as_text(value: Any) -> str:
+    """`criterion: 1.4` (a number to YAML) names the criterion numbered "1.4"."""
+    if isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
+        return f"{value:f}" if isinstance(value, Decimal) else str(value)
+    return to_text(value)
+
+
+#: a criterion named by its id or its number ("1.4")
+CriterionName = Annotated[str, BeforeValidator(_number_as_text)]
+
+
 class AdjustmentEntry(_Model):
-    department: Id
-    criterion: Id | None = None
+    department: Text  # an id; a department's name is told its id (parse_review)
+    criterion: CriterionName | None = None
     value: Any = None
     deduction: Id | None = None
     count: NonNegativeWhole | None = None
@@ -39,7 +51,7 @@ class AdjustmentEntry(_Model):
 
 class ReviewFile(_Model):
     year: NonNegativeWhole
-    reviewed_by: Id
+    reviewed_by: Text
     date: OptionalText = None
     note: OptionalText = None
     adjustments: list[AdjustmentEntry] = Field(default_factory=list)
@@ -56,6 +68,8 @@ class Adjustment:
     deduction: str | None = None
     count: int | None = None
     line: int = 0
+    #: a checklist correction that gives only some items: those items (the others stay as declared)
+    partial: frozenset[str] | None = None
 
     @property
     def target(self) -> str:
@@ -89,7 +103,16 @@ def apply_review(submission: Submission, adjustments: Sequence[Adjustment]) -> S
     deductions = dict(submission.deductions)
     for adjustment in adjustments:
         if adjustment.criterion is not None and adjustment.value is not None:
-            criteria[adjustment.criterion] = adjustment.value
+            declared = criteria.get(adjustment.criterion)
+            if (
+                adjustment.partial is not None
+                and isinstance(declared, ChecklistValue)
+                and isinstance(adjustment.value, ChecklistValue)
+            ):
+                changed = {item: adjustment.value.items[item] for item in adjustment.partial}
+                criteria[adjustment.criterion] = declared.model_copy(update={"items": {**declared.items, **changed}})
+            else:
+                criteria[adjustment.criterion] = adjustment.value
         if adjustment.deduction is not None and adjustment.count is not None:
             deductions[adjustment.deduction] = adjustment.count
     return replace(submission, criteria=criteria, deductions=deductions)
@@ -162,7 +185,7 @@ def parse_review(
                 department=clip(top.reviewed_by),
                 ruleset=ruleset.ruleset,
                 year=ruleset.year,
-                hint=did_you_mean(top.reviewed_by, ruleset.scorer_ids),
+                hint=_department_hint(top.reviewed_by, ruleset, bodies=True),
             ),
         )
     if top.date is not None and not _DATE.match(top.date):
@@ -176,6 +199,7 @@ def parse_review(
     seen: dict[tuple[str, str], int] = {}
     for i, entry in enumerate(top.adjustments):
         at: PathKey = ("adjustments", i)
+        partial: frozenset[str] | None = None
         before = len(problems)
         if not entry.reason.strip():
             report(
@@ -191,7 +215,7 @@ def parse_review(
                     department=clip(entry.department),
                     ruleset=ruleset.ruleset,
                     year=ruleset.year,
-                    hint=did_you_mean(entry.department, departments),
+                    hint=_department_hint(entry.department, ruleset),
                 ),
             )
         elif (
@@ -235,15 +259,34 @@ def parse_review(
                     ),
                 )
                 continue
-            criterion = ruleset.criterion(entry.criterion)
+            criterion = ruleset.criterion(entry.criterion) or next(
+                (c for _content, c in ruleset.criteria() if c.no == entry.criterion), None
+            )
             if criterion is None:
                 report((*at, "criterion"), "E405", unknown_criterion_message(entry.criterion, ruleset, criterion_years))
                 continue
-            value, found = validate(VALUE_MODELS[criterion.kind], entry.value, document, (*at, "value"))
+            raw = _bare_value(criterion.kind, entry.value)
+            if raw is None:
+                report(
+                    (*at, "value"),
+                    "E204",
+                    _("the value of {no} ({kind}) is written as a mapping, e.g. `value: {example}`").format(
+                        no=criterion.no, kind=criterion.kind, example=criterion.rule.example()
+                    ),
+                )
+                continue
+            value, found = validate(VALUE_MODELS[criterion.kind], raw, document, (*at, "value"))
             problems += found
+            if isinstance(criterion.rule, ChecklistRule) and isinstance(value, ChecklistValue):
+                given = frozenset(value.items)
+                if given < set(criterion.rule.items):  # only the items it changes: the others stay as declared
+                    partial = given
+                    value = value.model_copy(
+                        update={"items": {**dict.fromkeys(criterion.rule.items, False), **value.items}}
+                    )
             if value is not None and check_value(criterion, value, (*at, "value"), report):
                 value = None
-            target = entry.criterion
+            target = criterion.id
         else:
             if entry.deduction is None or entry.count is None:
                 missing = "deduction" if entry.deduction is None else "count"
@@ -285,16 +328,40 @@ def parse_review(
                 Adjustment(
                     entry.department,
                     entry.reason,
-                    entry.criterion if corrects_criterion else None,
+                    target if corrects_criterion else None,
                     value,
                     entry.deduction if corrects_deduction else None,
                     entry.count,
                     line,
+                    partial,
                 )
             )
     if any(p.is_error for p in problems):
         return None, problems
     return Review(top.year, top.reviewed_by, top.date, tuple(adjustments), document.file, document.sha256), problems
+
+
+def _department_hint(word: str, ruleset: Ruleset, bodies: bool = False) -> str:
+    """Did-you-mean for a department (or with `bodies`, a body too): by its id, or by its name
+    (`Sở Tài chính` -> its id `so-tai-chinh`)."""
+    members = [*ruleset.departments, *(ruleset.bodies if bodies else ())]
+    by_name = {fold(d.name): d.id for d in members}
+    guess = by_name.get(fold(word)) or suggest(word, [d.id for d in members])
+    if guess is None:
+        name = suggest(word, [d.name for d in members])
+        guess = by_name[fold(name)] if name is not None else None
+    return " " + _("(did you mean '{guess}'?)").format(guess=guess) if guess else ""
+
+
+def _bare_value(kind: str, value: Any) -> Any:
+    """The value as its kind's mapping: a bare number or text stands for its kind's one key; None if it cannot."""
+    if isinstance(value, dict) or value is None:
+        return value
+    model = VALUE_MODELS[kind]
+    required = [name for name, field in model.model_fields.items() if field.is_required()]
+    if len(required) == 1 and required[0] not in ("items", "inputs", "targets") and not isinstance(value, list):
+        return {required[0]: value}
+    return None
 
 
 @dataclass(frozen=True)

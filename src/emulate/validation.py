@@ -220,6 +220,11 @@ def _decimal_comma_in_flow(data: Any, path: PathKey, key: str) -> str | None:
     value = parent.get(before) if before is not None else None
     if isinstance(value, bool) or not isinstance(value, int):
         return None
+    if len(key) == 3 and 0 <= value < 1000:  # `{target: 20,000}`: `20.000` would be read as 20 (W201)
+        return _(
+            "'{before}: {value},{key}' is read as '{before}: {value}' followed by a key '{key}', because a comma "
+            "separates entries inside {{ }}: write thousands without separators ({before}: {value}{key})"
+        ).format(before=before, value=value, key=key)
     return _(
         "'{before}: {value},{key}' is read as '{before}: {value}' followed by a key '{key}', because a comma "
         "separates entries inside {{ }}: use a dot for decimals ({before}: {value}.{key})"

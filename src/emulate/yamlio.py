@@ -657,6 +657,12 @@ class _Builder:
         )
 
     def _syntax_error(self, exc: Any) -> None:
+        from .yamlsyntax import diagnose
+
+        found = diagnose(self.text, exc)  # the mistake's own line, with advice in the user's terms
+        if found is not None:
+            self.fail(Position(found.line, found.column), "E103", found.message)
+            return
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if mark is not None:

@@ -8,11 +8,11 @@ not_applicable).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
-from pydantic_core import PydanticCustomError
 
 from ..arithmetic import ZERO, number, plain, round_points
 from ..fields import YAML11_BOOLEANS, Model, Positive, Text, did_you_mean, fold, show, to_mapping
@@ -32,30 +32,42 @@ STATES = ("Có", "Không", "Không áp dụng")
 _NOT_APPLICABLE_SPELLINGS = frozenset({"n/a", "na", "not-applicable", "khong-ap-dung", "none", "kad"})
 
 
-def _to_item_state(value: Any) -> bool | str:
+@dataclass(frozen=True)
+class BadState:
+    """An item's value that is not true, false or not_applicable: `check_value` reports it, knowing
+    whether the item may be not_applicable (the message offers `not_applicable` only then)."""
+
+    got: Any
+
+
+def _to_item_state(value: Any) -> bool | str | BadState:
     if isinstance(value, bool) or value == NOT_APPLICABLE:
         return value  # type: ignore[no-any-return]  # a bool or the one allowed text
-    if value is None:
-        raise PydanticCustomError("E204", _("has no value: write true or false"))
-    if isinstance(value, str) and value in YAML11_BOOLEANS:
-        raise PydanticCustomError(
-            "E204",
-            _(
-                "must be true, false or not_applicable, got {got} (write true or false: 'yes', 'no', 'on' and"
-                " 'off' are not read as true or false)"
-            ),
-            {"got": show(value)},
-        )
-    if isinstance(value, str) and fold(value) in _NOT_APPLICABLE_SPELLINGS:
-        raise PydanticCustomError(
-            "E204",
-            _("must be true, false or not_applicable, got {got} (did you mean 'not_applicable'?)"),
-            {"got": show(value)},
-        )
-    raise PydanticCustomError("E204", _("must be true, false or not_applicable, got {got}"), {"got": show(value)})
+    return BadState(value)
 
 
-ItemState = Annotated[bool | str, BeforeValidator(_to_item_state)]
+def _bad_state_message(item_id: str, got: Any, may_be_not_applicable: bool) -> str:
+    """What is wrong with an item's value, offering `not_applicable` only where the ruleset allows it."""
+    choices = _("true, false or not_applicable") if may_be_not_applicable else _("true or false")
+    if got is None:
+        return _("'{item}' has no value: write {choices}").format(item=item_id, choices=choices)
+    if isinstance(got, str) and got in YAML11_BOOLEANS:
+        hint = _("(write true or false: 'yes', 'no', 'on' and 'off' are not read as true or false)")
+    elif isinstance(got, str) and fold(got) in _NOT_APPLICABLE_SPELLINGS:
+        hint = (
+            _("(did you mean 'not_applicable'?)")
+            if may_be_not_applicable
+            else _("(the ruleset does not let this item be not applicable)")
+        )
+    else:
+        hint = ""
+    return _("'{item}' must be {choices}, got {got}").format(item=item_id, choices=choices, got=show(got)) + (
+        " " + hint if hint else ""
+    )
+
+
+# Any value is kept; a wrong one as a BadState, which `check_value` reports (with the item's own choices).
+ItemState = Annotated[Any, BeforeValidator(_to_item_state)]
 
 
 class ChecklistValue(Value):
@@ -99,7 +111,13 @@ class ChecklistRule(RuleBase):
         assert isinstance(value, ChecklistValue)
         for item_id, item in self.items.items():
             state = value.items.get(item_id)
-            if item_id not in value.items:
+            if isinstance(state, BadState):
+                fail(
+                    (*at, "items", item_id),
+                    "E204",
+                    _bad_state_message(item_id, state.got, item.if_not_applicable == "full"),
+                )
+            elif item_id not in value.items:
                 fail(
                     (*at, "items"),
                     "E202",

@@ -216,7 +216,7 @@ class TargetsRule(RuleBase):
         for n in range(1, self.count + 1):
             lines += [
                 "      - name:        # " + _("target {number}: what is measured").format(number=n),
-                "        unit:        # " + _("e.g. tỷ đồng, km, %"),
+                "        unit:        # " + _('e.g. tỷ đồng, km, "%" (in quotes)'),
                 "        direction: higher",
                 "        target:      # " + _("the registered target (a number)"),
                 "        actual:      # " + _("the result achieved (a number)"),

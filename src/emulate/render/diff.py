@@ -409,23 +409,44 @@ def _cell_len(text: str) -> int:
     return cell_len(text)
 
 
+#: the width the re-scoring table fits in (a terminal's, or a file's)
+TEXT_WIDTH = 80
+
+
 def _impact_lines(old: Ruleset, new: Ruleset, impact: Impact) -> list[Line]:
+    """The re-scoring table in TEXT_WIDTH columns: heads on two lines, long unit names wrapped."""
+    import textwrap
+
     headers, rows = impact_rows(old, new, impact)
-    widths = [max(_cell_len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    last = len(headers) - 1
+    heads = [h.rsplit(" ", 1) if " " in h and 0 < i < last else ["", h] for i, h in enumerate(headers)]
+    widths = [max([_cell_len(h[0]), _cell_len(h[1]), *(_cell_len(r[i]) for r in rows)]) for i, h in enumerate(heads)]
+    rest = 2 + sum(widths[1:]) + 2 * last
+    widths[0] = max(12, min(widths[0], TEXT_WIDTH - rest))
 
     def cells(row: list[str]) -> str:
         parts = []
         for i, cell in enumerate(row):
-            pad = " " * (widths[i] - _cell_len(cell))
-            parts.append(cell + pad if i in (0, len(row) - 1) else pad + cell)
+            pad = " " * max(widths[i] - _cell_len(cell), 0)
+            parts.append(cell + pad if i in (0, last) else pad + cell)
         return "  " + "  ".join(parts).rstrip()
 
-    lines: list[Line] = [[], [(impact_title(impact), "bold")], [(cells(headers), "bold")]]
+    lines: list[Line] = [[], [(impact_title(impact), "bold")]]
+    if any(h[0] for h in heads):
+        lines.append([(cells([h[0] for h in heads]), "bold")])
+    lines.append([(cells([h[1] for h in heads]), "bold")])
     for unit, row in zip(impact.units, rows, strict=True):
         moved = unit.rank_movement
         style = "green" if moved and moved > 0 else "red" if moved and moved < 0 else ""
-        lines.append([(cells(row), style)])
-    lines += [[(f"  {note}", "dim")] for note in impact_notes(old, new, impact)]
+        name = textwrap.wrap(row[0], widths[0]) or [""]
+        lines.append([(cells([name[0], *row[1:]]), style)])
+        lines += [[("  " + more, style)] for more in name[1:]]
+    for note in impact_notes(old, new, impact):
+        indent = "  " + note[: len(note) - len(note.lstrip())]
+        wrapped = textwrap.wrap(
+            note.strip(), TEXT_WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
+        )
+        lines += [[(line, "dim")] for line in wrapped]
     return lines
 
 

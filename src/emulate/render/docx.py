@@ -35,8 +35,8 @@ from ..evaluation import Evaluation
 from ..i18n import _
 from ..meeting import BallotResult, Meeting, carried_awards
 from . import BLANK, award_titles, day, extra_cells, extra_columns, number, percent, place_and_date
-from .explain import scoring_sheet_rows
-from .score import adjustment_rows, quota_tie_notes
+from .explain import scoring_sheet_rows, sheet_total
+from .score import adjustment_rows, quota_tie_notes, self_declared_note
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -63,6 +63,9 @@ def minutes_document(
     _national_header(document, ruleset.bloc_name or ruleset.title, meeting)
     _centred(document, _("MINUTES"), bold=True, size=BODY_PT + 1, before=12)
     _centred(document, _("Emulation review meeting of {year}").format(year=ranking.year), bold=True)
+    note = self_declared_note(evaluation)
+    if note is not None:
+        _centred(document, note, bold=True, italic=True)
     if ruleset.based_on:
         _centred(document, _("Based on {regulation}").format(regulation=ruleset.based_on), italic=True)
 
@@ -195,7 +198,6 @@ def _proposals(document: Any, evaluation: Evaluation, ballots: Sequence[BallotRe
 def scoring_sheet_document(evaluation: Evaluation, unit: RankedUnit) -> bytes:
     """One unit's scoring sheet: every criterion with its value, evidence, points, self-score and correction."""
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
-    places = ruleset.rounding.places
     card = unit.card
     document = _new_document(_("Scoring sheet: {unit}, {year}").format(unit=card.name, year=ranking.year))
     _national_header(document, ruleset.bloc_name or ruleset.title, None)
@@ -203,13 +205,7 @@ def scoring_sheet_document(evaluation: Evaluation, unit: RankedUnit) -> bytes:
     _centred(document, _("Emulation of {year}: {unit}").format(year=ranking.year, unit=card.name), bold=True)
     _line(
         document,
-        _("Total {total} of {maximum} points (base {base}, bonus {bonus}, deductions {deductions}).").format(
-            total=number(card.total, places),
-            maximum=number(ruleset.max_points, places),
-            base=number(card.base, places),
-            bonus=number(card.bonus, places),
-            deductions=number(card.deducted, places),
-        ),
+        sheet_total(ruleset, card),
     )
     headers, rows, numeric = scoring_sheet_rows(evaluation, unit)
     _table(document, headers, rows, numeric, (12, 34, 40, 27, 18, 14, 20), size=TABLE_PT - 4)

@@ -276,7 +276,7 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
                 mark = styled("yellow", _("differs")) if cs.claim_differs else escape(_("matches"))
                 node.add(
                     _("self-declared {claimed}, computed {computed}: {verdict}").format(
-                        claimed=number(cs.claimed, places), computed=number(cs.total, places), verdict=mark
+                        claimed=number(cs.claimed, places), computed=number(cs.computed, places), verdict=mark
                     )
                 )
             node.add(styled("dim", _("source: {source}").format(source=cs.criterion.source)))
@@ -331,6 +331,23 @@ def as_tree(evaluation: Evaluation, unit: RankedUnit) -> Any:
         for award_id, granted, why in lines:
             awards.add(f"{'[green]' if granted else ''}{escape(award_id)}: {escape(why)}{'[/]' if granted else ''}")
     return tree
+
+
+def sheet_total(ruleset: Ruleset, card: ScoreCard) -> str:
+    """The scoring sheet's total line (Word and html), saying when the total is floored at 0."""
+    places = ruleset.rounding.places
+    line = _("Total {total} of {maximum} points (base {base}, bonus {bonus}, deductions {deductions}).").format(
+        total=number(card.total, places),
+        maximum=number(ruleset.max_points, places),
+        base=number(card.base, places),
+        bonus=number(card.bonus, places),
+        deductions=number(card.deducted, places),
+    )
+    if card.floored:
+        line += " " + _("the sum was {sum}, below 0: the total is floored at 0").format(
+            sum=number(card.total - card.floored, places)
+        )
+    return line
 
 
 def scoring_sheet_rows(evaluation: Evaluation, unit: RankedUnit) -> tuple[list[str], list[list[str]], set[int]]:

@@ -17,8 +17,8 @@ from ..evaluation import Evaluation
 from ..i18n import _
 from ..meeting import BallotResult, Meeting, carried_awards
 from . import award_titles, extra_cells, extra_columns, number, percent, place_and_date
-from .explain import scoring_sheet_rows
-from .score import adjustment_rows, quota_tie_notes
+from .explain import scoring_sheet_rows, sheet_total
+from .score import adjustment_rows, quota_tie_notes, self_declared_note
 
 # The decree's own words (Decree 30/2020/NĐ-CP): Vietnamese in every language, as in the Word minutes
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
@@ -179,6 +179,7 @@ def score_page(
     places = ruleset.rounding.places
     contents = [c.id for c in ruleset.contents]
     awards = {a.id: a.title for a in ruleset.awards}
+    note = self_declared_note(evaluation)
     rows, classes = [], []
     for unit in ranking.units:
         card = unit.card
@@ -211,6 +212,7 @@ def score_page(
     body = [
         national_header(ruleset.bloc_name or ruleset.title, meeting),
         f"<h1>{escape(ruleset.title)}</h1>",
+        *([f'<p class="self-declared"><strong>{escape(note)}</strong></p>'] if note is not None else []),
         '<p class="meta">'
         + _("Minutes of the bloc's evaluation · {ruleset} · ruleset version {version} · {year}").format(
             ruleset=escape(ruleset.ruleset), version=escape(ruleset.version), year=ranking.year
@@ -283,24 +285,13 @@ def scoring_sheet_page(evaluation: Evaluation, unit: RankedUnit, lang: str | Non
     if lang is None:
         lang = i18n.language()
     ruleset = evaluation.ruleset
-    places = ruleset.rounding.places
     card = unit.card
     headers, rows, numeric = scoring_sheet_rows(evaluation, unit)
     title = _("Scoring sheet: {unit}, {year}").format(unit=card.name, year=evaluation.ranking.year)
     body = [
         national_header(ruleset.bloc_name or ruleset.title, None),
         f"<h1>{escape(title)}</h1>",
-        '<p class="meta">'
-        + escape(
-            _("Total {total} of {maximum} points (base {base}, bonus {bonus}, deductions {deductions}).").format(
-                total=number(card.total, places),
-                maximum=number(ruleset.max_points, places),
-                base=number(card.base, places),
-                bonus=number(card.bonus, places),
-                deductions=number(card.deducted, places),
-            )
-        )
-        + "</p>",
+        '<p class="meta">' + escape(sheet_total(ruleset, card)) + "</p>",
         _table(headers, rows, numeric).replace("<table>", '<table class="sheet">', 1),
         signatures((_("HEAD OF THE UNIT"), None), (_("BLOC LEADER"), None)),
     ]

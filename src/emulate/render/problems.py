@@ -73,9 +73,24 @@ def render(problems: Iterable[Problem], fmt: str) -> str:
     return {"text": as_text, "json": as_json, "github": as_github}[fmt](problems)
 
 
-def summary(what: str, count: int, problems: list[Problem]) -> str:
-    """The last line of check-rules (`what` = "rules") or validate ("submissions"), for stderr."""
+def summary(what: str, count: int, problems: list[Problem], reviews: int = 0, meetings: int = 0) -> str:
+    """The last line of check-rules (`what` = "rules") or validate ("submissions"), for stderr.
+
+    validate counts its review and meeting files apart (`reviews`, `meetings`): they are not submissions.
+    """
     errors = sum(p.is_error for p in problems)
+    if what != "rules" and (reviews or meetings):
+        parts = [_("{count} submission file(s)").format(count=count)] if count else []
+        if reviews:
+            parts.append(_("{count} review file(s)").format(count=reviews))
+        if meetings:
+            parts.append(_("{count} meeting file(s)").format(count=meetings))
+        checked = ", ".join(parts)
+        if not problems:
+            return _("{checked} checked: no problems").format(checked=checked)
+        return _("{checked} checked: {errors} error(s), {warnings} warning(s) in {files} file(s)").format(
+            checked=checked, errors=errors, warnings=len(problems) - errors, files=len({p.file for p in problems})
+        )
     if not problems:
         clean = (
             _("{count} ruleset file(s) checked: no problems")

@@ -136,6 +136,10 @@ def as_tree(ruleset: Ruleset) -> Any:
     )
     if ruleset.based_on:
         tree.add(dim(_("based on: {regulation}").format(regulation=ruleset.based_on)))
+    branch = tree.add(bold(_("Departments (the ids to use in `new`, submissions and reviews)")))
+    for unit in ruleset.departments:
+        role = " · " + _("leader") if unit.role == "leader" else ""
+        branch.add(f"[cyan]{escape(unit.id)}[/]: {escape(unit.name)}{dim(role)}")
     for content in ruleset.contents:
         branch = tree.add(
             f"[bold]{escape(content.id)}. {escape(content.title)}[/] · {maxima(content.max_points, content.max_bonus)}"

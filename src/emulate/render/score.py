@@ -169,6 +169,13 @@ def adjustment_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str, st
     ]
 
 
+def self_declared_note(evaluation: Evaluation) -> str | None:
+    """For `score --self`: the outputs say on their face that they rank the self-declared values."""
+    if not evaluation.self_declared:
+        return None
+    return _("Self-declared values: the units' own figures, without the bloc's review (score --self)")
+
+
 def _review_heading(evaluation: Evaluation) -> str:
     review = evaluation.review
     assert review is not None
@@ -185,7 +192,7 @@ def _differences(ruleset: Ruleset, ranking: Ranking) -> list[tuple[str, str, str
     """(unit name, criterion no, title, claimed, computed) where a self-score differs."""
     places = ruleset.rounding.places
     return [
-        (unit.card.name, c.criterion.no, c.criterion.title, number(c.claimed, places), number(c.total, places))
+        (unit.card.name, c.criterion.no, c.criterion.title, number(c.claimed, places), number(c.computed, places))
         for unit in ranking.units
         for c in unit.card.claimed_differences
         if c.claimed is not None
@@ -285,14 +292,21 @@ def _cells(row: Sequence[str]) -> list[Any]:
     return [Text(terminal_text(cell)) for cell in row]
 
 
-def as_table(evaluation: Evaluation) -> list[Any]:
-    """rich renderables: the ranking, then the review's corrections, self-score differences and notes."""
+def as_table(evaluation: Evaluation, width: int | None = None) -> list[Any]:
+    """rich renderables: the ranking, then the review's corrections, self-score differences and notes.
+
+    `width`: the terminal's; below 80 columns the award column moves under the ranking, so that no number is cut.
+    """
+    narrow = width is not None and width < 80
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
     from rich.table import Table
     from rich.text import Text
 
     places = ruleset.rounding.places
     title = terminal_text(_("{title} (version {version})").format(title=ruleset.title, version=ruleset.version))
+    note = self_declared_note(evaluation)
+    if note is not None:
+        title += "\n" + note
     award_width = max([len(a.id) for a in ruleset.awards] + [5])
     headers = _headers(ruleset)
     out: list[Any] = []
@@ -313,16 +327,28 @@ def as_table(evaluation: Evaluation) -> list[Any]:
         )
         for i, header in enumerate(headers):
             if i == 1:  # the unit
-                table.add_column(header, overflow="fold", ratio=1, min_width=12)
+                table.add_column(header, overflow="fold", ratio=1, min_width=8 if narrow else 12)
             elif i == len(headers) - 1:  # the award
-                table.add_column(header, no_wrap=True, min_width=award_width)
+                if not narrow:
+                    table.add_column(header, no_wrap=True, min_width=award_width)
             elif header == _("Class"):
                 table.add_column(header, no_wrap=True)
             else:
                 table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
         for unit in units:
-            table.add_row(*_cells(_row(ruleset, unit)), style="bold" if unit.awards else None)
+            row = _row(ruleset, unit)
+            table.add_row(*_cells(row[:-1] if narrow else row), style="bold" if unit.awards else None)
         out.append(table)
+    if narrow:
+        proposed: dict[str, list[str]] = {}
+        for unit in ranking.units:
+            award = _row(ruleset, unit)[-1]
+            if award:
+                proposed.setdefault(award, []).append(unit.card.name)
+        out.extend(
+            Text(terminal_text(_("{award}: {units}").format(award=award, units=", ".join(names))), style="bold")
+            for award, names in proposed.items()
+        )
     if evaluation.effects:
         adjusted = Table(
             title=Text(terminal_text(_review_heading(evaluation))),
@@ -390,7 +416,7 @@ def as_csv(evaluation: Evaluation) -> str:
         card = unit.card
         differences = "; ".join(
             _("{no}: claimed {claimed}, computed {computed}").format(
-                no=c.criterion.no, claimed=number(c.claimed, places), computed=number(c.total, places)
+                no=c.criterion.no, claimed=number(c.claimed, places), computed=number(c.computed, places)
             )
             for c in card.claimed_differences
             if c.claimed is not None
@@ -438,6 +464,9 @@ def as_markdown(evaluation: Evaluation) -> str:
         "## " + _("{title} (version {version})").format(title=_md(ruleset.title), version=_md(ruleset.version)),
         "",
     ]
+    note = self_declared_note(evaluation)
+    if note is not None:
+        lines += [f"**{_md(note)}**", ""]
     text_columns = {0, 1, len(headers) - 1} | ({len(headers) - 2} if ruleset.classification else set())
     for group, units in ranking.groups():
         if group is not None:

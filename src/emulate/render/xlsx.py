@@ -17,6 +17,7 @@ from ..arithmetic import round_points
 from ..evaluation import Evaluation
 from ..i18n import _
 from . import award_titles, extra_cells, extra_columns
+from .score import self_declared_note
 
 if TYPE_CHECKING:
     from ..diff import Change, Impact
@@ -60,9 +61,11 @@ def score_workbook(evaluation: Evaluation) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Ranking")
+    top = _title_block(sheet, evaluation)  # the header row: below the bloc, year, version and basis
     contents = [c.id for c in ruleset.contents]
     headers = [
         _("Rank"),
+        _("Shared"),
         _("Unit"),
         *(_("Content {id}").format(id=c) for c in contents),
         _("Bonus"),
@@ -77,7 +80,8 @@ def score_workbook(evaluation: Evaluation) -> bytes:
         card = unit.card
         sheet.append(
             [
-                f"{unit.rank}=" if unit.tied else unit.rank,
+                unit.rank,  # a number, so that Excel sorts by it; a shared rank is marked apart
+                "=" if unit.tied else None,
                 card.name,
                 *(_value(card.contents[c], places) for c in contents),
                 _value(card.bonus, places),
@@ -89,15 +93,16 @@ def score_workbook(evaluation: Evaluation) -> bytes:
             ]
         )
     share_column = headers.index(_("Share")) + 1
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=share_column - 1):
+    for row in sheet.iter_rows(min_row=top + 1, min_col=4, max_col=share_column - 1):
         for cell in row:
             cell.number_format = fmt
-    for row in sheet.iter_rows(min_row=2, min_col=share_column, max_col=share_column):
+    for row in sheet.iter_rows(min_row=top + 1, min_col=share_column, max_col=share_column):
         for cell in row:
             cell.number_format = "0.0%"
-    _bold_header(sheet)
-    sheet.freeze_panes = "C2"
-    _widths(sheet, [6, 36, *([11] * len(contents)), 9, 11, 10, 8, 34])
+    _bold_header(sheet, top)
+    sheet.freeze_panes = f"D{top + 1}"
+    sheet.auto_filter.ref = f"A{top}:{_column(len(headers))}{top + len(ranking.units)}"
+    _widths(sheet, [6, 7, 36, *([11] * len(contents)), 9, 11, 10, 8, 34])
 
     count = len(ranking.units)
     if count:
@@ -108,11 +113,11 @@ def score_workbook(evaluation: Evaluation) -> bytes:
         chart.title = _("Total by content")
         chart.y_axis.title = _("Points")
         # the content columns and the bonus column right after them: the bars add up to base + bonus
-        data = Reference(sheet, min_col=3, max_col=3 + len(contents), min_row=1, max_row=1 + count)
+        data = Reference(sheet, min_col=4, max_col=4 + len(contents), min_row=top, max_row=top + count)
         chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(sheet, min_col=2, min_row=2, max_row=1 + count))
+        chart.set_categories(Reference(sheet, min_col=3, min_row=top + 1, max_row=top + count))
         chart.height, chart.width = 4 + count * 0.8, 22
-        sheet.add_chart(chart, f"A{count + 4}")
+        sheet.add_chart(chart, f"A{top + count + 3}")
 
     _criteria_sheet(book.create_sheet(_("Criteria")), evaluation)
 
@@ -140,11 +145,45 @@ def score_workbook(evaluation: Evaluation) -> bytes:
     return save_workbook(book)
 
 
+def _column(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
+
+
+def _title_block(sheet: Any, evaluation: Evaluation) -> int:
+    """The bloc, year, ruleset version and basis above the first sheet's table; the row of its header."""
+    from openpyxl.styles import Font
+
+    ruleset, review = evaluation.ruleset, evaluation.review
+    if review is not None:
+        basis = _("Basis: the reviewed values (reviews/{year}.yaml, reviewed by {reviewed_by})").format(
+            year=ruleset.year, reviewed_by=review.reviewed_by
+        )
+    else:
+        basis = self_declared_note(evaluation) or _("Basis: the self-declared values (no review)")
+    lines = [
+        ruleset.bloc_name or ruleset.title,
+        _("{title} · {year} · ruleset {ruleset}, version {version}").format(
+            title=ruleset.title, year=ruleset.year, ruleset=ruleset.ruleset, version=ruleset.version
+        ),
+        basis,
+    ]
+    for line in lines:
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A3"].font = Font(bold=True, italic=evaluation.review is None)
+    sheet.append([])
+    return len(lines) + 2
+
+
 def _criteria_sheet(sheet: Any, evaluation: Evaluation) -> None:
     """One row per unit and one column per content and criterion, numbered as in the rules, under a row of maxima.
 
-    Units are rows, not columns: a sheet has 16,384 columns but a million rows, so a bloc of any
-    size fits. The criteria's titles are the heads' comments (a column would be too wide for them).
+    The columns add up: a content's column is the sum of its criteria's base points; the bonus (of every
+    criterion, and the bonus criteria) and the deductions have a column each; base + bonus − deductions
+    is the total (never below 0 when the rules floor it). Units are rows, not columns: a sheet has 16,384
+    columns but a million rows, so a bloc of any size fits. The criteria's titles are the heads' comments.
     """
     from openpyxl.comments import Comment
 
@@ -154,31 +193,37 @@ def _criteria_sheet(sheet: Any, evaluation: Evaluation) -> None:
     for content in ruleset.contents:
         columns.append((content.id, content.title, content.max_points, _content_points(content.id)))
         for c in content.criteria:
-            columns.append((c.no, c.title, c.max_points + c.max_bonus, _criterion_points(c.id)))
+            if c.is_base:
+                columns.append((c.no, c.title, c.max_points, _criterion_points(c.id)))
+            else:  # all its points are bonus (or a deduction): not part of the content's sum
+                head = f"{c.no} ({_('bonus') if c.counts_as == 'bonus' else _('deduction')})"
+                columns.append((head, c.title, c.max_points + c.max_bonus, _criterion_total(c.id)))
+    columns.append((_("Bonus"), _("Bonus"), ruleset.max_bonus, lambda card: card.bonus))
     columns.append((_("Deductions"), _("Deductions"), None, lambda card: card.deducted))
     columns.append((_("Total"), _("Total"), ruleset.max_points, lambda card: card.total))
-    sheet.append([_("Rank"), _("Unit"), *(head for head, _title, _max, _points in columns)])
-    sheet.append(["", _("Maximum"), *(_value(m, places) if m is not None else None for _h, _t, m, _p in columns)])
+    sheet.append([_("Rank"), _("Shared"), _("Unit"), *(head for head, _title, _max, _points in columns)])
+    sheet.append(["", "", _("Maximum"), *(_value(m, places) if m is not None else None for _h, _t, m, _p in columns)])
     for unit in evaluation.ranking.units:
         card = unit.card
         sheet.append(
             [
-                f"{unit.rank}=" if unit.tied else unit.rank,
+                unit.rank,
+                "=" if unit.tied else None,
                 card.name,
                 *(_value(points(card), places) for _h, _t, _m, points in columns),
             ]
         )
-    for i, (head, title, _max, _points) in enumerate(columns, start=3):
+    for i, (head, title, _max, _points) in enumerate(columns, start=4):
         if title != head:
             sheet.cell(row=1, column=i).comment = Comment(title, "emulate")
     fmt = _number_format(places)
-    for row in sheet.iter_rows(min_row=2, min_col=3):
+    for row in sheet.iter_rows(min_row=2, min_col=4):
         for cell in row:
             cell.number_format = fmt
     _bold_header(sheet)
     _bold_header(sheet, 2)
-    sheet.freeze_panes = "C3"
-    _widths(sheet, [6, 36, *([9] * len(columns))])
+    sheet.freeze_panes = "D3"
+    _widths(sheet, [6, 7, 36, *([9] * len(columns))])
 
 
 def _content_points(content_id: str) -> Callable[[ScoreCard], Decimal]:
@@ -186,6 +231,11 @@ def _content_points(content_id: str) -> Callable[[ScoreCard], Decimal]:
 
 
 def _criterion_points(criterion_id: str) -> Callable[[ScoreCard], Decimal]:
+    """A base criterion's base points (its bonus is in the Bonus column): the content's column is their sum."""
+    return lambda card: card.criterion(criterion_id).points
+
+
+def _criterion_total(criterion_id: str) -> Callable[[ScoreCard], Decimal]:
     return lambda card: card.criterion(criterion_id).total
 
 
