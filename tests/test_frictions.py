@@ -492,3 +492,18 @@ def test_the_ranking_at_60_columns_wraps_names_and_cuts_no_number(run: Callable[
         assert unit["total"] in line.split() and unit["contents"]["1"] in line.split()
     assert "co-thi-dua: Sở Tài chính" in out  # the award column, under the table
     assert "Giao ước thi đua Khối thi đua số 3 năm 2017 (version 2017.1)" in " ".join(out.split())
+
+
+def test_awards_too_wide_for_the_table_go_under_it_whole(run: Callable[..., Any]) -> None:
+    """At 80 columns the khoi-huyen ranking cut `co-chinh-phu, bang-khen` to `co-chinh-phu` and `co-tinh, ban`,
+    and a group's title to `— N`: the awards of two units did not fit beside the class column."""
+    root = Path(__file__).parent.parent / "examples" / "khoi-huyen"
+    out = run("score", "2024", root=root, env={"COLUMNS": "80"}).stdout
+    assert max(len(line) for line in out.splitlines()) <= 80
+    flat = " ".join(out.split())
+    assert "— Nhóm huyện" in flat and "— Nhóm thành phố, thị xã" in flat
+    assert "co-chinh-phu: UBND huyện Thanh Liêm" in flat
+    assert "co-tinh: UBND thành phố Phủ Lý, UBND huyện Lý Nhân" in flat
+    assert "bang-khen: UBND thành phố Phủ Lý, UBND thị xã Kim Bảng, UBND huyện Thanh Liêm, UBND huyện Lý Nhân" in flat
+    wide = run("score", "2024", root=root, env={"COLUMNS": "120"}).stdout
+    assert "co-chinh-phu, bang-khen" in wide  # where they fit, the award column stays

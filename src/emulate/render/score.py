@@ -295,9 +295,9 @@ def _cells(row: Sequence[str]) -> list[Any]:
 def as_table(evaluation: Evaluation, width: int | None = None) -> list[Any]:
     """rich renderables: the ranking, then the review's corrections, self-score differences and notes.
 
-    `width`: the terminal's; below 80 columns the award column moves under the ranking, so that no number is cut.
+    `width`: the terminal's; below 80 columns, or where the awards would not fit beside a name of 12 characters,
+    the award column moves under the ranking, so that no number or award is cut.
     """
-    narrow = width is not None and width < 80
     ruleset, ranking = evaluation.ruleset, evaluation.ranking
     from rich.table import Table
     from rich.text import Text
@@ -307,8 +307,12 @@ def as_table(evaluation: Evaluation, width: int | None = None) -> list[Any]:
     note = self_declared_note(evaluation)
     if note is not None:
         title += "\n" + note
-    award_width = max([len(a.id) for a in ruleset.awards] + [5])
     headers = _headers(ruleset)
+    rows = [_row(ruleset, unit) for unit in ranking.units]
+    award_width = max([len(row[-1]) for row in rows] + [len(headers[-1])])
+    # every column but the unit's keeps its width; the award column goes under the table rather than be cut
+    fixed = sum(max([len(headers[i])] + [len(row[i]) for row in rows]) + 1 for i in range(len(headers)) if i != 1)
+    narrow = width is not None and (width < 80 or fixed + 12 > width)
     out: list[Any] = []
     groups = ranking.groups()
     for n, (group, units) in enumerate(groups):
@@ -342,12 +346,11 @@ def as_table(evaluation: Evaluation, width: int | None = None) -> list[Any]:
     if narrow:
         proposed: dict[str, list[str]] = {}
         for unit in ranking.units:
-            award = _row(ruleset, unit)[-1]
-            if award:
+            for award in unit.awards:  # each award with the units proposed for it, as the award column would
                 proposed.setdefault(award, []).append(unit.card.name)
         out.extend(
             Text(terminal_text(_("{award}: {units}").format(award=award, units=", ".join(names))), style="bold")
-            for award, names in proposed.items()
+            for award, names in sorted(proposed.items(), key=lambda item: [a.id for a in ruleset.awards].index(item[0]))
         )
     if evaluation.effects:
         adjusted = Table(
