@@ -507,3 +507,18 @@ def test_awards_too_wide_for_the_table_go_under_it_whole(run: Callable[..., Any]
     assert "bang-khen: UBND thành phố Phủ Lý, UBND thị xã Kim Bảng, UBND huyện Thanh Liêm, UBND huyện Lý Nhân" in flat
     wide = run("score", "2024", root=root, env={"COLUMNS": "120"}).stdout
     assert "co-chinh-phu, bang-khen" in wide  # where they fit, the award column stays
+
+
+def test_new_with_output_dash_writes_to_standard_output(run: Callable[..., Any], tmp_path: Path) -> None:
+    """`new --output -` wrote a file named '-' (as `import --output -` does not): it writes the template to stdout."""
+    import os
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = run("new", "2017", "so-xay-dung", "--output", "-")
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0
+    assert "department: so-xay-dung" in result.stdout
+    assert not (tmp_path / "-").exists()

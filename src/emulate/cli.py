@@ -690,7 +690,7 @@ def new_command(
         typer.Option(
             "--output",
             "-o",
-            help=_("Where to write. Default: submissions/YEAR/DEPT.yaml (or .xlsx) under the root."),
+            help=_("Where to write, `-` for standard output. Default: submissions/YEAR/DEPT.yaml (or .xlsx) under the root."),
             show_default=False,
         ),
     ] = None,
@@ -729,6 +729,15 @@ def new_command(
         content: str | bytes = form_workbook(ruleset, unit, workspace.loaded_ruleset(year).sha256)
     else:
         content = submission_template(ruleset, unit)
+    if output is not None and str(output) == "-":  # standard output, as `import --output -`
+        if isinstance(content, bytes):
+            if sys.stdout.isatty():
+                _fail(_("a workbook is not written to a terminal: give --output FILE.xlsx, or redirect the output"))
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
+        return
     _write_file(
         target,
         content,
