@@ -333,10 +333,8 @@ def _reads_when(ruleset: Ruleset) -> bool:
     return any(c.when is not None for c in [*ruleset.awards, *ruleset.classification])
 
 
-def _every_split(unit: _Unit, levers: Sequence[_Lever], reaching: list[_Found] | None = None) -> _Found | None:
-    """The smallest increase, trying every combination of the levers' values (at most _MOST_COMBINATIONS,
-    or _CannotTell); among equal increases, the one with the fewest changes, then the smallest planned gain.
-    Every combination that reaches the goal is added to `reaching`, when given."""
+def _options(levers: Sequence[_Lever]) -> list[list[tuple[int, Change | None]]]:
+    """Each lever's values with their gains (a rating's every label scoring no less), after no change."""
     options: list[list[tuple[int, Change | None]]] = []
     for lever in levers:
         if lever.labels:
@@ -345,6 +343,50 @@ def _every_split(unit: _Unit, levers: Sequence[_Lever], reaching: list[_Found] |
             gains = sorted({g for low, high in lever.spans for g in range(max(low, 1), high + 1)})
             values = [(g, Change(lever.target, lever.value_for(g), lever.deduction)) for g in gains]
         options.append([(0, None), *values])
+    return options
+
+
+def _every_split_of(unit: _Unit, levers: Sequence[_Lever], gain: int) -> _Found | None:
+    """The splits of exactly this gain among the levers: at a total equal to another unit's, each tie-breaker
+    reads the split, and a split equal to that unit on every one of them shares its rank. The one with the
+    fewest changes that reaches the goal, or None. At most _MOST_COMBINATIONS are tried (then the larger
+    gains are tried as before: on a wide ruleset a split of the tied total may be missed)."""
+    options = _options(levers)
+    suffix = [1]  # the gains reachable with the levers from k on, as a bit set
+    for option in reversed(options):
+        bits = 0
+        for g, _change in option:
+            bits |= suffix[-1] << g
+        suffix.append(bits)
+    suffix.reverse()
+    tried = 0
+    found: _Found | None = None
+
+    def walk(k: int, left: int, changes: list[Change]) -> None:
+        nonlocal tried, found
+        if k == len(options):
+            if not changes or (found is not None and len(found.changes) <= len(changes)):
+                return
+            tried += 1
+            attempt = unit.attempt(changes)
+            if unit.reaches(attempt):
+                found = attempt
+            return
+        for g, change in options[k]:
+            if tried >= _MOST_COMBINATIONS:
+                return
+            if g <= left and suffix[k + 1] >> (left - g) & 1:
+                walk(k + 1, left - g, changes if change is None else [*changes, change])
+
+    walk(0, gain, [])
+    return found
+
+
+def _every_split(unit: _Unit, levers: Sequence[_Lever], reaching: list[_Found] | None = None) -> _Found | None:
+    """The smallest increase, trying every combination of the levers' values (at most _MOST_COMBINATIONS,
+    or _CannotTell); among equal increases, the one with the fewest changes, then the smallest planned gain.
+    Every combination that reaches the goal is added to `reaching`, when given."""
+    options = _options(levers)
     size = 1
     for option in options:
         size *= len(option)
@@ -423,7 +465,7 @@ def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Foun
                     if unit.reaches(found):
                         return found
             continue
-        pushed = False
+        pushed = tied = False
         for order in orders:
             plan = _split(gain, order)
             if plan is None:
@@ -431,7 +473,8 @@ def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Foun
             found = unit.attempt(_changes(order, plan))
             if unit.reaches(found):
                 return found
-            if not (unit.tied(found) or unit.count_fails(found)):
+            tied = tied or unit.tied(found)
+            if not (tied or unit.count_fails(found)):
                 break
             if not pushed:  # the same total or more, with one lever at its best
                 pushed = True
@@ -439,6 +482,10 @@ def _smallest(unit: _Unit, levers: Sequence[_Lever], at_least: int = 1) -> _Foun
                     above = _at_or_above(_without(levers, lever), max(0, gain - lever.top))
                     if above >= 0:
                         heapq.heappush(queue, (lever.top + above, i))
+        if tied:  # a split no order gave may win the tie-breakers, or equal the other unit on each of them
+            found_split = _every_split_of(unit, levers, gain)
+            if found_split is not None:
+                return found_split
     return None
 
 
