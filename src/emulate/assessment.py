@@ -340,9 +340,15 @@ def merge(ruleset: Ruleset, assessments: Sequence[Assessment]) -> dict[str, dict
             ]
             if not given:
                 continue
-            scores = tuple((s, criterion.rule.score(v, places).points) for s, v in given)
             files = tuple((s, by_scorer[s].sha256) for s, _v in given)
             if not criterion.by_peers:
+                # a kind scored against the others' values (relative) has no points of its own here:
+                # the engine scores it with the best of the units ranked together (see `published_scores`)
+                scores = (
+                    ()
+                    if criterion.rule.compared
+                    else tuple((s, criterion.rule.score(v, places).points) for s, v in given)
+                )
                 only = Merged(criterion.id, unit, given[0][1], tuple(scorers), scores, files=files)
                 out.setdefault(unit, {})[criterion.id] = only
                 continue
@@ -353,6 +359,12 @@ def merge(ruleset: Ruleset, assessments: Sequence[Assessment]) -> dict[str, dict
                 criterion.id, unit, value, tuple(scorers), raw, dropped, criterion.combining, files
             )
     return out
+
+
+def published_scores(merged: Merged, points: Decimal) -> tuple[tuple[str, Decimal], ...]:
+    """The scores an output shows for a criterion scored by others: each scorer's points; for a
+    kind scored against the others' values (`relative`) by one scorer, the points it scored (`points`)."""
+    return merged.scores or tuple((scorer, points) for scorer in merged.scorers[:1])
 
 
 def combine(how: str, scores: Sequence[tuple[str, Decimal]]) -> tuple[Decimal, tuple[str, ...]]:

@@ -690,7 +690,10 @@ def new_command(
         typer.Option(
             "--output",
             "-o",
-            help=_("Where to write, `-` for standard output. Default: submissions/YEAR/DEPT.yaml (or .xlsx) under the root."),
+            help=_(
+                "Where to write, `-` for standard output."
+                " Default: submissions/YEAR/DEPT.yaml (or .xlsx) under the root."
+            ),
             show_default=False,
         ),
     ] = None,

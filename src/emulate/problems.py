@@ -72,6 +72,7 @@ CODES: dict[str, str] = {
     "E341": "`scored_by: peers` on a criterion that is not of kind `assessed`",
     "E342": "`combine` on a criterion not scored by peers",
     "E343": "a body id that is also a department or group id, or `peers`",
+    "E344": "a criterion scored by the peers that applies to a unit with no peer (alone in its group)",
     "E120": "a workbook that is not a form made by `emulate new --format xlsx` (damaged, or its hidden sheet changed)",
     "E121": "a unit with both a .yaml and an .xlsx submission",
     "E122": "a workbook made for another version of the year's ruleset",

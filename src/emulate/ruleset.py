@@ -738,6 +738,26 @@ def _check_scorers(ruleset: Ruleset, criteria_paths: Sequence[tuple[PathKey, Cri
                     " make it `kind: assessed`, or name one scorer"
                 ).format(id=criterion.id, kind=criterion.kind),
             )
+        if criterion.by_peers:
+            alone = [
+                d.id
+                for d in ruleset.departments
+                if ruleset.applies(criterion, d.id) and not ruleset.scorers_of(criterion, d.id)
+            ]
+            if alone:
+                report(
+                    (*path, "scored_by"),
+                    "E344",
+                    _(
+                        "criterion '{id}' is scored by the peers, but {units} has no other member{where} to score it:"
+                        " leave it out with `except: [{first}]`, or name one scorer"
+                    ).format(
+                        id=criterion.id,
+                        units=", ".join(f"'{u}'" for u in alone),
+                        where=_(" in its group") if ruleset.groups else "",
+                        first=alone[0],
+                    ),
+                )
         if criterion.combine is not None and not criterion.by_peers:
             report(
                 (*path, "combine"),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..arithmetic import ZERO
+from ..assessment import published_scores
 from ..engine import AwardCheck, CriterionScore, RankedUnit, Ranking, ScoreCard
 from ..evaluation import Evaluation
 from ..i18n import _
@@ -94,7 +95,7 @@ def scorer_lines(ruleset: Ruleset, card: ScoreCard, criterion_id: str) -> list[s
         return []
     places = ruleset.rounding.places
     if merged.combine is None:
-        scorer = merged.scores[0][0]
+        scorer = merged.scorers[0]
         return [_("scored by {scorer} ({name})").format(scorer=scorer, name=ruleset.scorer_name(scorer))]
     how = {"mean": _("mean"), "median": _("median"), "trimmed_mean": _("trimmed mean")}.get(
         merged.combine, merged.combine
@@ -141,7 +142,9 @@ def as_data(evaluation: Evaluation, unit: RankedUnit) -> dict[str, Any]:
             if merged is not None:  # as in the score record (SPEC 7.7)
                 entry["scored_by"] = cs.criterion.scored_by
                 entry["combine"] = merged.combine
-                entry["scores"] = {scorer: number(points, places) for scorer, points in merged.scores}
+                entry["scores"] = {
+                    scorer: number(points, places) for scorer, points in published_scores(merged, cs.points)
+                }
                 entry["dropped"] = list(merged.dropped)
             if cs.criterion.id in effects:
                 effect = effects[cs.criterion.id]

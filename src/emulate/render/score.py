@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .. import __version__
+from ..assessment import published_scores
 from ..engine import RankedUnit, Ranking
 from ..evaluation import Evaluation
 from ..i18n import _
@@ -79,7 +80,9 @@ def as_data(
             if merged is not None:  # scored by others (SPEC 7.7): who, each score, how combined
                 entry["scored_by"] = c.criterion.scored_by
                 entry["combine"] = merged.combine
-                entry["scores"] = {scorer: number(points, places) for scorer, points in merged.scores}
+                entry["scores"] = {
+                    scorer: number(points, places) for scorer, points in published_scores(merged, c.points)
+                }
                 entry["dropped"] = list(merged.dropped)
                 assessed.update(merged.files)
             criteria[c.criterion.id] = entry
