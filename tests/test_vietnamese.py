@@ -320,3 +320,9 @@ def test_vietnamese_documents_write_vietnamese_numbers(run: Callable[..., Any], 
     english = tmp_path / "e.html"
     assert run("score", "2017", "--format", "html", "--output", str(english)).exit_code == 0
     assert "611.55" in english.read_text(encoding="utf-8")
+
+
+def test_a_vietnamese_template_writes_decimals_with_a_dot(run: Callable[..., Any]) -> None:
+    """The template is YAML, whose decimals take a dot, as its own header says: `--lang vi new` wrote `0,7`."""
+    template = run("new", "2017", "so-xay-dung", "--output", "-", "--lang", "vi").stdout
+    assert "0.7" in template and "0,7" not in template

@@ -27,7 +27,10 @@ def help_texts() -> dict[str, str]:
     return {
         "rules": _("""Show a year's criteria tree: numbers, titles, rules, maxima and sources."""),
         "check-rules": _("""Check ruleset files: syntax, keys, types, ids, numbering, sources and references."""),
-        "validate": _("""Check submission files (and review files) against the ruleset of their own year."""),
+        "validate": _(
+            "Check submission files (YAML or the Excel form), assessment, review and meeting files"
+            " against the ruleset of their own year."
+        ),
         "score": _("""Score every submission of a year and print the ranked table with proposed awards.
 
     When reviews/YEAR.yaml exists, the reviewed values are ranked and every format

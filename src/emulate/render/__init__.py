@@ -48,7 +48,7 @@ BLANK = "……………"
 
 
 #: the formats written for programs: their numbers and dates stay machine ones in every language
-MACHINE_FORMATS = frozenset({"json", "csv", "github"})
+MACHINE_FORMATS = frozenset({"json", "csv", "github", "yaml"})  # yaml: a template, where a decimal takes a dot
 
 
 @contextmanager
