@@ -501,3 +501,10 @@ def test_a_rating_is_chosen_by_its_title_and_read_as_its_id(workspace: Path, tmp
     assert ranking["so-xay-dung"]["criteria"] == expected["so-xay-dung"]["criteria"]
     checked = run("validate", root=workspace)
     assert checked.returncode == 0 and "W203" not in checked.stdout + checked.stderr
+
+
+def test_the_form_is_vietnamese_without_lang_vi(workspace: Path, tmp_path: Path) -> None:
+    """SPEC 8: the rule in words (Cách chấm) was English unless --lang vi; the form is Vietnamese in every language."""
+    form = make_form(workspace, "so-xay-dung", tmp_path / "f.xlsx")
+    words = " ".join(str(c) for row in load_workbook(form)[SHEET].iter_rows(values_only=True) for c in row if c)
+    assert "chỉ tiêu × 70" in words and "targets × 70" not in words

@@ -94,7 +94,17 @@ class _Input:
 
 
 def form_workbook(ruleset: Ruleset, department: Department, sha256: str = "") -> bytes:
-    """The form for one unit as the bytes of an .xlsx workbook (`sha256`: of the ruleset's file)."""
+    """The form for one unit as the bytes of an .xlsx workbook (`sha256`: of the ruleset's file).
+
+    The form is Vietnamese in every language (SPEC 8): the rules in words too.
+    """
+    from .i18n import speaking
+
+    with speaking("vi"):
+        return _form_workbook(ruleset, department, sha256)
+
+
+def _form_workbook(ruleset: Ruleset, department: Department, sha256: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter

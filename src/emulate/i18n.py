@@ -11,10 +11,11 @@ JSON keys never change with it.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 DOMAIN = "emulate"
@@ -84,6 +85,18 @@ def use_in_typer(language: str) -> None:
     os.environ["LANGUAGE"] = language
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)
+
+
+@contextlib.contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Messages in `language` inside the block, then as before (a document that is Vietnamese in every language)."""
+    before = dict(_current)
+    use(language, explicit=bool(before["explicit"]))
+    try:
+        yield
+    finally:
+        _current.clear()
+        _current.update(before)
 
 
 def language() -> str:
