@@ -45,3 +45,9 @@ def run() -> Callable[..., Run]:
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> None:
+    """Every test starts with English messages: a command run with --lang vi in-process leaves its language set."""
+    i18n.use("en")
