@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from emulate.yamlio import Position, load_bytes, load_text
+from emulate.workspace import display_path
+from emulate.yamlio import Position, _Builder, load_bytes, load_text
 
 
 def codes(text: str) -> list[tuple[str, int, int]]:
@@ -145,3 +149,56 @@ def test_a_position_inside_a_text_value(style: str, text: str) -> None:
     end_line = text.replace("\r", "").split("\n")[end.line - 1]
     assert end_line[end.column - 5 : end.column - 1] == "tong", (style, end)
     assert doc.inside(("missing",), 3) == doc.at(("missing",))
+
+
+SHIPPED = sorted((Path(__file__).parent.parent / "submissions").glob("*/*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED[:4], ids=lambda p: p.name)
+def test_a_clean_file_is_read_without_positions_and_positioned_when_asked(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    lazy = load_text(text, "f.yaml")
+    positioned = _Builder("f.yaml", text, positions=True)
+    data = positioned.build()
+    assert lazy.problems == [] and lazy.document is not None
+    assert not lazy.document.positioned and lazy.document.values == {}  # nothing recorded yet
+    assert lazy.document.data == data
+    for where in list(positioned.values)[::7]:
+        assert lazy.document.at(where) == positioned.values[where]
+    assert lazy.document.positioned
+    assert lazy.document.values == positioned.values and lazy.document.keys == positioned.keys
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: 90.000\n",  # a warning (W201)
+        "a: x #12\n",  # a warning (W101)
+        "a: 1\na: 2\n",  # a repeated key (E104): the first one's line is in the message
+        "a: !!str 1\n",  # a tag (E109)
+        "a: &x 1\n",  # an anchor (E108)
+        "a: [1\n",  # a syntax error (E103)
+    ],
+)
+def test_a_file_with_a_problem_is_read_again_with_positions(text: str) -> None:
+    loaded = load_text(text, "f.yaml")
+    positioned = _Builder("f.yaml", text, positions=True)
+    with contextlib.suppress(Exception):  # the positioned reading stops where the lazy one stopped
+        positioned.build()
+    assert loaded.problems and loaded.problems == positioned.problems
+    if loaded.document is not None:
+        assert loaded.document.positioned and loaded.document.values == positioned.values
+
+
+def test_display_path_is_relative_inside_the_current_folder_and_follows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside = tmp_path / "a" / "f.yaml"
+    monkeypatch.chdir(tmp_path)
+    assert display_path(inside) == os.path.join("a", "f.yaml")
+    assert display_path(inside) == os.path.join("a", "f.yaml")  # from the cache: the same
+    monkeypatch.chdir(tmp_path.parent)
+    assert display_path(inside) == os.path.join(tmp_path.name, "a", "f.yaml")
+    (tmp_path / "a").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    assert display_path(tmp_path / "g.yaml") == str(tmp_path / "g.yaml")  # outside: as given

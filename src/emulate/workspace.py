@@ -12,7 +12,7 @@ import os
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -131,10 +131,17 @@ class UnknownYear(LookupError):
 
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the current folder when inside it."""
+    return _display(os.fspath(path), os.getcwd())
+
+
+@lru_cache(maxsize=1 << 16)
+def _display(path: str, cwd: str) -> str:
+    """`display_path` for one path and current folder (a run shows each file more than once)."""
     try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+        shown = os.path.relpath(path, cwd)
     except ValueError:  # another drive on Windows
-        return str(path)
+        return path
+    return shown if not shown.startswith("..") else path
 
 
 @dataclass

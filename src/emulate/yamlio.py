@@ -8,6 +8,13 @@ so no tag can build an object, no alias can be expanded (anchors and aliases
 are refused at the first sight), and every key and value keeps its line and
 column.
 
+Positions are built lazily: a file is first read without recording them (the
+same reader with `positions` off, every refusal the same), and read again with
+them on only when it has a problem, when the reading itself reports one, or
+when a check asks where a value stands (`Document.at`, `key_at`, `inside`).
+So every message keeps its `file:line:column`, and a clean file never pays for
+positions it does not need.
+
 Scalars are resolved here, by the rules of YAML 1.2's core schema, except that
 numbers become `decimal.Decimal` exactly as written (never binary floats), and
 that `yes`/`no`/`on`/`off` stay text (the validators explain them).
@@ -21,7 +28,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -77,9 +84,23 @@ class Document:
     keys: dict[PathKey, Position] = field(default_factory=dict)
     sha256: str = ""
     text: str = ""  # the text parsed (for positions inside a scalar)
+    positioned: bool = True  # False: `values` and `keys` are filled from `text` when first asked
+
+    def _positions(self) -> None:
+        """Read the text again with positions on (the first time a position is asked)."""
+        if self.positioned:
+            return
+        self.positioned = True
+        builder = _Builder(self.file, self.text, positions=True)
+        try:
+            builder.build()
+        except _Stop:  # pragma: no cover - the same text was read without a stop
+            return
+        self.values, self.keys = builder.values, builder.keys
 
     def at(self, path: PathKey) -> Position:
         """Where the value at `path` starts, or its nearest known ancestor."""
+        self._positions()
         for end in range(len(path), -1, -1):
             found = self.values.get(path[:end])
             if found is not None:
@@ -88,6 +109,7 @@ class Document:
 
     def key_at(self, path: PathKey) -> Position:
         """Where the key introducing `path` stands (falls back to the value)."""
+        self._positions()
         found = self.keys.get(path)
         return found if found is not None else self.at(path)
 
@@ -101,7 +123,7 @@ class Document:
         one line, exact for all. An offset at the end points just past the last
         character.
         """
-        start = self.at(path)
+        start = self.at(path)  # positions are there from here on
         if path not in self.values or not self.text:
             return start
         value = _value_at(self.data, path)
@@ -192,6 +214,10 @@ class Loaded:
 
 class _Stop(Exception):
     """Reading cannot go on; the problem explaining why is already recorded."""
+
+
+class _Again(Exception):
+    """Reading without positions met a problem: read the text again with positions on."""
 
 
 def sha256_of(raw: bytes) -> str:
@@ -380,28 +406,32 @@ def load_text(text: str, file: str) -> Loaded:
                 )
             ],
         )
-    builder = _Builder(file, text)
+    builder = _Builder(file, text, positions=False)
     try:
         data = builder.build()
-    except _Stop:
+    except _Again:  # a problem: the same reading with positions, for its messages
+        builder = _Builder(file, text, positions=True)
+        try:
+            data = builder.build()
+        except _Stop:
+            return Loaded(None, builder.problems)
+    except _Stop:  # pragma: no cover - without positions, every problem is read again with them
         return Loaded(None, builder.problems)
-    return Loaded(Document(file, data, builder.values, builder.keys, text=text), builder.problems)
+    document = Document(file, data, builder.values, builder.keys, text=text, positioned=builder.positions)
+    return Loaded(document, builder.problems)
 
 
-def _events(text: str) -> Iterator[Any]:
+def _events(text: str) -> Callable[[], Any]:
+    """The function giving the parser's next event, until StreamEnd."""
     try:
         from _ruamel_yaml import CParser  # the C parser (ruamel.yaml.clib), as ruamel.yaml.cyaml imports it
     except ImportError:  # no C extension: the pure-Python parser gives the same events
         from ruamel.yaml import YAML
 
-        yield from YAML(typ="safe", pure=True).parse(text)
-        return
-    parser = CParser(text)
-    while True:
-        event = parser.get_event()
-        yield event
-        if type(event).__name__ == "StreamEndEvent":
-            return
+        events: Iterator[Any] = iter(YAML(typ="safe", pure=True).parse(text))
+        return events.__next__
+    get_event: Callable[[], Any] = CParser(text).get_event
+    return get_event
 
 
 def _pos(mark: Any) -> Position:
@@ -409,23 +439,38 @@ def _pos(mark: Any) -> Position:
 
 
 class _Builder:
-    def __init__(self, file: str, text: str) -> None:
+    """Plain data from the parser's events, checked; with `positions`, where each key and value stands.
+
+    Without positions, nothing is recorded and a problem stops the reading at once
+    (`_Again`): the caller reads the text again with positions on, so a message is
+    always made by the positioned reading, the same as ever.
+    """
+
+    def __init__(self, file: str, text: str, positions: bool = True) -> None:
         self.file = file
         self.text = text
+        self.positions = positions
         self.problems: list[Problem] = []
         self.values: dict[PathKey, Position] = {}
         self.keys: dict[PathKey, Position] = {}
         self._lines: list[str] | None = None
 
-    def fail(self, pos: Position, code: str, message: str) -> None:
-        self.problems.append(error(self.file, pos.line, pos.column, code, message))
+    def report(self, problem: Problem) -> None:
+        if not self.positions:
+            raise _Again
+        self.problems.append(problem)
+
+    def fail(self, pos: Position | None, code: str, message: str) -> None:
+        if pos is None or not self.positions:
+            raise _Again
+        self.report(error(self.file, pos.line, pos.column, code, message))
 
     def build(self) -> Any:
         from ruamel.yaml.error import YAMLError
 
-        events = _events(self.text)
+        next_event = _events(self.text)
         try:
-            return self._document(events)
+            return self._document(next_event)
         except YAMLError as exc:
             self._syntax_error(exc)
             raise _Stop from None
@@ -433,16 +478,16 @@ class _Builder:
             self.fail(Position(1, 1), "E110", _("the document is nested too deeply"))
             raise _Stop from None
 
-    def _document(self, events: Iterator[Any]) -> Any:
-        next(events)  # StreamStart
-        event = next(events)
+    def _document(self, next_event: Callable[[], Any]) -> Any:
+        next_event()  # StreamStart
+        event = next_event()
         if _kind(event) == "StreamEnd":
             self.fail(Position(1, 1), "E105", _("the file is empty: it holds no YAML document"))
             raise _Stop
-        root_event = next(events)  # after DocumentStart
-        root = self._node(root_event, events, (), 0)
-        next(events)  # DocumentEnd
-        following = next(events)
+        root_event = next_event()  # after DocumentStart
+        root = self._node(root_event, next_event, (), 0)
+        next_event()  # DocumentEnd
+        following = next_event()
         if _kind(following) == "DocumentStart":
             self.fail(
                 _pos(following.start_mark),
@@ -467,7 +512,11 @@ class _Builder:
             raise _Stop
         return root
 
-    def _check_node(self, event: Any, depth: int) -> Position:
+    def _check_node(self, event: Any, kind: str, depth: int) -> Position | None:
+        """Refuse what no file may hold; where the node stands (None without positions)."""
+        tag = getattr(event, "tag", None)
+        if depth <= MAX_DEPTH and kind != "Alias" and not event.anchor and (not tag or tag == "!"):
+            return _pos(event.start_mark) if self.positions else None
         pos = _pos(event.start_mark)
         if depth > MAX_DEPTH:
             self.fail(
@@ -478,7 +527,7 @@ class _Builder:
                 ).format(depth=MAX_DEPTH),
             )
             raise _Stop
-        if _kind(event) == "Alias":
+        if kind == "Alias":
             self.fail(
                 pos,
                 "E108",
@@ -487,7 +536,7 @@ class _Builder:
                 ),
             )
             raise _Stop
-        if getattr(event, "anchor", None):
+        if event.anchor:
             self.fail(
                 pos,
                 "E108",
@@ -496,52 +545,56 @@ class _Builder:
                 ),
             )
             raise _Stop
-        tag = getattr(event, "tag", None)
-        if tag and tag != "!":
-            self.fail(
-                pos,
-                "E109",
-                _("YAML tags ({tag}) are not allowed: remove the tag and write a plain value").format(
-                    tag=clip(_short_tag(tag))
-                ),
-            )
+        self.fail(
+            pos,
+            "E109",
+            _("YAML tags ({tag}) are not allowed: remove the tag and write a plain value").format(
+                tag=clip(_short_tag(str(tag)))
+            ),
+        )
         return pos
 
-    def _node(self, event: Any, events: Iterator[Any], path: PathKey, depth: int) -> Any:
-        pos = self._check_node(event, depth)
-        self.values[path] = pos
+    def _node(self, event: Any, next_event: Callable[[], Any], path: PathKey, depth: int) -> Any:
         kind = _kind(event)
+        pos = self._check_node(event, kind, depth)
+        if pos is not None:
+            self.values[path] = pos
         if kind == "Scalar":
             return self._scalar(event, pos)
         if kind == "SequenceStart":
             items: list[Any] = []
             while True:
-                item = next(events)
+                item = next_event()
                 if _kind(item) == "SequenceEnd":
                     return items
-                items.append(self._node(item, events, (*path, len(items)), depth + 1))
+                at = (*path, len(items)) if pos is not None else path
+                items.append(self._node(item, next_event, at, depth + 1))
         if kind == "MappingStart":
-            return self._mapping(events, path, depth)
+            return self._mapping(next_event, path, depth)
         raise AssertionError(f"unexpected YAML event {kind}")  # pragma: no cover
 
-    def _mapping(self, events: Iterator[Any], path: PathKey, depth: int) -> dict[str, Any]:
+    def _mapping(self, next_event: Callable[[], Any], path: PathKey, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
+        positions = self.positions
         while True:
-            key_event = next(events)
-            if _kind(key_event) == "MappingEnd":
+            key_event = next_event()
+            kind = _kind(key_event)
+            if kind == "MappingEnd":
                 return mapping
-            key_pos = self._check_node(key_event, depth + 1)
-            if _kind(key_event) != "Scalar":
+            key_pos = self._check_node(key_event, kind, depth + 1)
+            if kind != "Scalar":
                 self.fail(key_pos, "E204", _("a key must be a plain name, not a list or mapping"))
-                self._skip(key_event, events, depth + 1, checked=True)
-                self._skip(next(events), events, depth + 1)
+                self._skip(key_event, next_event, depth + 1, checked=True)
+                self._skip(next_event(), next_event, depth + 1)
                 continue
             key = key_event.value
             self._check_text(key, key_pos)
-            value_event = next(events)
+            value_event = next_event()
             if key in mapping:
+                if not positions or key_pos is None:
+                    raise _Again
                 first = self.keys[(*path, key)]
-                self.problems.append(
+                self.report(
                     error(
                         self.file,
                         key_pos.line,
@@ -552,13 +605,16 @@ class _Builder:
                         ),
                     )
                 )
-                self._skip(value_event, events, depth + 1)
+                self._skip(value_event, next_event, depth + 1)
                 continue
-            child = (*path, key)
-            self.keys[child] = key_pos
-            mapping[key] = self._node(value_event, events, child, depth + 1)
+            if key_pos is not None:
+                child = (*path, key)
+                self.keys[child] = key_pos
+                mapping[key] = self._node(value_event, next_event, child, depth + 1)
+            else:
+                mapping[key] = self._node(value_event, next_event, path, depth + 1)
 
-    def _skip(self, event: Any, events: Iterator[Any], depth: int, checked: bool = False) -> None:
+    def _skip(self, event: Any, next_event: Callable[[], Any], depth: int, checked: bool = False) -> None:
         """Walk past a node that is not kept (a repeated key's value, a key that is a list), checking it
         like any other: the depth limit above all, since the parser's cost grows with the square of it."""
         level = 0
@@ -568,16 +624,16 @@ class _Builder:
                 level -= 1
             else:
                 if not (checked and level == 0):  # a key's own event is checked by the mapping
-                    self._check_node(event, depth + level)
+                    self._check_node(event, kind, depth + level)
                 if kind == "Scalar":
                     self._check_text(event.value, _pos(event.start_mark))
                 else:
                     level += 1
             if level == 0:
                 return
-            event = next(events)
+            event = next_event()
 
-    def _check_text(self, value: str, pos: Position) -> None:
+    def _check_text(self, value: str, pos: Position | None) -> None:
         """A control character in a key or value, however written (`"\\e]0;"`, `"\\0"`, raw): an error."""
         bad = _CONTROL.search(value)
         if bad is not None:
@@ -590,7 +646,7 @@ class _Builder:
                 ).format(code=f"{ord(bad.group()):04X}"),
             )
 
-    def _scalar(self, event: Any, pos: Position) -> Any:
+    def _scalar(self, event: Any, pos: Position | None) -> Any:
         value: str = event.value
         self._check_text(value, pos)
         if event.style not in (None, ""):  # quoted or block scalar: always text
@@ -624,7 +680,7 @@ class _Builder:
         rest = self._lines[end.line][end.column :] if end.line < len(self._lines) else ""
         space = _COMMENT_AFTER.match(rest)
         if space is not None:
-            self.problems.append(
+            self.report(
                 warning(
                     self.file,
                     end.line + 1,
@@ -640,10 +696,12 @@ class _Builder:
                 )
             )
 
-    def _warn_thousands(self, value: str, pos: Position) -> None:
+    def _warn_thousands(self, value: str, pos: Position | None) -> None:
+        if pos is None:
+            raise _Again
         as_decimal = f"{Decimal(value).normalize():f}"
         as_thousands = str(int(value.replace(".", "")))
-        self.problems.append(
+        self.report(
             warning(
                 self.file,
                 pos.line,
@@ -685,8 +743,15 @@ class _Builder:
         self.fail(pos, "E103", message)
 
 
+_KINDS: dict[type, str] = {}
+
+
 def _kind(event: Any) -> str:
-    return type(event).__name__[:-5]  # "ScalarEvent" -> "Scalar"
+    """The kind of an event, as "Scalar" for a ScalarEvent (learnt once per class)."""
+    kind = _KINDS.get(type(event))
+    if kind is None:
+        kind = _KINDS[type(event)] = type(event).__name__[:-5]
+    return kind
 
 
 def _short_tag(tag: str) -> str:
