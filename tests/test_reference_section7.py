@@ -20,6 +20,7 @@ merges them.
 from __future__ import annotations
 
 import copy
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,12 @@ from hypothesis import strategies as st
 
 import reference_scorer
 from emulate.assessment import check_coverage, parse_assessment
-from emulate.assessment import with_assessments as merge_assessments
 from emulate.engine import NoBest, Ranking, rank, score_together
 from emulate.ruleset import Ruleset, check_ruleset
 from emulate.submission import Submission, parse_submission
+from emulate.workspace import Workspace, YearData
 from emulate.yamlio import Document, load_file
+from test_properties import to_yaml, write_workspace
 
 Data = dict[str, Any]
 TINY = Decimal("1e-20")  # shares are compared to 20 decimals (the engine divides with more digits than 28)
@@ -338,25 +340,29 @@ def engine_ranking(ruleset: Ruleset, submissions: list[Submission]) -> Ranking:
     return rank(ruleset, score_together(ruleset, submissions))
 
 
-def with_assessments(ruleset: Ruleset, submissions: list[Submission], raws: list[Data]) -> list[Submission]:
-    """The engine's reading of the assessment files (each must pass `validate`, and together leave no
-    unit unscored nor any score missing), merged into the submissions as `score` does."""
-    assessments = []
-    for raw in raws:
-        loaded = parse_assessment(Document(f"assessments/2024/{raw['scorer']}.yaml", raw), lambda _: ruleset)
-        assert loaded.problems == [] and loaded.assessment is not None, loaded.problems
-        assessments.append(loaded.assessment)
-    present = {s.department for s in submissions}
-    ranked = [d.id for d in ruleset.departments if d.id in present or ruleset.scored_by_others(d.id)]
-    assert check_coverage(ruleset, assessments, "assessments/2024", ranked) == []
-    merged, _missing = merge_assessments(ruleset, submissions, assessments)
-    return merged
+def workspace_year(
+    ruleset_raw: Data, submissions_raw: list[Data], assessments_raw: list[Data], clean: bool = True
+) -> YearData:
+    """The year as `score` reads it from a temporary workspace with the assessment files in
+    assessments/<year>/; `clean`: no error, and no score missing (every scorer scores what it should)."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write_workspace(root, ruleset_raw, submissions_raw)
+        files = root / "assessments" / str(ruleset_raw["year"])
+        files.mkdir(parents=True)
+        for raw in assessments_raw:
+            (files / f"{raw['scorer']}.yaml").write_text("\n".join(to_yaml(raw)) + "\n", encoding="utf-8")
+        year = Workspace(root).load_year(ruleset_raw["year"])
+    assert not clean or [p for p in year.problems if p.is_error or p.code == "W701"] == [], year.problems
+    return year
 
 
 def assert_agree(ruleset_raw: Data, submissions_raw: list[Data], assessments_raw: list[Data] | None = None) -> None:
     ruleset, submissions = build(ruleset_raw, submissions_raw)
     if assessments_raw:
-        submissions = with_assessments(ruleset, submissions, assessments_raw)
+        year = workspace_year(ruleset_raw, submissions_raw, assessments_raw)
+        assert year.ruleset is not None
+        ruleset, submissions = year.ruleset, year.submissions
     ranking = engine_ranking(ruleset, submissions)
     expected = reference_scorer.rank_year(ruleset_raw, submissions_raw, assessments_raw or [])
     assert sorted(expected) == sorted(u.card.department for u in ranking.units)
@@ -641,8 +647,10 @@ def _scored_ruleset(criteria: list[Data], departments: list[Data], **more: Any) 
 
 
 def _engine_ranks(ruleset_raw: Data, assessments_raw: list[Data]) -> dict[str, tuple[Decimal, int]]:
-    ruleset, _ = build(ruleset_raw, [])
-    units = engine_ranking(ruleset, with_assessments(ruleset, [], assessments_raw)).units
+    build(ruleset_raw, [])
+    year = workspace_year(ruleset_raw, [], assessments_raw)
+    assert year.ruleset is not None
+    units = engine_ranking(year.ruleset, year.submissions).units
     return {u.card.department: (u.card.total, u.rank) for u in units}
 
 
@@ -720,9 +728,8 @@ def test_a_peer_criterion_on_a_unit_without_peers_is_a_problem() -> None:
         {"scorer": "u2", "year": 2024, "scores": {"p": {"u1": {"points": 6}}}},
     ]
     ruleset = Ruleset.model_validate(ruleset_raw)
-    assessments = [parse_assessment(Document(f"{f['scorer']}.yaml", f), lambda _: ruleset).assessment for f in files]
     problems = check_ruleset(ruleset, Document("rules.yaml", ruleset_raw))
-    problems += check_coverage(
-        ruleset, [a for a in assessments if a is not None], "assessments/2024", ["u1", "u2", "u3"]
-    )
+    problems += workspace_year(ruleset_raw, [], files, clean=False).problems  # as `score` reads it
+    assessments = [parse_assessment(Document(f"{f['scorer']}.yaml", f), lambda _: ruleset).assessment for f in files]
+    problems += check_coverage(ruleset, [a for a in assessments if a is not None], "assessments/2024", ["u3"])
     assert any(p.is_error and "u3" in p.message for p in problems)
