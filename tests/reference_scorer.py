@@ -1,4 +1,4 @@
-"""Reference scorer: an independent, deliberately simple re-implementation of SPEC 3.1 and 7.1-7.6.
+"""Reference scorer: an independent, deliberately simple re-implementation of SPEC 3.1 and 7.1-7.7.
 
 Used by the test suite as an oracle against the engine. It imports nothing from
 `emulate`, does no validation beyond what scoring needs, and uses `Decimal` for every
@@ -564,6 +564,77 @@ def rank_units(ruleset: dict, submissions: list[dict]) -> dict[str, dict]:
                     row["awards"].insert(0, award["id"])
                     given += 1
     return {r["department"]: r for r in rows}
+
+
+# --- SPEC 7.7: criteria scored by a body, a department or the peers, from assessment files ----------
+
+
+def combine_points(how: str, points: list[Decimal]) -> Decimal:
+    """SPEC 7.7/7.9, unrounded: mean; median (the mean of the two middle ones when even); trimmed_mean:
+    with at least 3 scores one highest and one lowest are left out, then the mean; with fewer, the mean."""
+    values = sorted(points)
+    if how == "median":
+        half, odd = divmod(len(values), 2)
+        return values[half] if odd else (values[half - 1] + values[half]) / 2
+    if how == "trimmed_mean" and len(values) >= 3:
+        values = values[1:-1]
+    return sum(values, Decimal(0)) / len(values)
+
+
+def scorers_for(ruleset: dict, criterion: dict, department: str) -> list[str]:
+    """Who scores `department` on a criterion with `scored_by`: the body or department named, for every unit
+    the criterion applies to; `peers`: every other member of the unit's own group (every other member when
+    there are no groups)."""
+    group_of = {d["id"]: d.get("group") for d in ruleset["departments"]}
+    if not applies(criterion, department, group_of[department]):
+        return []
+    if criterion["scored_by"] != "peers":
+        return [criterion["scored_by"]]
+    return [d for d, g in group_of.items() if d != department and g == group_of[department]]
+
+
+def scored_criteria(ruleset: dict) -> list[dict]:
+    return [cr for content in ruleset["contents"] for cr in content["criteria"] if cr.get("scored_by")]
+
+
+def with_assessments(ruleset: dict, submissions: list[dict], assessments: list[dict]) -> list[dict]:
+    """The submissions with the values given in the assessment files (`{scorer, year, scores: {criterion:
+    {unit: value}}}`), plus a submission for each unit without one whose applicable criteria are all scored
+    by others (SPEC 7.9). A peer-scored value is the `combine` (default mean) of the peers' points, rounded
+    half up to `places`."""
+    places = int((ruleset.get("rounding") or {}).get("places", 2))
+    given = {a["scorer"]: a["scores"] for a in assessments}
+    values: dict[str, dict] = {}
+    for cr in scored_criteria(ruleset):
+        for d in ruleset["departments"]:
+            unit = d["id"]
+            found = [
+                given[s][cr["id"]][unit]
+                for s in scorers_for(ruleset, cr, unit)
+                if unit in (given.get(s) or {}).get(cr["id"], {})
+            ]
+            if not found:
+                continue
+            if cr["scored_by"] == "peers":  # kind assessed: {points}
+                points = combine_points(cr.get("combine", "mean"), [D(v["points"]) for v in found])
+                values.setdefault(unit, {})[cr["id"]] = {"points": rnd(points, places)}
+            else:
+                values.setdefault(unit, {})[cr["id"]] = found[0]
+    out = []
+    for sub in submissions:
+        out.append({**sub, "criteria": {**(sub.get("criteria") or {}), **values.get(sub["department"], {})}})
+    present = {s["department"] for s in submissions}
+    everything = [cr for content in ruleset["contents"] for cr in content["criteria"]]
+    for d in ruleset["departments"]:
+        mine = [cr for cr in everything if applies(cr, d["id"], d.get("group"))]
+        if d["id"] not in present and mine and all(cr.get("scored_by") for cr in mine):
+            out.append({"department": d["id"], "criteria": values.get(d["id"], {}), "deductions": {}})
+    return out
+
+
+def rank_year(ruleset: dict, submissions: list[dict], assessments: list[dict]) -> dict[str, dict]:
+    """`rank_units` over the submissions completed by the assessment files."""
+    return rank_units(ruleset, with_assessments(ruleset, submissions, assessments))
 
 
 def main(argv: list[str]) -> int:
