@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 import reference_scorer
 from emulate.assessment import check_coverage, parse_assessment
-from emulate.engine import NoBest, Ranking, rank, score_together
+from emulate.engine import Ranking, rank, score_together
 from emulate.ruleset import Ruleset, check_ruleset
 from emulate.submission import Submission, parse_submission
 from emulate.workspace import Workspace, YearData
@@ -157,8 +157,8 @@ def ruleset_data(draw: st.DrawFn, scorers: bool = False) -> Data:
     bodies = []
     if scorers and draw(st.integers(0, 2)):
         bodies = [{"id": f"b{k}", "name": f"Cơ quan {k}"} for k in range(1, draw(st.integers(1, 2)) + 1)]
-        # any kind but relative (the engine fails on it: see the xfail below), by one body or one department
-        everything = [c for content in contents for c in content["criteria"] if c["rule"]["kind"] != "relative"]
+        # any kind (a relative one too: against the best of the values the scorer gave), by one body or one department
+        everything = [c for content in contents for c in content["criteria"]]
         assume(everything)
         by_one = draw(st.sampled_from(everything))
         by_one["scored_by"] = draw(st.sampled_from([b["id"] for b in bodies] + [d["id"] for d in departments]))
@@ -307,7 +307,7 @@ def assessed_year_data(draw: st.DrawFn) -> tuple[Data, list[Data], list[Data]]:
     """A year as `year_data`, where some rulesets have criteria scored by others, with their assessment files."""
     ruleset = draw(ruleset_data(scorers=True))
     ids = [d["id"] for d in ruleset["departments"]]
-    # a peer criterion on a unit alone in its group: nobody can score it (the engine says nothing: xfail below)
+    # a peer criterion on a unit alone in its group: nobody can score it (check-rules says E344)
     assume(
         not any(
             c["scored_by"] == "peers"
@@ -691,12 +691,6 @@ def test_the_reference_scores_bodies_and_peers_as_computed_by_hand(how: str | No
     assert _engine_ranks(ruleset_raw, assessments_raw) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=NoBest,
-    reason="assessment.merge scores each scorer's value with rule.score() and no best: a `relative` criterion"
-    " scored by a body raises NoBest (`emulate score` exits 1 with a traceback), though check-rules accepts it",
-)
 def test_a_relative_criterion_scored_by_a_body_is_scored_against_the_best_of_the_given_values() -> None:
     relative = {"id": "r", "no": "1.1", "title": "r", "source": "s", "scored_by": "to-tham-dinh"}
     relative["rule"] = {"kind": "relative", "max": 10}
@@ -710,12 +704,6 @@ def test_a_relative_criterion_scored_by_a_body_is_scored_against_the_best_of_the
     assert _engine_ranks(ruleset_raw, assessments_raw) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SPEC 7.7: a unit that nobody scored is a problem; a peer criterion on a unit alone in its group has"
-    " no scorer, and neither check-rules nor check_coverage (E708 skips units without scorers) says so: the unit"
-    " is silently left unranked (or gets 0 points when it has a submission)",
-)
 def test_a_peer_criterion_on_a_unit_without_peers_is_a_problem() -> None:
     peers = {"id": "p", "no": "1.1", "title": "p", "source": "s", "scored_by": "peers"}
     peers["rule"] = {"kind": "assessed", "max": 10}
