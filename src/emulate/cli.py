@@ -520,7 +520,9 @@ def validate_command(
     _report(problems, format_)
     reviews = sum(1 for f in files if f.parent.name == "reviews")
     meetings = sum(1 for f in files if f.parent.name == "meetings")
-    sys.stderr.write(summary("submissions", len(files) - reviews - meetings, problems, reviews, meetings) + "\n")
+    assessments = sum(1 for f in files if f.parent.parent.name == "assessments")
+    submissions = len(files) - reviews - meetings - assessments
+    sys.stderr.write(summary("submissions", submissions, problems, reviews, meetings, assessments) + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 

@@ -73,14 +73,18 @@ def render(problems: Iterable[Problem], fmt: str) -> str:
     return {"text": as_text, "json": as_json, "github": as_github}[fmt](problems)
 
 
-def summary(what: str, count: int, problems: list[Problem], reviews: int = 0, meetings: int = 0) -> str:
+def summary(
+    what: str, count: int, problems: list[Problem], reviews: int = 0, meetings: int = 0, assessments: int = 0
+) -> str:
     """The last line of check-rules (`what` = "rules") or validate ("submissions"), for stderr.
 
-    validate counts its review and meeting files apart (`reviews`, `meetings`): they are not submissions.
+    validate counts its assessment, review and meeting files apart: they are not submissions.
     """
     errors = sum(p.is_error for p in problems)
-    if what != "rules" and (reviews or meetings):
+    if what != "rules" and (reviews or meetings or assessments):
         parts = [_("{count} submission file(s)").format(count=count)] if count else []
+        if assessments:
+            parts.append(_("{count} assessment file(s)").format(count=assessments))
         if reviews:
             parts.append(_("{count} review file(s)").format(count=reviews))
         if meetings:
