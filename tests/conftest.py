@@ -51,3 +51,16 @@ def run() -> Callable[..., Run]:
 def _in_english() -> None:
     """Every test starts with English messages: a command run with --lang vi in-process leaves its language set."""
     i18n.use("en")
+
+
+@pytest.fixture
+def in_example(run: Callable[..., Run]) -> Callable[[str], Callable[..., Run]]:
+    """in_example("khoi-huyen")(ARGS...): `emulate ARGS...` run in that shipped example's workspace."""
+
+    def example(name: str) -> Callable[..., Run]:
+        def invoke(*args: str) -> Run:
+            return run(*args, root=REPO / "examples" / name)
+
+        return invoke
+
+    return example

@@ -11,15 +11,10 @@ from typing import Any
 
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "cum-truong"
-
 
 @pytest.fixture
-def ex(run: Callable[..., Any]) -> Callable[..., Any]:
-    def invoke(*args: str) -> Any:
-        return run(*args, root=EXAMPLE)
-
-    return invoke
+def ex(in_example: Callable[[str], Callable[..., Any]]) -> Callable[..., Any]:
+    return in_example("cum-truong")
 
 
 def test_the_example_is_clean(ex: Callable[..., Any]) -> None:

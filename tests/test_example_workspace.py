@@ -15,11 +15,8 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "khoi-huyen"
 
 
 @pytest.fixture
-def ex(run: Callable[..., Any]) -> Callable[..., Any]:
-    def invoke(*args: str) -> Any:
-        return run(*args, root=EXAMPLE)
-
-    return invoke
+def ex(in_example: Callable[[str], Callable[..., Any]]) -> Callable[..., Any]:
+    return in_example("khoi-huyen")
 
 
 def test_the_example_is_clean(ex: Callable[..., Any]) -> None:

@@ -522,3 +522,6 @@ def test_new_with_output_dash_writes_to_standard_output(run: Callable[..., Any],
     assert result.exit_code == 0
     assert "department: so-xay-dung" in result.stdout
     assert not (tmp_path / "-").exists()
+    # a workbook is not text: as every format that only a file can hold, it needs a file
+    workbook = run("new", "2017", "so-xay-dung", "--format", "xlsx", "--output", "-")
+    assert workbook.exit_code == 2 and "--format xlsx writes a file" in workbook.stderr and not workbook.stdout

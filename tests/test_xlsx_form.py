@@ -380,6 +380,10 @@ def test_import_to_standard_output_keeps_warnings_out_of_the_yaml(workspace: Pat
     assert result.returncode == 0
     assert "W202" in result.stderr
     assert result.stdout.startswith("department: so-xay-dung\n") and "W202" not in result.stdout
+    as_json = run("import", str(form), "--output", "-", "--format", "json", root=workspace)
+    (problem,) = json.loads(as_json.stderr)
+    assert (problem["code"], problem["sheet"], problem["line"]) == ("W202", SHEET, None)
+    assert as_json.stdout == result.stdout
 
 
 def test_a_criterion_declared_not_applicable(workspace: Path, tmp_path: Path) -> None:

@@ -735,13 +735,9 @@ def new_command(
     else:
         content = submission_template(ruleset, unit)
     if output is not None and str(output) == "-":  # standard output, as `import --output -`
-        if isinstance(content, bytes):
-            if sys.stdout.isatty():
-                _fail(_("a workbook is not written to a terminal: give --output FILE.xlsx, or redirect the output"))
-            sys.stdout.flush()
-            sys.stdout.buffer.write(content)
-        else:
-            sys.stdout.write(content)
+        if isinstance(content, bytes):  # as every format that only a file can hold
+            _usage_error(_("--format {format} writes a file: add --output FILE").format(format=format_.value))
+        _out(content)
         return
     _write_file(
         target,

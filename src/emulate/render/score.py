@@ -311,10 +311,12 @@ def as_table(evaluation: Evaluation, width: int | None = None) -> list[Any]:
     if note is not None:
         title += "\n" + note
     headers = _headers(ruleset)
-    rows = [_row(ruleset, unit) for unit in ranking.units]
-    award_width = max([len(row[-1]) for row in rows] + [len(headers[-1])])
+    rows = {unit.card.department: _row(ruleset, unit) for unit in ranking.units}
+    award_width = max([len(row[-1]) for row in rows.values()] + [len(headers[-1])])
     # every column but the unit's keeps its width; the award column goes under the table rather than be cut
-    fixed = sum(max([len(headers[i])] + [len(row[i]) for row in rows]) + 1 for i in range(len(headers)) if i != 1)
+    fixed = sum(
+        max([len(headers[i])] + [len(row[i]) for row in rows.values()]) + 1 for i in range(len(headers)) if i != 1
+    )
     narrow = width is not None and (width < 80 or fixed + 12 > width)
     out: list[Any] = []
     groups = ranking.groups()
@@ -343,7 +345,7 @@ def as_table(evaluation: Evaluation, width: int | None = None) -> list[Any]:
             else:
                 table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
         for unit in units:
-            row = _row(ruleset, unit)
+            row = rows[unit.card.department]
             table.add_row(*_cells(row[:-1] if narrow else row), style="bold" if unit.awards else None)
         out.append(table)
     if narrow:
