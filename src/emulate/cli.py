@@ -406,17 +406,26 @@ def _year_data(workspace: Any, year: int, show_progress: bool = True) -> Any:
     from .workspace import UnknownYear
 
     try:
-        with progress_bar(_("reading the submissions of {year}").format(year=year), show_progress) as bar:
+        with _progress(year, show_progress) as bar:
             data = workspace.load_year(year, bar)
     except UnknownYear as exc:
         _usage_error(str(exc))
-    if data.problems:
-        _report(data.problems, stream=sys.stderr)
-    if not data.ok:
+    _stop_on_problems(year, data.problems, data.ok)
+    return data
+
+
+def _progress(year: int, show: bool) -> Any:
+    return progress_bar(_("reading the submissions of {year}").format(year=year), show)
+
+
+def _stop_on_problems(year: int, problems: list[Any], ok: bool) -> None:
+    """The year's problems on stderr; exit 1 when it cannot be scored."""
+    if problems:
+        _report(problems, stream=sys.stderr)
+    if not ok:
         message = _("{year} cannot be scored until the problems above are fixed").format(year=year)
         sys.stderr.write(f"emulate: {message}\n")
         raise typer.Exit(1)
-    return data
 
 
 def _there(test: Callable[[], bool]) -> bool:
@@ -572,7 +581,14 @@ def score_command(
 ) -> None:
     _language(lang)
     from .evaluation import evaluate
+    from .render.score import PART_FORMATS
 
+    if (
+        explain is None
+        and format_.value in PART_FORMATS
+        and _score_apart(root, max_bytes, year, format_, output, force, self_declared)
+    ):
+        return
     data = _year_data(_workspace(root, max_bytes), year, show_progress=format_ is not ScoreFormat.json)
     evaluation = evaluate(
         data.ruleset, data.submissions, data.missing, None if self_declared else data.review, self_declared
@@ -610,6 +626,29 @@ def score_command(
         console = _console()
         for part in render_score.as_table(evaluation, console.console.width):
             console.print(part)
+
+
+def _score_apart(
+    root: Path, max_bytes: int, year: int, format_: ScoreFormat, output: Path | None, force: bool, self_declared: bool
+) -> bool:
+    """`score` with each unit scored where it is read (`scoring`), when the year allows it: written, True."""
+    from .render import score as render_score
+    from .scoring import score_year
+    from .workspace import UnknownYear
+
+    try:
+        with _progress(year, format_ is not ScoreFormat.json) as bar:
+            scored = score_year(_workspace(root, max_bytes), year, format_.value, self_declared, bar)
+    except UnknownYear as exc:
+        _usage_error(str(exc))
+    if scored is None:
+        return False
+    _stop_on_problems(year, scored.problems, scored.ok)
+    if format_ is ScoreFormat.json:
+        _emit(output, render_score.json_record(scored.scores, scored.ruleset_sha256, scored.placed()), force)
+    else:
+        _emit(output, render_score.csv_record(scored.scores.ruleset, scored.placed()), force)
+    return True
 
 
 def _inputs(workspace: Any, data: Any, evaluation: Any) -> list[tuple[str, str]]:

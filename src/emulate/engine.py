@@ -367,6 +367,19 @@ class RankedUnit:
     def group(self) -> str | None:
         return self.card.group
 
+    @property
+    def place(self) -> Place:
+        return Place(
+            self.card.department,
+            self.group,
+            self.rank,
+            self.tied,
+            self.award,
+            self.decided_by,
+            self.class_id,
+            self.awards,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
@@ -386,26 +399,30 @@ class Ranking:
         return [(group, tuple(units)) for group, units in found.items()]
 
     def quota_ties(self) -> tuple[QuotaTie, ...]:
-        """Where units of one rank fell on both sides of an award's quota.
+        """Where units of one rank fell on both sides of an award's quota (`quota_ties`)."""
+        return quota_ties({u.card.department: (u.group or "", u.rank) for u in self.units}, self.awards)
 
-        The proposal must still name units, so it takes them in department-id
-        order; the regulation leaves such a tie to the bloc's secret ballot,
-        and the outputs say so.
-        """
-        place = {u.card.department: (u.group or "", u.rank) for u in self.units}
-        proposed: dict[tuple[str, str, int], list[str]] = {}
-        passed: dict[tuple[str, str, int], list[str]] = {}
-        for check in self.awards:
-            key = (check.award_id, *place[check.department])
-            if check.proposed:
-                proposed.setdefault(key, []).append(check.department)
-            elif check.quota_full:
-                passed.setdefault(key, []).append(check.department)
-        return tuple(
-            QuotaTie(award_id, rank_, tuple(proposed[(award_id, group, rank_)]), tuple(passed_over))
-            for (award_id, group, rank_), passed_over in passed.items()
-            if (award_id, group, rank_) in proposed
-        )
+
+def quota_ties(place: dict[str, tuple[str, int]], awards: Iterable[AwardCheck]) -> tuple[QuotaTie, ...]:
+    """Where units of one rank fell on both sides of an award's quota; `place`: each unit's (group, rank).
+
+    The proposal must still name units, so it takes them in department-id
+    order; the regulation leaves such a tie to the bloc's secret ballot,
+    and the outputs say so.
+    """
+    proposed: dict[tuple[str, str, int], list[str]] = {}
+    passed: dict[tuple[str, str, int], list[str]] = {}
+    for check in awards:
+        key = (check.award_id, *place[check.department])
+        if check.proposed:
+            proposed.setdefault(key, []).append(check.department)
+        elif check.quota_full:
+            passed.setdefault(key, []).append(check.department)
+    return tuple(
+        QuotaTie(award_id, rank_, tuple(proposed[(award_id, group, rank_)]), tuple(passed_over))
+        for (award_id, group, rank_), passed_over in passed.items()
+        if (award_id, group, rank_) in proposed
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,55 +463,121 @@ def _standing(ruleset: Ruleset, card: ScoreCard, class_id: str | None) -> tuple[
     return tuple(lead)
 
 
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What ranking needs of one unit, found from its card alone.
+
+    Many units are scored on every core: each worker process finds its units'
+    standings, and the ranking (which needs every unit) is made from them alone.
+    """
+
+    department: str
+    group: str | None
+    class_id: str | None
+    key: tuple[Decimal, ...]  # its standing (`lead` values), then its tie-breakers' values: larger is better
+    lead: int  # how many of `key`'s values are its standing
+    share: Decimal
+    #: per award of the ruleset, in order: the conditions it does not meet, and its require_zero counts above 0
+    checks: tuple[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], ...]
+
+
+def standing(ruleset: Ruleset, card: ScoreCard) -> Standing:
+    """The unit's class, standing, tie-breaker values and award conditions (SPEC 3.2, 7.2, 7.5)."""
+    class_id = classify(ruleset, card) if ruleset.classification else None
+    lead = _standing(ruleset, card, class_id)
+    checks = tuple(
+        (
+            unmet(award, card, class_id),
+            tuple((name, card.count_of(name)) for name in award.require_zero if card.count_of(name)),
+        )
+        for award in ruleset.awards
+    )
+    key = (*lead, *(_breaker_value(card, b) for b in ruleset.tie_breakers))
+    return Standing(card.department, card.group, class_id, key, len(lead), card.share, checks)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where ranking put one unit: a RankedUnit without its card."""
+
+    department: str
+    group: str | None
+    rank: int  # within its group, when there are groups
+    tied: bool
+    award: str | None  # its exclusive award
+    decided_by: str | None
+    class_id: str | None
+    awards: tuple[str, ...]  # every award proposed to it, the exclusive one first
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """The ranking made from standings alone: places by group (in the ruleset's order), then by rank."""
+
+    year: int
+    places: tuple[Place, ...]
+    missing: tuple[str, ...]
+    awards: tuple[AwardCheck, ...]
+
+    def quota_ties(self) -> tuple[QuotaTie, ...]:
+        return quota_ties({p.department: (p.group or "", p.rank) for p in self.places}, self.awards)
+
+
 def rank(ruleset: Ruleset, cards: Iterable[ScoreCard], missing: Sequence[str] = ()) -> Ranking:
     """Order units by standing, then the ruleset's tie-breakers; equal units share a rank.
 
     With groups, each group is ranked on its own (ranks restart at 1), and an
     award's quota holds in each group unless the award is `across_groups`.
     """
-    breakers = list(ruleset.tie_breakers)
-    classes = {card.department: classify(ruleset, card) for card in cards} if ruleset.classification else {}
     cards = list(cards)
+    found = order(ruleset, [standing(ruleset, card) for card in cards], missing)
+    card_of = {card.department: card for card in cards}
+    units = tuple(
+        RankedUnit(p.rank, p.tied, card_of[p.department], p.award, p.decided_by, p.class_id, p.awards)
+        for p in found.places
+    )
+    return Ranking(found.year, units, found.missing, found.awards)
 
-    def key(card: ScoreCard) -> tuple[Decimal, ...]:
-        return (*_standing(ruleset, card, classes.get(card.department)), *(_breaker_value(card, b) for b in breakers))
 
-    keys = {card.department: key(card) for card in cards}
-    lead = len(_standing(ruleset, cards[0], None)) if cards else 1
-    ordered = sorted(cards, key=lambda c: (tuple(-k for k in keys[c.department]), c.department))
+def order(ruleset: Ruleset, standings: Sequence[Standing], missing: Sequence[str] = ()) -> Order:
+    """`rank` from the units' standings (`standing`): what `rank` does once every unit is scored."""
+    breakers = list(ruleset.tie_breakers)
+    ordered = sorted(standings, key=lambda s: (tuple(-k for k in s.key), s.department))
     group_order = {g.id: n for n, g in enumerate(ruleset.groups)}
-    by_group: dict[str | None, list[ScoreCard]] = {}
-    for card in sorted(ordered, key=lambda c: group_order.get(c.group or "", len(group_order))):
-        by_group.setdefault(card.group, []).append(card)
-    awards = _propose_awards(ruleset, ordered, by_group, classes)
+    by_group: dict[str | None, list[Standing]] = {}
+    for unit in sorted(ordered, key=lambda s: group_order.get(s.group or "", len(group_order))):
+        by_group.setdefault(unit.group, []).append(unit)
+    awards = _propose_awards(ruleset, ordered, by_group)
     proposed: dict[str, list[str]] = {}
     exclusive = {a.id for a in ruleset.awards if a.exclusive}
     for check in awards:
         if check.proposed:
             proposed.setdefault(check.department, []).append(check.award_id)
-    units = []
+    places = []
     for members in by_group.values():
-        group_keys = [keys[c.department] for c in members]
+        group_keys = [s.key for s in members]
         ranks: list[int] = []
         for i, k in enumerate(group_keys):
             ranks.append(ranks[i - 1] if i and group_keys[i - 1] == k else i + 1)
         sizes = Counter(ranks)
-        for i, card in enumerate(members):
-            given = proposed.get(card.department, [])
-            mine = sorted(given, key=lambda a: a not in exclusive)
-            units.append(
-                RankedUnit(
+        for i, unit in enumerate(members):
+            mine = tuple(sorted(proposed.get(unit.department, []), key=lambda a: a not in exclusive))
+            places.append(
+                Place(
+                    unit.department,
+                    unit.group,
                     ranks[i],
                     sizes[ranks[i]] > 1,
-                    card,
                     next((a for a in mine if a in exclusive), None),
-                    _decided_by(i, group_keys, breakers, lead),
-                    classes.get(card.department),
-                    tuple(mine),
+                    _decided_by(i, group_keys, breakers, unit.lead),
+                    unit.class_id,
+                    mine,
                 )
             )
-    order = {d.id: n for n, d in enumerate(ruleset.departments)}
-    return Ranking(ruleset.year, tuple(units), tuple(sorted(missing, key=lambda d: order.get(d, len(order)))), awards)
+    rank_of = {d.id: n for n, d in enumerate(ruleset.departments)}
+    return Order(
+        ruleset.year, tuple(places), tuple(sorted(missing, key=lambda d: rank_of.get(d, len(rank_of)))), awards
+    )
 
 
 def _decided_by(i: int, keys: list[tuple[Decimal, ...]], breakers: list[str], lead: int) -> str | None:
@@ -508,32 +591,28 @@ def _decided_by(i: int, keys: list[tuple[Decimal, ...]], breakers: list[str], le
 
 
 def _propose_awards(
-    ruleset: Ruleset,
-    ordered: list[ScoreCard],
-    by_group: dict[str | None, list[ScoreCard]],
-    classes: dict[str, str | None],
+    ruleset: Ruleset, ordered: list[Standing], by_group: dict[str | None, list[Standing]]
 ) -> tuple[AwardCheck, ...]:
     """The awards in the ruleset's order: exclusive ones as a ladder with quotas, the others to all who meet them."""
     checks: list[AwardCheck] = []
     awarded: dict[str, str] = {}
-    for award in ruleset.awards:
+    for n, award in enumerate(ruleset.awards):
         pools = [ordered] if award.across_groups or not award.exclusive else list(by_group.values())
         for pool in pools:
             given = 0
-            for card in pool:
-                failed = unmet(award, card, classes.get(card.department))
-                nonzero = tuple((name, card.count_of(name)) for name in award.require_zero if card.count_of(name))
-                already = awarded.get(card.department) if award.exclusive else None
+            for unit in pool:
+                failed, nonzero = unit.checks[n]
+                already = awarded.get(unit.department) if award.exclusive else None
                 eligible = not failed and already is None
                 granted = eligible and (not award.exclusive or award.quota is None or given < award.quota)
                 if granted and award.exclusive:
                     given += 1
-                    awarded[card.department] = award.id
+                    awarded[unit.department] = award.id
                 checks.append(
                     AwardCheck(
                         award.id,
-                        card.department,
-                        card.share,
+                        unit.department,
+                        unit.share,
                         award.min_share,
                         nonzero,
                         granted,

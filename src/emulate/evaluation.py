@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .engine import Ranking, ScoreCard, bests, rank, score
+from .engine import Bests, Ranking, ScoreCard, bests, rank, score
 from .review import Adjustment, AdjustmentEffect, Review, apply_review
 from .ruleset import Ruleset
 from .submission import Submission
@@ -22,6 +22,10 @@ class Evaluation:
     review: Review | None  # the review applied, if any
     effects: tuple[AdjustmentEffect, ...]  # per adjustment: self-declared and reviewed points
     self_declared: bool = False  # ranked the self-declared values on purpose (`score --self`): outputs say so
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return self.ranking.missing
 
     def effects_for(self, department: str) -> tuple[AdjustmentEffect, ...]:
         return tuple(e for e in self.effects if e.adjustment.department == department)
@@ -46,16 +50,44 @@ def evaluate(
     declared_bests = bests(ruleset, submissions) if review is not None else reviewed_bests
     for submission, adjusted in zip(submissions, reviewed, strict=True):
         adjustments = review.for_department(submission.department) if review is not None else ()
-        card = score(ruleset, adjusted, reviewed_bests)
-        if adjustments:
-            self_card = score(ruleset, submission, declared_bests)
-            effects += _effects(ruleset, self_card, card, adjustments)
-            card = _with_declared(card, self_card, adjustments)
+        card, mine = _scored(ruleset, submission, adjusted, adjustments, reviewed_bests, declared_bests)
         cards.append(card)
+        effects += mine
     ranking = rank(ruleset, cards, missing)
-    order = {u.card.department: i for i, u in enumerate(ranking.units)}
-    effects.sort(key=lambda e: (order.get(e.adjustment.department, 0), e.adjustment.line))
-    return Evaluation(ruleset, ranking, review, tuple(effects), self_declared)
+    return Evaluation(
+        ruleset, ranking, review, in_order(effects, [u.card.department for u in ranking.units]), self_declared
+    )
+
+
+def score_unit(
+    ruleset: Ruleset, submission: Submission, adjustments: Sequence[Adjustment] = ()
+) -> tuple[ScoreCard, list[AdjustmentEffect]]:
+    """One unit's card and the review's effects on it, where the ruleset scores each unit alone
+    (`Ruleset.scores_alone`: no compared criterion): what `evaluate` does for each unit."""
+    alone = bests(ruleset, ())
+    return _scored(ruleset, submission, apply_review(submission, adjustments), adjustments, alone, alone)
+
+
+def in_order(effects: Sequence[AdjustmentEffect], departments: Sequence[str]) -> tuple[AdjustmentEffect, ...]:
+    """The review's effects in the ranking's order of units (`departments`), each unit's by line."""
+    order = {department: i for i, department in enumerate(departments)}
+    return tuple(sorted(effects, key=lambda e: (order.get(e.adjustment.department, 0), e.adjustment.line)))
+
+
+def _scored(
+    ruleset: Ruleset,
+    submission: Submission,
+    adjusted: Submission,
+    adjustments: Sequence[Adjustment],
+    reviewed_bests: Bests,
+    declared_bests: Bests,
+) -> tuple[ScoreCard, list[AdjustmentEffect]]:
+    """The reviewed card (`adjusted` is the submission with the review applied) and the review's effects."""
+    card = score(ruleset, adjusted, reviewed_bests)
+    if not adjustments:
+        return card, []
+    self_card = score(ruleset, submission, declared_bests)
+    return _with_declared(card, self_card, adjustments), _effects(ruleset, self_card, card, adjustments)
 
 
 def _with_declared(card: ScoreCard, self_card: ScoreCard, adjustments: Sequence[Adjustment]) -> ScoreCard:

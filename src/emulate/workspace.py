@@ -49,7 +49,7 @@ def files_to_check(command: str, paths: Sequence[Path], root: Path) -> tuple[lis
     folders = ("rules",) if command == "check-rules" else ("submissions", "assessments", "reviews", "meetings")
     files: list[Path] = []
     problems: list[Problem] = []
-    for path in paths or [root / folder for folder in folders if _present(root / folder)]:
+    for path in paths or [root / folder for folder in folders if is_present(root / folder)]:
         if paths and not _is_folder(path):
             files.append(path)
             continue
@@ -82,7 +82,7 @@ def list_folder(folder: Path) -> tuple[list[Path], list[Problem]]:
     `Path.glob` would return nothing for a folder it may not read, and a table would be
     published without its files.
     """
-    if not _present(folder):
+    if not is_present(folder):
         return [], []
     try:
         with os.scandir(folder) as entries:
@@ -95,7 +95,7 @@ def list_folder(folder: Path) -> tuple[list[Path], list[Problem]]:
         return [], [error(display_path(folder), 1, 1, "E100", message)]
 
 
-def _present(path: Path) -> bool:
+def is_present(path: Path) -> bool:
     """Whether something stands at `path` (a link to nothing, or a file the system will not show, counts)."""
     try:
         os.lstat(path)
@@ -250,9 +250,9 @@ class Workspace:
     def loaded_ruleset(self, year: int) -> LoadedRuleset:
         if year not in self._rulesets:
             path = self.ruleset_path(year)
-            if not _present(path) and _present(path.with_suffix(".yml")):
+            if not is_present(path) and is_present(path.with_suffix(".yml")):
                 path = path.with_suffix(".yml")  # refused with a word, not taken for a year without rules
-            elif not _present(path):
+            elif not is_present(path):
                 raise UnknownYear(year, self.years())
             self._rulesets[year] = self.load_ruleset_file(path)
         return self._rulesets[year]
@@ -323,7 +323,7 @@ class Workspace:
         from .form import SHEET, read_form  # openpyxl is loaded only when a form is read
 
         twin = path.with_suffix(".yaml")
-        if _present(twin):
+        if is_present(twin):
             message = _(
                 "{unit} has two submissions, {form} and {yaml}: keep one of them (`emulate import` turns the"
                 " form into YAML)"
@@ -354,7 +354,7 @@ class Workspace:
         present = {s.department for s in submissions}
         missing = [d.id for d in ruleset.departments if d.id not in present]
         assessments: list[Assessment] = []
-        if any(c.by_others for _content, c in ruleset.criteria()) or _present(self.assessments_dir / str(year)):
+        if any(c.by_others for _content, c in ruleset.criteria()) or is_present(self.assessments_dir / str(year)):
             from .assessment import check_coverage, with_assessments
 
             files, unlisted = self.assessment_listing(year)
@@ -373,7 +373,7 @@ class Workspace:
         # a review that is there but cannot be read (a link to nothing, a folder) is an error:
         # scoring without it would rank the self-declared values as if approved
         for path in (self.review_path(year), self.review_path(year).with_suffix(".yml")):
-            if not _present(path):
+            if not is_present(path):
                 continue
             loaded_review = self.load_review_file(path, lambda _: present)
             problems += loaded_review.problems
@@ -381,7 +381,7 @@ class Workspace:
         meeting = None
         # the same for the meeting: minutes without its ballots would leave out what the bloc voted
         for path in (self.meeting_path(year), self.meeting_path(year).with_suffix(".yml")):
-            if not _present(path):
+            if not is_present(path):
                 continue
             loaded_meeting = self.load_meeting_file(path, lambda _: present)
             problems += loaded_meeting.problems
@@ -408,7 +408,7 @@ class Workspace:
 
         Run from outside the workspace, `check-rules` would not help: the root is what is wrong.
         """
-        if _present(self.rules_dir):
+        if is_present(self.rules_dir):
             return problems
         message = _(
             "no ruleset can be found: the workspace {root} has no rules/ folder; run emulate in the"

@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
 from ..assessment import published_scores
-from ..engine import RankedUnit, Ranking
+from ..engine import Place, RankedUnit, Ranking, ScoreCard
 from ..evaluation import Evaluation
 from ..i18n import _
 from ..meeting import BallotResult, carried_awards
+from ..review import AdjustmentEffect, Review
 from ..ruleset import Content, Ruleset
 from . import award_in_words, csv_text, day, markdown_text, number, percent, terminal_text
 
@@ -26,12 +28,14 @@ def _rank_label(unit: RankedUnit) -> str:
 
 def review_data(evaluation: Evaluation) -> dict[str, Any] | None:
     """The review applied, with the self-declared and reviewed points of each adjustment."""
-    review = evaluation.review
+    return _review_data(evaluation.review, evaluation.effects, evaluation.ruleset.rounding.places)
+
+
+def _review_data(review: Review | None, effects: Sequence[AdjustmentEffect], places: int) -> dict[str, Any] | None:
     if review is None:
         return None
-    places = evaluation.ruleset.rounding.places
     adjustments = []
-    for effect in evaluation.effects:
+    for effect in effects:
         a = effect.adjustment
         entry: dict[str, Any] = {"department": a.department}
         entry.update({"criterion": a.criterion, "no": effect.no} if a.criterion else {"deduction": a.deduction})
@@ -64,91 +68,235 @@ def as_data(
     units = []
     assessed: dict[str, str] = {}  # scorer -> sha256 of its assessment file
     for unit in ranking.units:
-        card = unit.card
-        criteria: dict[str, Any] = {}
-        for c in card.criteria:
-            entry: dict[str, Any] = {
-                "no": c.criterion.no,
-                "points": number(c.points, places),
-                "bonus": number(c.bonus, places),
-                "counts_as": c.criterion.counts_as,
-                "not_applicable": c.not_applicable or not c.applies,
+        head, files = _unit_head(unit.card, places)
+        assessed.update(files)
+        units.append(
+            {
+                **_placed(unit.place),
+                **head,
+                **_unit_awards(unit.place, carried, ballots is not None),
+                **_unit_tail(unit.card, unit.class_id, places),
             }
-            if c.claimed is not None:
-                entry["claimed"] = number(c.claimed, places)
-            merged = card.submission.assessed.get(c.criterion.id)
-            if merged is not None:  # scored by others (SPEC 7.7): who, each score, how combined
-                entry["scored_by"] = c.criterion.scored_by
-                entry["combine"] = merged.combine
-                entry["scores"] = {
-                    scorer: number(points, places) for scorer, points in published_scores(merged, c.points)
-                }
-                entry["dropped"] = list(merged.dropped)
-                assessed.update(merged.files)
-            criteria[c.criterion.id] = entry
-        row: dict[str, Any] = {
-            "rank": unit.rank,
-            "tied": unit.tied,
-            "department": card.department,
-            "name": card.name,
-            "total": number(card.total, places),
-            "base": number(card.base, places),
-            "bonus": number(card.bonus, places),
-            "deductions": number(card.deducted, places),
-            "contents": {cid: number(points, places) for cid, points in card.contents.items()},
-            "criteria": criteria,
-            "award": unit.award,
+        )
+    return {**_record_top(ruleset, ruleset_sha256), "ranking": units, **_record_bottom(evaluation, assessed, ballots)}
+
+
+def _placed(place: Place) -> dict[str, Any]:
+    return {"rank": place.rank, "tied": place.tied}
+
+
+def _unit_head(card: ScoreCard, places: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """A unit's members of the record before what the ranking decides, and its assessment files' hashes."""
+    criteria: dict[str, Any] = {}
+    assessed: dict[str, str] = {}
+    for c in card.criteria:
+        entry: dict[str, Any] = {
+            "no": c.criterion.no,
+            "points": number(c.points, places),
+            "bonus": number(c.bonus, places),
+            "counts_as": c.criterion.counts_as,
+            "not_applicable": c.not_applicable or not c.applies,
         }
-        if ballots is not None:
-            row["carried"] = carried.get(card.department)
-        row["awards"] = list(unit.awards)
-        row["class"] = unit.class_id
-        row["group"] = unit.group
-        row["own_max"] = number(card.own_max, places)
-        row["share"] = number(card.share, places) if card.has_share else None
-        row["submission_sha256"] = card.submission.sha256
-        units.append(row)
-    data = {
-        "year": ranking.year,
+        if c.claimed is not None:
+            entry["claimed"] = number(c.claimed, places)
+        merged = card.submission.assessed.get(c.criterion.id)
+        if merged is not None:  # scored by others (SPEC 7.7): who, each score, how combined
+            entry["scored_by"] = c.criterion.scored_by
+            entry["combine"] = merged.combine
+            entry["scores"] = {scorer: number(points, places) for scorer, points in published_scores(merged, c.points)}
+            entry["dropped"] = list(merged.dropped)
+            assessed.update(merged.files)
+        criteria[c.criterion.id] = entry
+    head = {
+        "department": card.department,
+        "name": card.name,
+        "total": number(card.total, places),
+        "base": number(card.base, places),
+        "bonus": number(card.bonus, places),
+        "deductions": number(card.deducted, places),
+        "contents": {cid: number(points, places) for cid, points in card.contents.items()},
+        "criteria": criteria,
+    }
+    return head, assessed
+
+
+def _unit_awards(place: Place, carried: Mapping[str, str | None], voted: bool) -> dict[str, Any]:
+    """A unit's members of the record that the ranking (and the meeting's ballots, when `voted`) decide."""
+    members: dict[str, Any] = {"award": place.award}
+    if voted:
+        members["carried"] = carried.get(place.department)
+    members["awards"] = list(place.awards)
+    return members
+
+
+def _unit_tail(card: ScoreCard, class_id: str | None, places: int) -> dict[str, Any]:
+    return {
+        "class": class_id,
+        "group": card.group,
+        "own_max": number(card.own_max, places),
+        "share": number(card.share, places) if card.has_share else None,
+        "submission_sha256": card.submission.sha256,
+    }
+
+
+def _record_top(ruleset: Ruleset, ruleset_sha256: str) -> dict[str, Any]:
+    """The record's members before its `ranking`."""
+    places = ruleset.rounding.places
+    return {
+        "year": ruleset.year,
         "ruleset": {"id": ruleset.ruleset, "version": ruleset.version, "sha256": ruleset_sha256},
         "max_points": number(ruleset.max_points, places),
         "max_bonus": number(ruleset.max_bonus, places),
-        "ranking": units,
-        "missing": list(ranking.missing),
-        "basis": "reviewed" if evaluation.review is not None else "self-declared",
+    }
+
+
+def _record_bottom(
+    evaluation: Evaluation | Scores, assessed: dict[str, str], ballots: Sequence[BallotResult] | None
+) -> dict[str, Any]:
+    """The record's members after its `ranking`; `assessed`: the assessment files' hashes."""
+    review, places = evaluation.review, evaluation.ruleset.rounding.places
+    bottom: dict[str, Any] = {
+        "missing": list(evaluation.missing),
+        "basis": "reviewed" if review is not None else "self-declared",
         # who reviewed and when, at the top as well: a reader of the record sees it without the details
-        "reviewed_by": evaluation.review.reviewed_by if evaluation.review is not None else None,
-        "date": evaluation.review.date if evaluation.review is not None else None,
-        "review": review_data(evaluation),
+        "reviewed_by": review.reviewed_by if review is not None else None,
+        "date": review.date if review is not None else None,
+        "review": _review_data(review, evaluation.effects, places),
         # the version that computed it: `verify` with another version names the difference
         "emulate_version": __version__,
     }
     if assessed:  # the assessment files' hashes (SPEC 7.7): absent when no criterion is scored by others
-        data["assessments"] = dict(sorted(assessed.items()))
+        bottom["assessments"] = dict(sorted(assessed.items()))
     if ballots is not None:
-        data["ballots"] = ballots_data(ballots)
-    return data
+        bottom["ballots"] = ballots_data(ballots)
+    return bottom
+
+
+# --- a unit's part of the outputs, made where it was scored ------------------------------
+#
+# Scoring thousands of units, each worker process scores its units and writes their part of
+# the record or the table (`unit_part`); this process ranks them and joins the parts in their
+# places (`json_record`, `csv_record`). A year scored in one process is written the same way,
+# from the same parts, so the outputs are the same bytes.
+
+#: the formats written from units' parts
+PART_FORMATS = frozenset({"json", "csv"})
+
+#: how far a ranked unit's members stand in the JSON record: in "ranking" (2), in its list (4), then 2 more
+_ROW_INDENT = " " * 4
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPart:
+    """One unit's part of a ranking output: all but its place (rank, awards), as text."""
+
+    department: str
+    before: tuple[str, ...]  # json: its members before its place's; csv: its cells
+    after: tuple[str, ...]
+    assessed: tuple[tuple[str, str], ...] = ()  # its assessment files' hashes (json)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """What a ranking output shows besides its units' parts (an `Evaluation` holds the same)."""
+
+    ruleset: Ruleset
+    missing: tuple[str, ...]
+    review: Review | None
+    effects: tuple[AdjustmentEffect, ...]  # in the ranking's order
+    self_declared: bool = False
+
+
+def unit_part(
+    format_: str, ruleset: Ruleset, card: ScoreCard, class_id: str | None, effects: Sequence[AdjustmentEffect]
+) -> UnitPart:
+    """The unit's part of the `format_` output (one of PART_FORMATS); `effects`: the review's on it."""
+    places = ruleset.rounding.places
+    if format_ == "json":
+        head, assessed = _unit_head(card, places)
+        tail = _unit_tail(card, class_id, places)
+        return UnitPart(
+            card.department, (_members(head, _ROW_INDENT),), (_members(tail, _ROW_INDENT),), tuple(assessed.items())
+        )
+    differences = "; ".join(
+        _("{no}: claimed {claimed}, computed {computed}").format(
+            no=c.criterion.no, claimed=number(c.claimed, places), computed=number(c.computed, places)
+        )
+        for c in card.claimed_differences
+        if c.claimed is not None
+    )
+    adjustments = "; ".join(
+        _("{no}: self-declared {self_declared}, reviewed {reviewed} ({reason})").format(
+            no=e.no if e.adjustment.criterion else e.adjustment.deduction,
+            self_declared=number(e.self_declared, places),
+            reviewed=number(e.reviewed, places),
+            reason=e.adjustment.reason,
+        )
+        for e in sorted(effects, key=lambda e: e.adjustment.line)
+    )
+    before = (
+        card.department,
+        csv_text(card.name),
+        *(number(card.contents[c.id], places) for c in ruleset.contents),
+        number(card.base, places),
+        number(card.bonus, places),
+        number(card.deducted, places),
+        number(card.total, places),
+        number(card.share, 4) if card.has_share else "",
+    )
+    return UnitPart(card.department, before, (csv_text(differences), csv_text(adjustments)))
+
+
+def _members(data: dict[str, Any], indent: str) -> str:
+    """The members of a JSON object as the record writes them (`indent=2`) `indent` further in, without braces."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return indent + text[2:-2].replace("\n", "\n" + indent)
+
+
+def _row_text(place: Place, part: UnitPart, carried: Mapping[str, str | None], voted: bool) -> str:
+    members = [
+        _members(_placed(place), _ROW_INDENT),
+        *part.before,
+        _members(_unit_awards(place, carried, voted), _ROW_INDENT),
+        *part.after,
+    ]
+    return "{\n" + ",\n".join(members) + "\n" + _ROW_INDENT + "}"
+
+
+def json_record(
+    scores: Evaluation | Scores,
+    ruleset_sha256: str,
+    placed: Iterable[tuple[Place, UnitPart]],
+    ballots: Sequence[BallotResult] | None = None,
+) -> Iterator[str]:
+    """The JSON record in pieces, to be written as it is made: the units' parts in their places.
+
+    The same text as `json.dumps(as_data(...), ensure_ascii=False, indent=2)` and a line end.
+    A province's ranking runs to megabytes: one string of it all more than doubled the peak
+    memory of scoring 5,000 units (benchmarks/run.py).
+    """
+    carried = carried_awards(ballots) if ballots is not None else {}
+    assessed: dict[str, str] = {}
+    batch = ["{\n" + _members(_record_top(scores.ruleset, ruleset_sha256), "") + ',\n  "ranking": [']
+    n = 0
+    for n, (place, part) in enumerate(placed, start=1):
+        batch.append((",\n" if n > 1 else "\n") + _ROW_INDENT + _row_text(place, part, carried, ballots is not None))
+        assessed.update(part.assessed)
+        if len(batch) == 256:
+            yield "".join(batch)
+            batch.clear()
+    batch.append("\n  ]" if n else "]")
+    batch.append(",\n" + _members(_record_bottom(scores, assessed, ballots), "") + "\n}\n")
+    yield "".join(batch)
 
 
 def json_chunks(
     evaluation: Evaluation, ruleset_sha256: str, ballots: Sequence[BallotResult] | None = None
 ) -> Iterator[str]:
-    """The JSON record in pieces, to be written as it is made.
-
-    A province's ranking runs to megabytes; `json.dumps` with an indent joins
-    millions of small strings at once, which more than doubled the peak memory
-    of scoring 5,000 units (benchmarks/run.py).
-    """
-    batch: list[str] = []
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(
-        as_data(evaluation, ruleset_sha256, ballots)
-    ):
-        batch.append(chunk)
-        if len(batch) == 4096:
-            yield "".join(batch)
-            batch.clear()
-    batch.append("\n")
-    yield "".join(batch)
+    """The JSON record in pieces, to be written as it is made (`json_record`)."""
+    ruleset = evaluation.ruleset
+    placed = [(u.place, unit_part("json", ruleset, u.card, u.class_id, ())) for u in evaluation.ranking.units]
+    return json_record(evaluation, ruleset_sha256, placed, ballots)
 
 
 def as_json(evaluation: Evaluation, ruleset_sha256: str) -> str:
@@ -396,8 +544,16 @@ def as_table(evaluation: Evaluation, width: int | None = None) -> list[Any]:
 
 
 def as_csv(evaluation: Evaluation) -> str:
-    ruleset, ranking = evaluation.ruleset, evaluation.ranking
-    places = ruleset.rounding.places
+    ruleset = evaluation.ruleset
+    placed = [
+        (u.place, unit_part("csv", ruleset, u.card, u.class_id, evaluation.effects_for(u.card.department)))
+        for u in evaluation.ranking.units
+    ]
+    return csv_record(ruleset, placed)
+
+
+def csv_record(ruleset: Ruleset, placed: Iterable[tuple[Place, UnitPart]]) -> str:
+    """The CSV table (for Excel: a byte-order mark, CRLF line ends): the units' parts in their places."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(
@@ -420,42 +576,17 @@ def as_csv(evaluation: Evaluation) -> str:
             "awards",
         ]
     )
-    for unit in ranking.units:
-        card = unit.card
-        differences = "; ".join(
-            _("{no}: claimed {claimed}, computed {computed}").format(
-                no=c.criterion.no, claimed=number(c.claimed, places), computed=number(c.computed, places)
-            )
-            for c in card.claimed_differences
-            if c.claimed is not None
-        )
-        adjustments = "; ".join(
-            _("{no}: self-declared {self_declared}, reviewed {reviewed} ({reason})").format(
-                no=e.no if e.adjustment.criterion else e.adjustment.deduction,
-                self_declared=number(e.self_declared, places),
-                reviewed=number(e.reviewed, places),
-                reason=e.adjustment.reason,
-            )
-            for e in evaluation.effects_for(card.department)
-        )
+    for place, part in placed:
         writer.writerow(
             [
-                unit.rank,
-                "yes" if unit.tied else "no",
-                card.department,
-                csv_text(card.name),
-                *(number(card.contents[c.id], places) for c in ruleset.contents),
-                number(card.base, places),
-                number(card.bonus, places),
-                number(card.deducted, places),
-                number(card.total, places),
-                number(card.share, 4) if card.has_share else "",
-                unit.award or "",
-                csv_text(differences),
-                csv_text(adjustments),
-                unit.class_id or "",
-                unit.group or "",
-                " ".join(unit.awards),
+                place.rank,
+                "yes" if place.tied else "no",
+                *part.before,
+                place.award or "",
+                *part.after,
+                place.class_id or "",
+                place.group or "",
+                " ".join(place.awards),
             ]
         )
     return "\ufeff" + buffer.getvalue()
