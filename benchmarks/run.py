@@ -116,7 +116,20 @@ PEAK_MEMORY = textwrap.dedent(
     # The peak resident memory of a command and every process it starts (a process pool's
     # workers count too): the resident sets of the whole process tree, summed, sampled
     # every 20 ms from /proc; and never less than the largest single process's own peak.
+    # Also the peak of the proportional sets (PSS, /proc/PID/smaps_rollup) summed: a page
+    # that a forked worker shares with its parent counts once there, once per process in
+    # the resident sets; 0 where the system does not say.
     import os, resource, subprocess, sys, time
+
+    def pss_kib(pid):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+        return 0
 
     def tree_kib(root):
         children, rss = {}, {}
@@ -130,22 +143,24 @@ PEAK_MEMORY = textwrap.dedent(
                 children.setdefault(int(fields[1]), []).append(int(entry))
             except (OSError, IndexError, ValueError):
                 continue
-        total, stack = 0, [root]
+        total, proportional, stack = 0, 0, [root]
         while stack:
             pid = stack.pop()
             total += rss.get(pid, 0)
+            proportional += pss_kib(pid)
             stack += children.get(pid, [])
-        return total
+        return total, proportional
 
     process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0
+    peak = peak_pss = 0
     while process.poll() is None:
         if os.path.isdir("/proc"):
-            peak = max(peak, tree_kib(process.pid))
+            total, proportional = tree_kib(process.pid)
+            peak, peak_pss = max(peak, total), max(peak_pss, proportional)
         time.sleep(0.02)
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux, bytes on macOS
     largest = largest if sys.platform != "darwin" else largest // 1024
-    print(process.returncode, max(peak, largest) * 1024)
+    print(process.returncode, max(peak, largest) * 1024, peak_pss * 1024)
     """
 )
 
@@ -432,16 +447,18 @@ def reference_load(ws: Path, which: str, repeat: int, expected: int) -> list[flo
     return times
 
 
-def peak_memory_mib(command: list[str]) -> float:
+def peak_memory_mib(command: list[str]) -> tuple[float, float]:
+    """The peaks of the resident sets and of the proportional sets (0: not known) of the command's
+    process tree, summed, in MiB."""
     done = subprocess.run(
         [sys.executable, "-c", PEAK_MEMORY, *command], capture_output=True, text=True, env=environment(), cwd=REPO
     )
     if done.returncode != 0:
         raise CannotMeasure(f"the memory wrapper failed:\n{done.stderr[-2000:]}")
-    code, peak = done.stdout.split()
+    code, peak, proportional = done.stdout.split()
     if int(code) != 0:
         raise CannotMeasure(f"`{' '.join(command)}` exited {code} under the memory wrapper")
-    return int(peak) / (1024 * 1024)
+    return int(peak) / (1024 * 1024), int(proportional) / (1024 * 1024)
 
 
 @dataclass
@@ -451,6 +468,7 @@ class Sized:
     units: int
     times: dict[str, list[float]]
     peak_mib: float
+    peak_pss_mib: float  # 0: not known
 
 
 def measure(units: int, seed: int, repeat: int) -> Sized:
@@ -468,7 +486,7 @@ def measure(units: int, seed: int, repeat: int) -> Sized:
     for name, command in commands.items():
         times[name] = best_of(command, repeat, f"emulate {name} ({units})")
     log(f"memory: emulate score on {units} files")
-    return Sized(units, times, peak_memory_mib(commands["score"]))
+    return Sized(units, times, *peak_memory_mib(commands["score"]))
 
 
 def throughput(units: int, large: int, seed: int, repeat: int) -> list[Row]:
@@ -503,6 +521,18 @@ def throughput(units: int, large: int, seed: int, repeat: int) -> list[Row]:
                 note="resident sets summed over the process tree",
             )
         )
+        if sized.peak_pss_mib:
+            rows.append(
+                Row(
+                    f"score peak memory (PSS), {sized.units:,} files",
+                    sized.peak_pss_mib,
+                    None,
+                    sized.peak_pss_mib,
+                    None,
+                    "MiB",
+                    note="proportional sets summed over the process tree: a shared page counts once",
+                )
+            )
     small, big = sizes
     for name in ("score", "validate"):
         rows.append(

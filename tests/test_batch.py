@@ -66,6 +66,13 @@ def test_setup_runs_once_per_worker_not_once_per_chunk() -> None:
     assert set(map_chunks(states, list(range(1300)), token, here="mine", pool_from=10**9)) == {"mine"}
 
 
+def test_this_process_works_beside_one_worker_fewer() -> None:
+    """On 2 cores: one worker, and this process takes chunks too rather than wait (issue 18)."""
+    pooled = map_chunks(states, list(range(1300)), token, here="mine", pool_from=1, workers=2)
+    assert len(pooled) == 1300 and "mine" in pooled
+    assert len(set(pooled)) == 2  # this process and its one worker
+
+
 def _year(root: Path, pool_from: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], list[object]]:
     monkeypatch.setattr(batch, "POOL_FROM", pool_from)
     monkeypatch.setattr(batch, "cores", lambda: 2)  # a pool even on a machine of one core

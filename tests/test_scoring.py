@@ -191,7 +191,6 @@ def test_the_command_takes_the_way_apart_and_writes_the_same(
     with figures(False):
         expected = {format_: _classic(REPO, 2017, format_) for format_ in ("json", "csv")}
 
-
     def not_here(*args: object) -> None:
         raise AssertionError("read in this process")
 

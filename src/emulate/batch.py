@@ -2,10 +2,11 @@
 
 A provincial board scores every bloc of the province in one run, thousands of
 files. Reading and checking a file is pure Python, so one process uses one
-core; `map_chunks` hands chunks of the list to a process pool when the list is
-long enough for the pool to pay for itself, and reports progress as chunks
-come back. Results come back in the order of the items, so a run's output does
-not depend on which core finished first.
+core; `map_chunks` hands chunks of the list to a process pool of one worker
+fewer than the cores, and works chunks itself meanwhile, when the list is long
+enough for the pool to pay for itself; it reports progress as chunks come back.
+Results come back in the order of the items, so a run's output does not depend
+on which core finished first.
 
 What every chunk needs (a workspace with its ruleset read, which takes 0.2 s
 for a ruleset of 5,000 units) is made once per worker by `setup`, not once per
@@ -107,43 +108,71 @@ def _map_chunks(
         if progress is not None:
             progress(len(results), len(items))
 
+    def state() -> S:
+        nonlocal here
+        if here is None:
+            here = setup()
+        return here
+
     if pooled:
         # imported here: it costs 40 ms, more than a small run takes
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(setup,))
+            # this process works too: one worker fewer (each holds a copy of the workspace)
+            pool = ProcessPoolExecutor(max_workers=workers - 1, initializer=_start_worker, initargs=(setup,))
         except (OSError, NotImplementedError):  # a sandbox without semaphores: no pool to be had
             pool = None
         if pool is not None:
             try:
-                _on_pool(pool, work, chunks, collect)
+                _on_pool(pool, workers - 1, work, chunks, state, collect)
                 return results
             except BrokenProcessPool:  # a worker was killed (out of memory): start again, in this process
                 results.clear()
-    state = here if here is not None else setup()
     for chunk in chunks:
-        collect(work(state, chunk))
+        collect(work(state(), chunk))
     return results
 
 
-def _on_pool(pool: Any, work: Callable[[Any, Sequence[T]], list[R]], chunks: list[Sequence[T]], collect: Any) -> None:
-    """Every chunk on `pool`, collected in order; on Ctrl-C, SIGTERM or any error every worker is stopped first.
+def _on_pool(
+    pool: Any,
+    size: int,
+    work: Callable[[S, Sequence[T]], list[R]],
+    chunks: list[Sequence[T]],
+    state: Callable[[], S],
+    collect: Callable[[list[R]], None],
+) -> None:
+    """Every chunk, on `pool` (of `size` workers) and here, collected in order; on Ctrl-C, SIGTERM or any
+    error every worker is stopped first.
 
-    Not `pool.map`: when its iterator is abandoned it cancels the futures left, and a pool
-    whose workers are then stopped fails on them (InvalidStateError in its thread, on
-    Python 3.11) and may hang the exit. Here no future is cancelled: the workers are
+    The pool is given a few chunks at a time (two per worker waiting or running); between
+    handing them out this process works a chunk itself, which a process that only waited on
+    the pool would not. Not `pool.map`: when its iterator is abandoned it cancels the futures
+    left, and a pool whose workers are then stopped fails on them (InvalidStateError in its
+    thread, on Python 3.11) and may hang the exit. Here no future is cancelled: the workers are
     ended, the pool sees them gone, fails every future left and shuts down.
     """
+    done: dict[int, list[R]] = {}
+    futures: dict[int, Any] = {}
+    given = delivered = 0
     try:
-        with _signals_blocked():
-            # the pool's threads and processes start here, and keep the signals blocked: Ctrl-C
-            # and SIGTERM are then delivered to this thread, which is waiting on a result and
-            # wakes at once (delivered to the pool's thread, they would wait for a chunk to end)
-            futures = [pool.submit(_in_worker, work, chunk) for chunk in chunks]
-        for future in futures:
-            collect(future.result())
+        while delivered < len(chunks):
+            while given < len(chunks) and sum(not f.done() for f in futures.values()) < 2 * size:
+                with _signals_blocked():
+                    # the pool's threads and processes start at the first chunk, and keep the signals
+                    # blocked: Ctrl-C and SIGTERM are then delivered to this thread (delivered to the
+                    # pool's thread, they would wait for a chunk to end)
+                    futures[given] = pool.submit(_in_worker, work, chunks[given])
+                given += 1
+            if given < len(chunks):
+                done[given] = work(state(), chunks[given])
+                given += 1
+            while delivered < len(chunks) and (
+                delivered in done or (delivered in futures and (given == len(chunks) or futures[delivered].done()))
+            ):
+                collect(done.pop(delivered) if delivered in done else futures.pop(delivered).result())
+                delivered += 1
     except BaseException:
         _stop_workers(pool)
         raise
