@@ -103,7 +103,7 @@ def test_an_interrupted_write_leaves_no_file(
         yield "{"
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(render_score, "json_chunks", interrupted)
+    monkeypatch.setattr(render_score, "json_record", interrupted)  # what every way of scoring writes with
     target = workspace / "out" / "record.json"
     target.parent.mkdir()
     result = run("score", "2017", "--format", "json", "--output", str(target), root=workspace)

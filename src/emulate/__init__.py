@@ -29,10 +29,26 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .decision import Gap, Goal, Margins, Setting, WhatIf, gap, margins, parse_setting, whatif
     from .diff import Change, diff_rulesets, rescore
-    from .engine import Bests, NoBest, RankedUnit, Ranking, ScoreCard, bests, rank, score, score_together
-    from .evaluation import Evaluation, evaluate
+    from .engine import (
+        Bests,
+        NoBest,
+        Order,
+        Place,
+        RankedUnit,
+        Ranking,
+        ScoreCard,
+        Standing,
+        bests,
+        order,
+        rank,
+        score,
+        score_together,
+        standing,
+    )
+    from .evaluation import Evaluation, evaluate, score_unit
     from .problems import Problem, Severity
     from .ruleset import Ruleset, load_ruleset
+    from .scoring import ScoredYear, score_year
     from .submission import Submission, load_submission
     from .workspace import UnknownYear, Workspace, YearData
 
@@ -61,8 +77,16 @@ _HOMES = {
     "ScoreCard": "engine",
     "rank": "engine",
     "score": "engine",
+    "Order": "engine",
+    "Place": "engine",
+    "Standing": "engine",
+    "order": "engine",
+    "standing": "engine",
     "Evaluation": "evaluation",
     "evaluate": "evaluation",
+    "score_unit": "evaluation",
+    "ScoredYear": "scoring",
+    "score_year": "scoring",
     "Problem": "problems",
     "Severity": "problems",
     "Ruleset": "ruleset",
@@ -82,13 +106,17 @@ __all__ = [
     "Goal",
     "Margins",
     "NoBest",
+    "Order",
+    "Place",
     "Problem",
     "RankedUnit",
     "Ranking",
     "Ruleset",
     "ScoreCard",
+    "ScoredYear",
     "Setting",
     "Severity",
+    "Standing",
     "Submission",
     "UnknownYear",
     "WhatIf",
@@ -103,11 +131,15 @@ __all__ = [
     "load_ruleset",
     "load_submission",
     "margins",
+    "order",
     "parse_setting",
     "rank",
     "rescore",
     "score",
     "score_together",
+    "score_unit",
+    "score_year",
+    "standing",
     "validate",
     "whatif",
 ]
