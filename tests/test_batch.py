@@ -66,11 +66,29 @@ def test_setup_runs_once_per_worker_not_once_per_chunk() -> None:
     assert set(map_chunks(states, list(range(1300)), token, here="mine", pool_from=10**9)) == {"mine"}
 
 
+def pids(state: object, chunk: Sequence[int]) -> list[int]:
+    import os
+
+    return [os.getpid() for _ in chunk]
+
+
 def test_this_process_works_beside_one_worker_fewer() -> None:
     """On 2 cores: one worker, and this process takes chunks too rather than wait (issue 18)."""
-    pooled = map_chunks(states, list(range(1300)), token, here="mine", pool_from=1, workers=2)
-    assert len(pooled) == 1300 and "mine" in pooled
+    import os
+
+    pooled = map_chunks(pids, list(range(1300)), token, pool_from=1, workers=2)
+    assert len(pooled) == 1300 and os.getpid() in pooled
     assert len(set(pooled)) == 2  # this process and its one worker
+
+
+@pytest.mark.skipif(
+    __import__("multiprocessing").get_start_method() != "fork", reason="a worker started afresh calls setup"
+)
+def test_a_forked_worker_starts_with_this_process_state() -> None:
+    """Not a second reading of the ruleset in each worker: the state this process has is the workers' too."""
+    pooled = map_chunks(states, list(range(1300)), token, here="mine", pool_from=1, workers=2)
+    assert set(pooled) == {"mine"}
+    assert len(set(map_chunks(pids, list(range(1300)), token, here="mine", pool_from=1, workers=2))) == 2
 
 
 def _year(root: Path, pool_from: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], list[object]]:

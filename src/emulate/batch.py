@@ -40,6 +40,10 @@ GC_THRESHOLD = 50_000
 
 # The state `setup` made, in a worker process of the pool (never set in the main process).
 _worker_state: Any = None
+# The main process's own state while its pool starts: a worker forked from it starts with a copy
+# (its ruleset already read, its pages shared until written) instead of making its own; a worker
+# started afresh (spawn, forkserver) finds None here and calls `setup`.
+_inherited: Any = None
 
 
 def cores() -> int:
@@ -125,11 +129,15 @@ def _map_chunks(
         except (OSError, NotImplementedError):  # a sandbox without semaphores: no pool to be had
             pool = None
         if pool is not None:
+            global _inherited
+            _inherited = state()
             try:
                 _on_pool(pool, workers - 1, work, chunks, state, collect)
                 return results
             except BrokenProcessPool:  # a worker was killed (out of memory): start again, in this process
                 results.clear()
+            finally:
+                _inherited = None
     for chunk in chunks:
         collect(work(state(), chunk))
     return results
@@ -217,7 +225,7 @@ def _start_worker(setup: Callable[[], Any]) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)  # forked with them blocked (`_signals_blocked`)
-    _worker_state = setup()
+    _worker_state = _inherited if _inherited is not None else setup()
     # a worker lives for one batch: its workspace is never collected, and it collects rarely
     gc.freeze()
     gc.set_threshold(max(gc.get_threshold()[0], GC_THRESHOLD), *gc.get_threshold()[1:])
