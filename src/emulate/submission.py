@@ -121,11 +121,11 @@ def read_labels(ruleset: Ruleset, data: Any) -> tuple[Any, list[tuple[PathKey, s
         return data, []
     criteria = dict(data["criteria"])
     read: list[tuple[PathKey, str]] = []
+    labelled = ruleset.labelled_rules  # only a rating's or a checklist's value can be written with labels
     for criterion_id, raw in data["criteria"].items():
-        criterion = ruleset.criterion(criterion_id) if isinstance(criterion_id, str) else None
-        if criterion is None or not isinstance(raw, Mapping):
+        rule = labelled.get(criterion_id) if isinstance(criterion_id, str) else None
+        if rule is None or not isinstance(raw, Mapping):
             continue
-        rule = criterion.rule
         rating = raw.get("rating")
         if isinstance(rule, RatingRule) and isinstance(rating, str) and rating not in rule.scale:
             text = unicodedata.normalize("NFC", rating)
@@ -279,11 +279,12 @@ def check_submission(
             return {}, problems  # which year's rules apply is in doubt: check nothing against either
 
     values: dict[str, CriterionValue] = {}
-    criteria = {c.id: c for _, c in ruleset.criteria()}
+    criteria = ruleset.criterion_map
+    left_out = ruleset.left_out(top.department)
     unknown = [c for c in top.criteria if c not in criteria]
     meant = {suggest(c, criteria) for c in unknown if not criterion_years(c)}  # typos stand for missing ids
     for criterion_id, criterion in criteria.items():
-        if not ruleset.applies(criterion, top.department):
+        if criterion_id in left_out:
             if criterion_id in top.criteria:
                 report(
                     ("criteria", criterion_id),
