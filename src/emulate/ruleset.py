@@ -35,7 +35,7 @@ from .fields import (
     did_you_mean,
 )
 from .i18n import _
-from .kinds import Rule
+from .kinds import VALUE_MODELS, Rule, Value
 from .kinds.base import Report
 from .kinds.checklist import ChecklistRule
 from .kinds.rating import RatingRule
@@ -338,17 +338,18 @@ class Ruleset(Model):
         return {c.id: c for _content, c in self.criteria()}
 
     @cached_property
-    def _left_out(self) -> dict[str, frozenset[str]]:
-        return {}
+    def _restricted(self) -> list[Criterion]:
+        """The criteria of `criterion_map` with `applies_to` or `except`: every other one applies to every unit."""
+        return [c for c in self.criterion_map.values() if c.applies_to is not None or c.except_ is not None]
+
+    @cached_property
+    def own_value_models(self) -> list[tuple[str, type[Value]]]:
+        """(id, the model of its value) of each criterion of `criterion_map` that the units score themselves."""
+        return [(i, VALUE_MODELS[c.kind]) for i, c in self.criterion_map.items() if not c.by_others]
 
     def left_out(self, department_id: str) -> frozenset[str]:
         """The ids in `criterion_map` of the criteria that do not apply to the unit (by `applies`)."""
-        found = self._left_out.get(department_id)
-        if found is None:
-            found = self._left_out[department_id] = frozenset(
-                c.id for c in self.criterion_map.values() if not self.applies(c, department_id)
-            )
-        return found
+        return frozenset(c.id for c in self._restricted if not self.applies(c, department_id))
 
     @cached_property
     def labelled_rules(self) -> dict[str, RatingRule | ChecklistRule]:

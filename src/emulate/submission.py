@@ -27,7 +27,7 @@ from .kinds.checklist import NOT_APPLICABLE, ChecklistRule
 from .kinds.rating import RatingRule
 from .problems import Problem, clip, error, warning
 from .ruleset import Criterion, Ruleset
-from .validation import validate
+from .validation import validate, validate_together
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
 if TYPE_CHECKING:
@@ -283,6 +283,16 @@ def check_submission(
     left_out = ruleset.left_out(top.department)
     unknown = [c for c in top.criteria if c not in criteria]
     meant = {suggest(c, criteria) for c in unknown if not criterion_years(c)}  # typos stand for missing ids
+    # The values the loop below validates, validated in one call (far cheaper than one each); when
+    # one is wrong, none is taken from here, and the loop validates each alone, for its problems.
+    given = top.criteria
+    own = [
+        (criterion_id, model)
+        for criterion_id, model in ruleset.own_value_models
+        if criterion_id in given and criterion_id not in left_out and not _declares_not_applicable(given[criterion_id])
+    ]
+    together = validate_together(tuple(model for _, model in own), [given[i] for i, _ in own])
+    valid = dict(zip((i for i, _ in own), together, strict=True)) if together is not None else {}
     for criterion_id, criterion in criteria.items():
         if criterion_id in left_out:
             if criterion_id in top.criteria:
@@ -320,7 +330,7 @@ def check_submission(
             continue
         at = ("criteria", criterion_id)
         raw = top.criteria[criterion_id]
-        if isinstance(raw, dict) and "not_applicable" in raw:
+        if _declares_not_applicable(raw):
             declared, found = validate(NotApplicable, raw, document, at)
             problems += found
             if criterion.not_applicable != "allowed":
@@ -336,7 +346,10 @@ def check_submission(
             elif declared is not None:
                 values[criterion_id] = declared
             continue
-        value, found = validate(VALUE_MODELS[criterion.kind], raw, document, at)
+        if criterion_id in valid:
+            value, found = valid[criterion_id], []
+        else:
+            value, found = validate(VALUE_MODELS[criterion.kind], raw, document, at)
         problems += found
         if value is not None:
             more = check_value(criterion, value, at, report)
@@ -376,6 +389,10 @@ def check_submission(
                 key=True,
             )
     return values, problems
+
+
+def _declares_not_applicable(raw: Any) -> bool:
+    return isinstance(raw, dict) and "not_applicable" in raw
 
 
 def why_not(criterion: Criterion) -> str:
