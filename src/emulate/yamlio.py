@@ -672,9 +672,9 @@ class _Builder:
             return int(value) if len(value.lstrip("+-")) <= MAX_INTEGER_DIGITS else OutOfRange(value)
         if _DECIMAL.match(value):
             number = Decimal(value)
-            if number.adjusted() >= MAX_INTEGER_DIGITS or number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+            if number.adjusted() >= MAX_INTEGER_DIGITS or _exponent(value, number) < -MAX_DECIMALS:
                 return OutOfRange(value)
-            if _THOUSANDS_LIKE.match(value):
+            if value[-4:-3] == "." and _THOUSANDS_LIKE.match(value):  # three digits after the dot, at most once
                 self._warn_thousands(value, pos)
             return number
         self._warn_comment_after(value, event.end_mark)
@@ -766,6 +766,18 @@ class _Kinds(dict[type, str]):
 
 
 _KINDS = _Kinds()
+
+
+def _exponent(value: str, number: Decimal) -> int:
+    """`number.as_tuple().exponent` for the number written `value` (as `_DECIMAL` reads it).
+
+    Without an `e`, it is minus the count of digits after the dot, read from the text: making
+    the tuple (with every digit) costs more than the rest of reading the number.
+    """
+    if "e" in value or "E" in value:
+        return number.as_tuple().exponent  # type: ignore[return-value]  # an int: the number is finite
+    dot = value.find(".")
+    return 0 if dot < 0 else dot + 1 - len(value)
 
 
 def _short_tag(tag: str) -> str:
