@@ -330,7 +330,7 @@ def check_submission(
             continue
         at = ("criteria", criterion_id)
         raw = top.criteria[criterion_id]
-        if _declares_not_applicable(raw):
+        if criterion_id not in valid and _declares_not_applicable(raw):  # a valid one declares nothing
             declared, found = validate(NotApplicable, raw, document, at)
             problems += found
             if criterion.not_applicable != "allowed":
