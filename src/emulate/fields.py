@@ -130,6 +130,11 @@ def _out_of_range(value: Any) -> PydanticCustomError:
 
 
 def to_number(value: Any) -> Decimal:
+    if type(value) is Decimal or type(value) is int:  # how yamlio gives a number: the common case, first
+        number = Decimal(value)
+        if not number.is_finite():
+            raise _not_a_number(str(value))
+        return number
     if isinstance(value, OutOfRange):
         raise _out_of_range(value)
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):

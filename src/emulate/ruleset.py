@@ -35,8 +35,10 @@ from .fields import (
     did_you_mean,
 )
 from .i18n import _
-from .kinds import Rule
+from .kinds import VALUE_MODELS, Rule, Value
 from .kinds.base import Report
+from .kinds.checklist import ChecklistRule
+from .kinds.rating import RatingRule
 from .problems import Problem, error, warning
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, MAX_DECIMALS, Document, PathKey, load_file
@@ -328,6 +330,32 @@ class Ruleset(Model):
         for d in self.departments:
             found.setdefault(d.id, d)
         return found
+
+    # Worked out once per ruleset and unit, for checking submissions: a board checks thousands against one ruleset.
+    @cached_property
+    def criterion_map(self) -> dict[str, Criterion]:
+        """Every criterion by id, in order, as `{c.id: c for _, c in self.criteria()}` builds it (not to be changed)."""
+        return {c.id: c for _content, c in self.criteria()}
+
+    @cached_property
+    def _restricted(self) -> list[Criterion]:
+        """The criteria of `criterion_map` with `applies_to` or `except`: every other one applies to every unit."""
+        return [c for c in self.criterion_map.values() if c.applies_to is not None or c.except_ is not None]
+
+    @cached_property
+    def own_value_models(self) -> list[tuple[str, type[Value]]]:
+        """(id, the model of its value) of each criterion of `criterion_map` that the units score themselves."""
+        return [(i, VALUE_MODELS[c.kind]) for i, c in self.criterion_map.items() if not c.by_others]
+
+    def left_out(self, department_id: str) -> frozenset[str]:
+        """The ids in `criterion_map` of the criteria that do not apply to the unit (by `applies`)."""
+        return frozenset(c.id for c in self._restricted if not self.applies(c, department_id))
+
+    @cached_property
+    def labelled_rules(self) -> dict[str, RatingRule | ChecklistRule]:
+        """The rules whose values may be written with labels (a rating, a checklist), by criterion id as
+        `criterion` finds them."""
+        return {i: c.rule for i, c in self._criteria_by_id.items() if isinstance(c.rule, RatingRule | ChecklistRule)}
 
     def body(self, body_id: str) -> Body | None:
         return next((b for b in self.bodies if b.id == body_id), None)

@@ -27,7 +27,7 @@ from .kinds.checklist import NOT_APPLICABLE, ChecklistRule
 from .kinds.rating import RatingRule
 from .problems import Problem, clip, error, warning
 from .ruleset import Criterion, Ruleset
-from .validation import validate
+from .validation import validate, validate_together
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
 if TYPE_CHECKING:
@@ -121,11 +121,11 @@ def read_labels(ruleset: Ruleset, data: Any) -> tuple[Any, list[tuple[PathKey, s
         return data, []
     criteria = dict(data["criteria"])
     read: list[tuple[PathKey, str]] = []
+    labelled = ruleset.labelled_rules  # only a rating's or a checklist's value can be written with labels
     for criterion_id, raw in data["criteria"].items():
-        criterion = ruleset.criterion(criterion_id) if isinstance(criterion_id, str) else None
-        if criterion is None or not isinstance(raw, Mapping):
+        rule = labelled.get(criterion_id) if isinstance(criterion_id, str) else None
+        if rule is None or not isinstance(raw, Mapping):
             continue
-        rule = criterion.rule
         rating = raw.get("rating")
         if isinstance(rule, RatingRule) and isinstance(rating, str) and rating not in rule.scale:
             text = unicodedata.normalize("NFC", rating)
@@ -279,11 +279,22 @@ def check_submission(
             return {}, problems  # which year's rules apply is in doubt: check nothing against either
 
     values: dict[str, CriterionValue] = {}
-    criteria = {c.id: c for _, c in ruleset.criteria()}
+    criteria = ruleset.criterion_map
+    left_out = ruleset.left_out(top.department)
     unknown = [c for c in top.criteria if c not in criteria]
     meant = {suggest(c, criteria) for c in unknown if not criterion_years(c)}  # typos stand for missing ids
+    # The values the loop below validates, validated in one call (far cheaper than one each); when
+    # one is wrong, none is taken from here, and the loop validates each alone, for its problems.
+    given = top.criteria
+    own = [
+        (criterion_id, model)
+        for criterion_id, model in ruleset.own_value_models
+        if criterion_id in given and criterion_id not in left_out and not _declares_not_applicable(given[criterion_id])
+    ]
+    together = validate_together(tuple(model for _, model in own), [given[i] for i, _ in own])
+    valid = dict(zip((i for i, _ in own), together, strict=True)) if together is not None else {}
     for criterion_id, criterion in criteria.items():
-        if not ruleset.applies(criterion, top.department):
+        if criterion_id in left_out:
             if criterion_id in top.criteria:
                 report(
                     ("criteria", criterion_id),
@@ -319,7 +330,7 @@ def check_submission(
             continue
         at = ("criteria", criterion_id)
         raw = top.criteria[criterion_id]
-        if isinstance(raw, dict) and "not_applicable" in raw:
+        if criterion_id not in valid and _declares_not_applicable(raw):  # a valid one declares nothing
             declared, found = validate(NotApplicable, raw, document, at)
             problems += found
             if criterion.not_applicable != "allowed":
@@ -335,7 +346,10 @@ def check_submission(
             elif declared is not None:
                 values[criterion_id] = declared
             continue
-        value, found = validate(VALUE_MODELS[criterion.kind], raw, document, at)
+        if criterion_id in valid:
+            value, found = valid[criterion_id], []
+        else:
+            value, found = validate(VALUE_MODELS[criterion.kind], raw, document, at)
         problems += found
         if value is not None:
             more = check_value(criterion, value, at, report)
@@ -375,6 +389,10 @@ def check_submission(
                 key=True,
             )
     return values, problems
+
+
+def _declares_not_applicable(raw: Any) -> bool:
+    return isinstance(raw, dict) and "not_applicable" in raw
 
 
 def why_not(criterion: Criterion) -> str:

@@ -454,6 +454,11 @@ class _Builder:
         self.values: dict[PathKey, Position] = {}
         self.keys: dict[PathKey, Position] = {}
         self._lines: list[str] | None = None
+        # A value's characters come from the text, from a backslash escape, or are the line breaks and
+        # spaces that YAML's folding makes; `load_text` refuses every control character but TAB, LF, CR and
+        # NEL before a builder reads the text. So with no backslash, CR or NEL in the text, no key or value
+        # can hold one, and `_check_text` has nothing to find (a regex over the whole text would cost more).
+        self.may_hold_controls = "\\" in text or "\r" in text or "\x85" in text
 
     def report(self, problem: Problem) -> None:
         if not self.positions:
@@ -481,14 +486,14 @@ class _Builder:
     def _document(self, next_event: Callable[[], Any]) -> Any:
         next_event()  # StreamStart
         event = next_event()
-        if _kind(event) == "StreamEnd":
+        if _KINDS[type(event)] == "StreamEnd":
             self.fail(Position(1, 1), "E105", _("the file is empty: it holds no YAML document"))
             raise _Stop
         root_event = next_event()  # after DocumentStart
         root = self._node(root_event, next_event, (), 0)
         next_event()  # DocumentEnd
         following = next_event()
-        if _kind(following) == "DocumentStart":
+        if _KINDS[type(following)] == "DocumentStart":
             self.fail(
                 _pos(following.start_mark),
                 "E107",
@@ -514,9 +519,11 @@ class _Builder:
 
     def _check_node(self, event: Any, kind: str, depth: int) -> Position | None:
         """Refuse what no file may hold; where the node stands (None without positions)."""
+        if depth <= MAX_DEPTH and kind != "Alias" and not event.anchor:
+            ctag = event.ctag  # what the `tag` property makes text of: most nodes have none, so skip the property
+            if ctag is None or str(ctag) in ("", "!"):
+                return _pos(event.start_mark) if self.positions else None
         tag = getattr(event, "tag", None)
-        if depth <= MAX_DEPTH and kind != "Alias" and not event.anchor and (not tag or tag == "!"):
-            return _pos(event.start_mark) if self.positions else None
         pos = _pos(event.start_mark)
         if depth > MAX_DEPTH:
             self.fail(
@@ -555,7 +562,7 @@ class _Builder:
         return pos
 
     def _node(self, event: Any, next_event: Callable[[], Any], path: PathKey, depth: int) -> Any:
-        kind = _kind(event)
+        kind = _KINDS[type(event)]
         pos = self._check_node(event, kind, depth)
         if pos is not None:
             self.values[path] = pos
@@ -565,7 +572,7 @@ class _Builder:
             items: list[Any] = []
             while True:
                 item = next_event()
-                if _kind(item) == "SequenceEnd":
+                if _KINDS[type(item)] == "SequenceEnd":
                     return items
                 at = (*path, len(items)) if pos is not None else path
                 items.append(self._node(item, next_event, at, depth + 1))
@@ -576,19 +583,22 @@ class _Builder:
     def _mapping(self, next_event: Callable[[], Any], path: PathKey, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         positions = self.positions
+        kinds, check_node, check_text, node = _KINDS, self._check_node, self._check_text, self._node
+        controls = self.may_hold_controls
         while True:
             key_event = next_event()
-            kind = _kind(key_event)
+            kind = kinds[type(key_event)]
             if kind == "MappingEnd":
                 return mapping
-            key_pos = self._check_node(key_event, kind, depth + 1)
+            key_pos = check_node(key_event, kind, depth + 1)
             if kind != "Scalar":
                 self.fail(key_pos, "E204", _("a key must be a plain name, not a list or mapping"))
                 self._skip(key_event, next_event, depth + 1, checked=True)
                 self._skip(next_event(), next_event, depth + 1)
                 continue
             key = key_event.value
-            self._check_text(key, key_pos)
+            if controls:
+                check_text(key, key_pos)
             value_event = next_event()
             if key in mapping:
                 if not positions or key_pos is None:
@@ -610,16 +620,16 @@ class _Builder:
             if key_pos is not None:
                 child = (*path, key)
                 self.keys[child] = key_pos
-                mapping[key] = self._node(value_event, next_event, child, depth + 1)
+                mapping[key] = node(value_event, next_event, child, depth + 1)
             else:
-                mapping[key] = self._node(value_event, next_event, path, depth + 1)
+                mapping[key] = node(value_event, next_event, path, depth + 1)
 
     def _skip(self, event: Any, next_event: Callable[[], Any], depth: int, checked: bool = False) -> None:
         """Walk past a node that is not kept (a repeated key's value, a key that is a list), checking it
         like any other: the depth limit above all, since the parser's cost grows with the square of it."""
         level = 0
         while True:
-            kind = _kind(event)
+            kind = _KINDS[type(event)]
             if kind in ("SequenceEnd", "MappingEnd"):
                 level -= 1
             else:
@@ -648,7 +658,8 @@ class _Builder:
 
     def _scalar(self, event: Any, pos: Position | None) -> Any:
         value: str = event.value
-        self._check_text(value, pos)
+        if self.may_hold_controls:
+            self._check_text(value, pos)
         if event.style not in (None, ""):  # quoted or block scalar: always text
             return value
         if value in _NULLS:
@@ -661,9 +672,9 @@ class _Builder:
             return int(value) if len(value.lstrip("+-")) <= MAX_INTEGER_DIGITS else OutOfRange(value)
         if _DECIMAL.match(value):
             number = Decimal(value)
-            if number.adjusted() >= MAX_INTEGER_DIGITS or number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+            if number.adjusted() >= MAX_INTEGER_DIGITS or _exponent(value, number) < -MAX_DECIMALS:
                 return OutOfRange(value)
-            if _THOUSANDS_LIKE.match(value):
+            if value[-4:-3] == "." and _THOUSANDS_LIKE.match(value):  # three digits after the dot, at most once
                 self._warn_thousands(value, pos)
             return number
         self._warn_comment_after(value, event.end_mark)
@@ -743,15 +754,30 @@ class _Builder:
         self.fail(pos, "E103", message)
 
 
-_KINDS: dict[type, str] = {}
+class _Kinds(dict[type, str]):
+    """The kind of an event's class, as "Scalar" for ScalarEvent (learnt once per class).
+
+    Looked up as `_KINDS[type(event)]`: a plain dict lookup, no call, for every event read.
+    """
+
+    def __missing__(self, cls: type) -> str:
+        kind = self[cls] = cls.__name__[:-5]
+        return kind
 
 
-def _kind(event: Any) -> str:
-    """The kind of an event, as "Scalar" for a ScalarEvent (learnt once per class)."""
-    kind = _KINDS.get(type(event))
-    if kind is None:
-        kind = _KINDS[type(event)] = type(event).__name__[:-5]
-    return kind
+_KINDS = _Kinds()
+
+
+def _exponent(value: str, number: Decimal) -> int:
+    """`number.as_tuple().exponent` for the number written `value` (as `_DECIMAL` reads it).
+
+    Without an `e`, it is minus the count of digits after the dot, read from the text: making
+    the tuple (with every digit) costs more than the rest of reading the number.
+    """
+    if "e" in value or "E" in value:
+        return number.as_tuple().exponent  # type: ignore[return-value]  # an int: the number is finite
+    dot = value.find(".")
+    return 0 if dot < 0 else dot + 1 - len(value)
 
 
 def _short_tag(tag: str) -> str:
