@@ -12,7 +12,7 @@ import os
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -279,14 +279,19 @@ class Workspace:
                 name=clip(path.with_suffix(".yaml").name)
             )
             return error(display_path(path), 1, 1, "E111", message)
-        named, root = os.path.abspath(path), os.path.abspath(self.root)
-        if _under(named, root) and not _under(os.path.realpath(path), os.path.realpath(root)):
+        named, (root, real_root) = os.path.abspath(path), self._root_paths
+        if _under(named, root) and not _under(os.path.realpath(path), real_root):
             message = _(
                 "is a link that leads out of the workspace; a workspace file must be inside it:"
                 " put the file itself here instead of a link"
             )
             return error(display_path(path), 1, 1, "E100", message)
         return None
+
+    @cached_property
+    def _root_paths(self) -> tuple[str, str]:
+        """The root, absolute and real (links resolved): worked out once, not for each file read."""
+        return os.path.abspath(self.root), os.path.realpath(self.root)
 
     def ruleset_or_none(self, year: int) -> Ruleset | None:
         """The year's ruleset if it exists and is valid (for checking submissions)."""
