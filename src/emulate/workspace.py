@@ -436,6 +436,10 @@ class Workspace:
 
     def check_files(self, paths: Sequence[Path], progress: Progress | None = None) -> list[Problem]:
         """The problems of many submission and review files, read on every core when there are many."""
+        # the rulesets of the years named by the files' folders are read first, here: a worker forked
+        # later has them (`batch`), rather than each reading them again
+        for year in sorted({int(path.parent.name) for path in paths if path.parent.name.isdigit()}):
+            self.ruleset_or_none(year)
         found = self._map(_check_files, paths, progress)
         return [problem for problems in found for problem in problems]
 
