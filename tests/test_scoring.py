@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Run
 from emulate import batch, i18n
@@ -162,6 +164,28 @@ def test_the_record_written_in_pieces_is_the_record(root: Path, year: int, self_
     evaluation = evaluate(data.ruleset, data.submissions, data.missing, None if self_declared else data.review)
     written = "".join(json_chunks(evaluation, data.ruleset_sha256))
     assert written == json.dumps(as_data(evaluation, data.ruleset_sha256), ensure_ascii=False, indent=2) + "\n"
+
+
+_KEYS = st.one_of(st.text(max_size=4), st.integers(-5, 5), st.none(), st.booleans())
+_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=6)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(_KEYS, inner, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.dictionaries(_KEYS, _JSON, min_size=1, max_size=4))
+def test_members_are_laid_out_as_json_lays_them_out(data: dict[object, object]) -> None:
+    """The record's members are written by `_members`, not by json: for whatever the record may hold
+    (text, numbers, None, lists, tuples, objects, keys that are not text), the same text."""
+    from emulate.render.score import _members
+
+    assert "{\n" + _members(data, "") + "\n}" == json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def test_the_record_with_ballots_and_with_no_unit_is_the_record(workspace: Path) -> None:

@@ -145,6 +145,43 @@ def test_a_link_out_of_the_workspace_is_refused_and_its_target_never_shown(
 
 
 @posix_only
+def test_a_link_out_is_refused_by_a_workspace_of_the_current_folder_after_a_chdir(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Workspace(Path("."))` is the current folder's, whichever it is when a file is read: the root's
+    real path is not kept from the first folder (found by the review of issue 18's change)."""
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(workspace, other)
+    secret = tmp_path / "outside.yaml"
+    secret.write_text((workspace / "submissions" / "2017" / "so-xay-dung.yaml").read_text(encoding="utf-8"))
+    linked = other / "submissions" / "2017" / "so-xay-dung.yaml"
+    linked.unlink()
+    linked.symlink_to(secret)
+    monkeypatch.chdir(workspace)
+    here = Workspace(Path("."))
+    assert here.load_submission_file(Path("submissions/2017/so-xay-dung.yaml")).problems == []
+    monkeypatch.chdir(other)
+    assert codes(here.load_submission_file(Path("submissions/2017/so-xay-dung.yaml")).problems) == {"E100"}
+
+
+@pytest.mark.parametrize("folder", ["²", "٢٠١٧"])  # digits to str.isdigit, not to int
+def test_a_folder_or_ruleset_named_with_other_digits_is_no_year_and_no_traceback(
+    run: Callable[..., Any], workspace: Path, folder: str
+) -> None:
+    odd = workspace / "submissions" / folder
+    odd.mkdir()
+    (odd / "so-tai-chinh.yaml").write_text("a: [\n", encoding="utf-8")
+    result = run("validate", str(odd / "so-tai-chinh.yaml"), root=workspace)
+    assert result.exit_code == 1 and "E103" in result.stdout, result.stdout + result.stderr
+    (workspace / "rules" / f"{folder}.yaml").write_text("year: 1\n", encoding="utf-8")
+    for args in (["check-rules"], ["score", "2017"], ["validate"]):
+        result = run(*args, root=workspace)
+        assert result.exit_code in (0, 1) and "Traceback" not in result.stdout + result.stderr, args
+
+
+@posix_only
 def test_a_link_inside_the_workspace_is_read(run: Callable[..., Any], workspace: Path) -> None:
     folder = workspace / "submissions" / "2017"
     kept = workspace / "kept.yaml"

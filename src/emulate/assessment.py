@@ -33,7 +33,7 @@ from .fields import Id, Model, NonNegativeWhole, OptionalText, did_you_mean, to_
 from .i18n import _
 from .kinds import VALUE_MODELS, Value
 from .problems import Problem, clip, error, warning
-from .ruleset import Criterion, Ruleset
+from .ruleset import Criterion, Ruleset, year_named
 from .submission import Submission, check_value
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
@@ -147,8 +147,8 @@ def check_assessment(
                     " or correct `scorer`"
                 ).format(name=clip(path.name), scorer=clip(top.scorer)),
             )
-        folder = path.parent.name
-        if folder.isdigit() and int(folder) != top.year:
+        folder = year_named(path.parent.name)
+        if folder is not None and folder != top.year:
             report(
                 ("year",),
                 "E703",

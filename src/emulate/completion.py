@@ -18,7 +18,9 @@ def _root(ctx: Any) -> Path:
 
 def years(ctx: Any, incomplete: str) -> list[str]:
     rules = _root(ctx) / "rules"
-    found = sorted(p.stem for p in rules.glob("*.yaml") if p.stem.isdigit()) if rules.is_dir() else []
+    found = (
+        sorted(p.stem for p in rules.glob("*.yaml") if p.stem.isascii() and p.stem.isdigit()) if rules.is_dir() else []
+    )
     return [y for y in found if y.startswith(incomplete)]
 
 

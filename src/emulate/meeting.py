@@ -22,7 +22,7 @@ from .engine import Ranking
 from .fields import Id, Model, NonNegativeWhole, OptionalText, PositiveWhole, Text, did_you_mean
 from .i18n import _
 from .problems import Problem, error, warning
-from .ruleset import Ruleset
+from .ruleset import Ruleset, year_named
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
@@ -123,14 +123,14 @@ def parse_meeting(
         problems.append(error(document.file, pos.line, pos.column, code, message))
 
     # the file has no `year`: its name is the year, as for rules/ and reviews/
-    if not path.stem.isdigit():
+    year = year_named(path.stem)
+    if year is None:
         report(
             (),
             "E601",
             _("a meeting file is named for the year it scores (meetings/2017.yaml), not {name}").format(name=path.name),
         )
         return None, problems
-    year = int(path.stem)
     ruleset = ruleset_for(year)
     if ruleset is None:
         report(

@@ -21,7 +21,7 @@ from .fields import Id, NonNegativeWhole, OptionalText, Text, did_you_mean, fold
 from .i18n import _
 from .kinds.checklist import ChecklistRule, ChecklistValue
 from .problems import Problem, clip, error, warning
-from .ruleset import Ruleset, _Model
+from .ruleset import Ruleset, _Model, year_named
 from .submission import VALUE_MODELS, CriterionValue, Submission, check_value, unknown_criterion_message
 from .validation import validate
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
@@ -169,7 +169,7 @@ def parse_review(
         problems.append(error(document.file, pos.line, pos.column, code, message))
 
     departments = [d.id for d in ruleset.departments]
-    if path is not None and path.stem.isdigit() and int(path.stem) != top.year:
+    if path is not None and year_named(path.stem) not in (None, top.year):
         report(
             ("year",),
             "E504",

@@ -438,7 +438,13 @@ def load_ruleset(
 
 
 def _year_of(path: Path) -> int | None:
-    return int(path.stem) if path.stem.isdigit() else None
+    return year_named(path.stem)
+
+
+def year_named(name: str) -> int | None:
+    """The year a file or folder name stands for (`2017`), or None: ASCII digits only (`²` is a digit
+    to `str.isdigit`, not to `int`)."""
+    return int(name) if name.isascii() and name.isdigit() else None
 
 
 def check_ruleset(

@@ -26,7 +26,7 @@ from .kinds import NotApplicable, Value
 from .kinds.checklist import NOT_APPLICABLE, ChecklistRule
 from .kinds.rating import RatingRule
 from .problems import Problem, clip, error, warning
-from .ruleset import Criterion, Ruleset
+from .ruleset import Criterion, Ruleset, year_named
 from .validation import validate, validate_together
 from .yamlio import DEFAULT_MAX_BYTES, Document, PathKey, load_file
 
@@ -266,8 +266,8 @@ def check_submission(
                     " {department}.yaml, or correct `department`"
                 ).format(name=clip(path.name), department=clip(top.department)),
             )
-        folder = path.parent.name
-        if folder.isdigit() and int(folder) != top.year:
+        folder = year_named(path.parent.name)
+        if folder is not None and folder != top.year:
             report(
                 ("year",),
                 "E403",

@@ -12,7 +12,7 @@ import os
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache, partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -20,7 +20,7 @@ from . import i18n
 from .batch import Progress, map_chunks
 from .i18n import _
 from .problems import Problem, clip, error, has_errors
-from .ruleset import LoadedRuleset, Ruleset, load_ruleset
+from .ruleset import LoadedRuleset, Ruleset, load_ruleset, year_named
 from .submission import LoadedSubmission, Submission, load_submission
 from .yamlio import DEFAULT_MAX_BYTES
 
@@ -115,7 +115,7 @@ def _is_folder(path: Path) -> bool:
 
 def years_in(folder: Path) -> set[int]:
     """The years that have a ruleset file (`2017.yaml`) in `folder` (none if it cannot be listed)."""
-    return {int(p.stem) for p in list_folder(folder)[0] if p.suffix == ".yaml" and p.stem.isdigit()}
+    return {year for p in list_folder(folder)[0] if p.suffix == ".yaml" and (year := year_named(p.stem)) is not None}
 
 
 class UnknownYear(LookupError):
@@ -169,6 +169,7 @@ class Workspace:
     root: Path
     max_bytes: int = DEFAULT_MAX_BYTES
     _rulesets: dict[int, LoadedRuleset] = field(default_factory=dict, repr=False)
+    _real_roots: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def rules_dir(self) -> Path:
@@ -242,7 +243,9 @@ class Workspace:
     def year_listing(self) -> tuple[list[int], list[Problem]]:
         """The years that have a ruleset file, and a problem if rules/ cannot be listed (every year is unknown)."""
         entries, problems = list_folder(self.rules_dir)
-        return sorted({int(p.stem) for p in entries if p.suffix == ".yaml" and p.stem.isdigit()}), problems
+        return sorted(
+            {year for p in entries if p.suffix == ".yaml" and (year := year_named(p.stem)) is not None}
+        ), problems
 
     def ruleset_path(self, year: int) -> Path:
         return self.rules_dir / f"{year}.yaml"
@@ -266,7 +269,7 @@ class Workspace:
         refused = self.refused(path)
         if refused is not None:
             return LoadedRuleset(None, [refused])
-        known = years_in(path.parent) if path.stem.isdigit() else None
+        known = years_in(path.parent) if year_named(path.stem) is not None else None
         return load_ruleset(path, display_path(path), known_years=known, max_bytes=self.max_bytes)
 
     def refused(self, path: Path) -> Problem | None:
@@ -279,8 +282,8 @@ class Workspace:
                 name=clip(path.with_suffix(".yaml").name)
             )
             return error(display_path(path), 1, 1, "E111", message)
-        named, (root, real_root) = os.path.abspath(path), self._root_paths
-        if _under(named, root) and not _under(os.path.realpath(path), real_root):
+        named, root = os.path.abspath(path), os.path.abspath(self.root)
+        if _under(named, root) and not _under(os.path.realpath(path), self._real(root)):
             message = _(
                 "is a link that leads out of the workspace; a workspace file must be inside it:"
                 " put the file itself here instead of a link"
@@ -288,10 +291,12 @@ class Workspace:
             return error(display_path(path), 1, 1, "E100", message)
         return None
 
-    @cached_property
-    def _root_paths(self) -> tuple[str, str]:
-        """The root, absolute and real (links resolved): worked out once, not for each file read."""
-        return os.path.abspath(self.root), os.path.realpath(self.root)
+    def _real(self, root: str) -> str:
+        """The root's real path (links resolved): worked out once, not for each file read; keyed by
+        its absolute path, which a relative root changes with the current folder."""
+        if root not in self._real_roots:
+            self._real_roots[root] = os.path.realpath(root)
+        return self._real_roots[root]
 
     def ruleset_or_none(self, year: int) -> Ruleset | None:
         """The year's ruleset if it exists and is valid (for checking submissions)."""
@@ -438,7 +443,7 @@ class Workspace:
         """The problems of many submission and review files, read on every core when there are many."""
         # the rulesets of the years named by the files' folders are read first, here: a worker forked
         # later has them (`batch`), rather than each reading them again
-        for year in sorted({int(path.parent.name) for path in paths if path.parent.name.isdigit()}):
+        for year in sorted({year_named(path.parent.name) or 0 for path in paths} - {0}):
             self.ruleset_or_none(year)
         found = self._map(_check_files, paths, progress)
         return [problem for problems in found for problem in problems]

@@ -259,13 +259,15 @@ def _members(data: dict[str, Any], indent: str) -> str:
     as json lays them out, which the tests check on every shipped year.
     """
     inner = indent + "  "
+    if not all(type(key) is str for key in data):  # json's own words for other keys (1 -> "1", None -> "null")
+        return inner + json.dumps(data, ensure_ascii=False, indent=2)[4:-2].replace("\n", "\n" + indent)
     return ",\n".join(f"{inner}{_scalar(key)}: {_value(value, inner)}" for key, value in data.items())
 
 
 def _value(value: Any, indent: str) -> str:
     if isinstance(value, dict):
         return "{\n" + _members(value, indent) + "\n" + indent + "}" if value else "{}"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         inner = indent + "  "
         items = ",\n".join(inner + _value(item, inner) for item in value)
         return "[\n" + items + "\n" + indent + "]" if value else "[]"
@@ -314,8 +316,8 @@ def json_chunks(
 ) -> Iterator[str]:
     """The JSON record in pieces, to be written as it is made (`json_record`)."""
     ruleset = evaluation.ruleset
-    placed = [(u.place, unit_part("json", ruleset, u.card, u.class_id, ())) for u in evaluation.ranking.units]
-    return json_record(evaluation, ruleset_sha256, placed, ballots)
+    placed = ((u.place, unit_part("json", ruleset, u.card, u.class_id, ())) for u in evaluation.ranking.units)
+    return json_record(evaluation, ruleset_sha256, placed, ballots)  # each unit's part made as it is written
 
 
 def as_json(evaluation: Evaluation, ruleset_sha256: str) -> str:
@@ -564,10 +566,10 @@ def as_table(evaluation: Evaluation, width: int | None = None) -> list[Any]:
 
 def as_csv(evaluation: Evaluation) -> str:
     ruleset = evaluation.ruleset
-    placed = [
+    placed = (
         (u.place, unit_part("csv", ruleset, u.card, u.class_id, evaluation.effects_for(u.card.department)))
         for u in evaluation.ranking.units
-    ]
+    )
     return csv_record(ruleset, placed)
 
 
