@@ -512,3 +512,15 @@ def test_the_form_is_vietnamese_without_lang_vi(workspace: Path, tmp_path: Path)
     form = make_form(workspace, "so-xay-dung", tmp_path / "f.xlsx")
     words = " ".join(str(c) for row in load_workbook(form)[SHEET].iter_rows(values_only=True) for c in row if c)
     assert "chỉ tiêu × 70" in words and "targets × 70" not in words
+
+
+def test_an_empty_choice_cell_says_to_choose_from_its_list(workspace: Path, tmp_path: Path) -> None:
+    """In the workbook a checklist item is chosen from Có / Không, not written `true or false` as in YAML."""
+    _, placed = _filled(workspace, tmp_path)
+    book = load_workbook(placed)
+    where = next(c for c, p, kind, *_ in cell_map(book) if p[-2:-1] == ("items",) and kind == "choice")
+    _set(placed, where, None)
+    found = json.loads(run("validate", "--format", "json", root=workspace).stdout)
+    assert [(p["cell"], p["severity"]) for p in found] == [(where, "error")]
+    message = found[0]["message"]
+    assert "Có" in message and "Không" in message and "true" not in message, message

@@ -359,6 +359,7 @@ def read_form_bytes(
     positions: dict[PathKey, Position] = {}
     problems: list[Problem] = []
     wrong_cells: set[str] = set()
+    empty_choices: dict[str, tuple[str, ...]] = {}  # a list's cell left empty: its choices
     for coordinate, at, kind, choices, values, required in cells:
         cell = sheet[coordinate]
         positions[at] = Position(cell.row, cell.column)
@@ -370,6 +371,8 @@ def read_form_bytes(
         if wrong is not None:
             problems.append(_at_cell(error(name, cell.row, cell.column, *wrong)))
             wrong_cells.add(coordinate)
+        if value is None and kind == "choice":
+            empty_choices[coordinate] = choices
         if value is None and not required:
             continue
         _put(data, at, value)
@@ -385,6 +388,18 @@ def read_form_bytes(
     result = parse_submission(document, ruleset_for, path, criterion_years)
     placed = [_at_cell(p) if p.file == name and p.sheet is None else p for p in result.problems]
     placed = [p for p in placed if p.cell not in wrong_cells]  # said once, by the cell's own problem
+    # an empty cell with a list: the validator's "write true or false" is YAML's words, not the form's
+    placed = [
+        replace(
+            p,
+            message=_("the cell is empty: choose {choices} from its list").format(
+                choices=" / ".join(empty_choices[p.cell])
+            ),
+        )
+        if p.cell in empty_choices
+        else p
+        for p in placed
+    ]
     if problems:
         return LoadedSubmission(None, problems + placed, result.year)
     return replace(result, problems=placed)
