@@ -410,3 +410,16 @@ def test_every_command_that_reads_files_honours_max_bytes(
     assert result.exit_code == 1, (result.stdout, result.stderr)
     assert "E101" in result.stdout + result.stderr
     assert not (workspace / "rules" / "2018.yaml").exists() and not (tmp_path / "new.yaml").exists()
+
+
+def test_each_command_summary_is_one_paragraph_without_line_breaks() -> None:
+    """`emulate --help` lists each command's first paragraph: a line break in its source broke the
+    listing's lines mid-sentence (gap, margins, whatif did)."""
+    from emulate import i18n
+    from emulate.commands import help_texts
+
+    for language in ("en", "vi"):
+        i18n.use(language)
+        for name, text in help_texts().items():
+            assert "\n" not in text.split("\n\n")[0], (language, name)
+    i18n.use("en")

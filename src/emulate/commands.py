@@ -56,17 +56,18 @@ def help_texts() -> dict[str, str]:
             " every comment and source kept. Never overwrites."
         ),
         "init": _("Create an empty workspace in a new or empty folder, with a commented example ruleset."),
+        # one paragraph each: a line break in it would break the line in `emulate --help` too
         "gap": _(
-            """What a department would need to reach an award or a rank: the smallest increase of its total,
-    the points still open per criterion and the values that give them, the ways with the fewest
-    criteria, and what cannot help. Every other unit stays as it is."""
+            "What a department would need to reach an award or a rank: the smallest increase of its total,"
+            " the points still open per criterion and the values that give them, the ways with the fewest"
+            " criteria, and what cannot help. Every other unit stays as it is."
         ),
         "margins": _(
-            """How close the ranking is: the points between neighbours and where they differ most, each
-    award's boundary, and whether undoing each review adjustment alone would move a rank or an award."""
+            "How close the ranking is: the points between neighbours and where they differ most, each"
+            " award's boundary, and whether undoing each review adjustment alone would move a rank or an award."
         ),
         "whatif": _(
-            """Re-score a year with some values changed (--set, written as in a submission) or under another
-    ruleset file (--rules), and show every unit whose rank, total or award moves."""
+            "Re-score a year with some values changed (--set, written as in a submission) or under another"
+            " ruleset file (--rules), and show every unit whose rank, total or award moves."
         ),
     }
