@@ -519,7 +519,9 @@ def validate_command(
 ) -> None:
     _language(lang)
     workspace = _workspace(root, max_bytes)
-    from .workspace import files_to_check
+    from collections import Counter
+
+    from .workspace import files_to_check, kind_of_file
 
     files, problems = files_to_check("validate", _existing(paths or []), workspace.root)
     with progress_bar(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:
@@ -527,11 +529,9 @@ def validate_command(
     if not paths and not has_errors(problems):  # the whole workspace, once its files are valid: the
         problems += workspace.coverage_of_every_year()  # assessment files of each year together (SPEC 7.7)
     _report(problems, format_)
-    reviews = sum(1 for f in files if f.parent.name == "reviews")
-    meetings = sum(1 for f in files if f.parent.name == "meetings")
-    assessments = sum(1 for f in files if f.parent.parent.name == "assessments")
-    submissions = len(files) - reviews - meetings - assessments
-    sys.stderr.write(summary("submissions", submissions, problems, reviews, meetings, assessments) + "\n")
+    kinds = Counter(kind_of_file(f) for f in files)
+    said = summary("submissions", kinds["submission"], problems, kinds["review"], kinds["meeting"], kinds["assessment"])
+    sys.stderr.write(said + "\n")
     raise typer.Exit(1 if has_errors(problems) else 0)
 
 

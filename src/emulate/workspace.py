@@ -457,14 +457,27 @@ class Workspace:
         )
 
     def load_any_file(self, path: Path) -> list[Problem]:
-        """The problems of a submission, review or meeting file (told apart by their folder's name)."""
-        if path.parent.name == "meetings":
+        """The problems of a submission, assessment, review or meeting file (`kind_of_file`)."""
+        kind = kind_of_file(path)
+        if kind == "meeting":
             return self.load_meeting_file(path).problems
-        if path.parent.name == "reviews":
+        if kind == "review":
             return self.load_review_file(path).problems
-        if path.parent.parent.name == "assessments":
+        if kind == "assessment":
             return self.load_assessment_file(path).problems
         return self.load_submission_file(path).problems
+
+
+def kind_of_file(path: Path) -> str:
+    """What `validate` reads a file as, told by its folder: "meeting" (meetings/), "review" (reviews/),
+    "assessment" (assessments/YEAR/) or "submission" (anything else)."""
+    if path.parent.name == "meetings":
+        return "meeting"
+    if path.parent.name == "reviews":
+        return "review"
+    if path.parent.parent.name == "assessments":
+        return "assessment"
+    return "submission"
 
 
 def _under(path: str, folder: str) -> bool:
