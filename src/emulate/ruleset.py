@@ -134,6 +134,11 @@ class Criterion(Model):
     def deduction_max(self) -> Decimal:
         return self.rule.max_points + self.rule.max_bonus if self.counts_as == "deduction" else ZERO
 
+    @property
+    def restricted(self) -> bool:
+        """Whether it names the units it applies to or leaves out (`applies_to`, `except`): else it applies to all."""
+        return self.applies_to is not None or self.except_ is not None
+
     def applies(self, department: str, group: str | None) -> bool:
         """Whether the criterion applies to a unit (SPEC 7.4), by its id or its group's."""
         names = {department} if group is None else {department, group}
@@ -340,7 +345,7 @@ class Ruleset(Model):
     @cached_property
     def _restricted(self) -> list[Criterion]:
         """The criteria of `criterion_map` with `applies_to` or `except`: every other one applies to every unit."""
-        return [c for c in self.criterion_map.values() if c.applies_to is not None or c.except_ is not None]
+        return [c for c in self.criterion_map.values() if c.restricted]
 
     @cached_property
     def own_value_models(self) -> list[tuple[str, type[Value]]]:
@@ -830,7 +835,7 @@ def _check_applicability(ruleset: Ruleset, criteria_paths: Sequence[tuple[PathKe
             and criterion.max_points
             and (
                 criterion.not_applicable == "allowed"
-                or not all(ruleset.applies(criterion, d.id) for d in ruleset.departments)
+                or (criterion.restricted and not all(ruleset.applies(criterion, d.id) for d in ruleset.departments))
             )
         ):
             varies = (*path, "id")
