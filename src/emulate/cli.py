@@ -518,10 +518,11 @@ def validate_command(
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     _language(lang)
-    workspace = _workspace(root, max_bytes)
     from collections import Counter
 
     from .workspace import files_to_check, kind_of_file
+
+    workspace = _workspace(root, max_bytes)
 
     files, problems = files_to_check("validate", _existing(paths or []), workspace.root)
     with progress_bar(_("checking {count} files").format(count=len(files)), format_ is not ProblemFormat.json) as bar:

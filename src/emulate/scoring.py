@@ -29,7 +29,7 @@ from .engine import Order, Place, Standing, order, standing
 from .evaluation import in_order, score_unit
 from .problems import Problem, has_errors
 from .render.score import PART_FORMATS, Scores, UnitPart, unit_part
-from .workspace import Workspace, is_present
+from .workspace import Workspace, is_present, present_forms
 
 if TYPE_CHECKING:
     from .review import AdjustmentEffect, Review
@@ -93,9 +93,10 @@ def score_year(
     ruleset = loaded.ruleset
     if format_ not in PART_FORMATS or ruleset is None or has_errors(loaded.problems) or not ruleset.scores_alone:
         return None
-    meeting = workspace.meeting_path(year)
-    if any(c.by_others for _content, c in ruleset.criteria()) or any(
-        is_present(path) for path in (workspace.assessments_dir / str(year), meeting, meeting.with_suffix(".yml"))
+    if (
+        any(c.by_others for _content, c in ruleset.criteria())
+        or is_present(workspace.assessments_dir / str(year))
+        or present_forms(workspace.meeting_path(year))
     ):
         return None
     problems = list(loaded.problems)
@@ -103,10 +104,8 @@ def score_year(
     problems += unlisted
     # the review is checked against the units that have a submission; when every file is read
     # without error (else the year is not scored), those are the files' names (E402)
-    review_path = workspace.review_path(year)
-    reviews = [path for path in (review_path, review_path.with_suffix(".yml")) if is_present(path)]
     named = {path.stem for path in files}
-    review, review_problems = _review(workspace, reviews, named)
+    review, review_problems = workspace.year_review(year, named)
     if has_errors(review_problems):
         return None  # not scored: `load_year` reports every file's problems and the review's
     from .arithmetic import STYLE
@@ -127,7 +126,7 @@ def score_year(
             effects += result.effects
     submitted = set(parts)
     if submitted != named:  # a file with errors: the review's problems as `load_year` finds them
-        review_problems = _review(workspace, reviews, submitted)[1]
+        review_problems = workspace.year_review(year, submitted)[1]
     problems += review_problems
     missing = [d.id for d in ruleset.departments if d.id not in submitted]
     found = order(ruleset, standings, missing) if not has_errors(problems) else None
@@ -135,16 +134,6 @@ def score_year(
     ranked = [p.department for p in found.places] if found is not None else []
     scores = Scores(ruleset, tuple(found.missing if found else ()), applied, in_order(effects, ranked), self_declared)
     return ScoredYear(scores, loaded.sha256, found, parts, problems)
-
-
-def _review(workspace: Workspace, paths: Sequence[Path], submitted: set[str]) -> tuple[Review | None, list[Problem]]:
-    """The year's review checked against the units `submitted`, as `load_year` reads it."""
-    review, problems = None, []
-    for path in paths:
-        loaded = workspace.load_review_file(path, lambda _year: submitted)
-        problems += loaded.problems
-        review = review or loaded.review
-    return review, problems
 
 
 def _in_worker(

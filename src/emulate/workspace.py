@@ -106,6 +106,11 @@ def is_present(path: Path) -> bool:
     return True
 
 
+def present_forms(path: Path) -> list[Path]:
+    """`path` (a .yaml file) and its .yml twin, those present: the .yml one to be refused (E111)."""
+    return [p for p in (path, path.with_suffix(".yml")) if is_present(p)]
+
+
 def _is_folder(path: Path) -> bool:
     try:
         return stat.S_ISDIR(os.stat(path).st_mode)
@@ -379,24 +384,28 @@ class Workspace:
             problems += check_coverage(ruleset, assessments, folder, ranked)
             submissions, missing = with_assessments(ruleset, submissions, assessments)
             present = {s.department for s in submissions}
-        review = None
-        # a review that is there but cannot be read (a link to nothing, a folder) is an error:
-        # scoring without it would rank the self-declared values as if approved
-        for path in (self.review_path(year), self.review_path(year).with_suffix(".yml")):
-            if not is_present(path):
-                continue
-            loaded_review = self.load_review_file(path, lambda _: present)
-            problems += loaded_review.problems
-            review = review or loaded_review.review
+        review, found = self.year_review(year, present)
+        problems += found
         meeting = None
-        # the same for the meeting: minutes without its ballots would leave out what the bloc voted
-        for path in (self.meeting_path(year), self.meeting_path(year).with_suffix(".yml")):
-            if not is_present(path):
-                continue
+        # as for the review: minutes without its ballots would leave out what the bloc voted
+        for path in present_forms(self.meeting_path(year)):
             loaded_meeting = self.load_meeting_file(path, lambda _: present)
             problems += loaded_meeting.problems
             meeting = meeting or loaded_meeting.meeting
         return YearData(year, ruleset, loaded.sha256, submissions, missing, problems, review, meeting, assessments)
+
+    def year_review(self, year: int, submitted: set[str]) -> tuple[Review | None, list[Problem]]:
+        """The year's review, checked against the units `submitted`, and its problems (none without one).
+
+        A review that is there but cannot be read (a link to nothing, a folder) is an error:
+        scoring without it would rank the self-declared values as if approved.
+        """
+        review, problems = None, []
+        for path in present_forms(self.review_path(year)):
+            loaded = self.load_review_file(path, lambda _: submitted)
+            problems += loaded.problems
+            review = review or loaded.review
+        return review, problems
 
     def load_review_file(
         self, path: Path, submitted_for: Callable[[int], set[str] | None] | None = None
@@ -443,7 +452,7 @@ class Workspace:
         """The problems of many submission and review files, read on every core when there are many."""
         # the rulesets of the years named by the files' folders are read first, here: a worker forked
         # later has them (`batch`), rather than each reading them again
-        for year in sorted({year_named(path.parent.name) or 0 for path in paths} - {0}):
+        for year in {year for path in paths if (year := year_named(path.parent.name)) is not None}:
             self.ruleset_or_none(year)
         found = self._map(_check_files, paths, progress)
         return [problem for problems in found for problem in problems]
